@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "folio",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "folio", targets: ["folio"]),
+        .library(name: "FolioKit", targets: ["FolioKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // C libraries, linked from the system (Debian: libgit2-dev, libyaml-dev).
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+
+        // Swift over the C libraries.
+        .target(name: "Git", dependencies: ["CGit2"]),
+        .target(name: "YAML", dependencies: ["CYAML"]),
+
+        // The domain: no printing, no exit codes, no C types in its public API.
+        .target(
+            name: "FolioKit",
+            dependencies: ["Git", "YAML", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+
+        // Adapters over FolioKit.
+        .target(
+            name: "FolioCLI",
+            dependencies: ["FolioKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
+
+        .testTarget(name: "GitTests", dependencies: ["Git"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "FolioKitTests", dependencies: ["FolioKit"]),
+        .testTarget(name: "FolioCLITests", dependencies: ["FolioCLI", "FolioKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["folio"]),
+    ]
+)

@@ -1,0 +1,126 @@
+import Foundation
+internal import CGit2
+
+/// A git repository opened through libgit2. Owns the `git_repository` handle.
+public final class Repository {
+    let pointer: OpaquePointer
+
+    /// The work tree folder (absolute, no trailing slash), or nil for a bare repository.
+    public let workdir: String?
+    /// The git directory (absolute, no trailing slash), e.g. `/src/app/.git`.
+    public let gitDir: String
+
+    private init(pointer: OpaquePointer) {
+        self.pointer = pointer
+        gitDir = Self.trimSlash(String(cString: git_repository_path(pointer)))
+        workdir = git_repository_workdir(pointer).map { Self.trimSlash(String(cString: $0)) }
+    }
+
+    deinit {
+        git_repository_free(pointer)
+    }
+
+    private static func trimSlash(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    /// Opens the repository that contains `path`, searching parent folders; nil when there is none.
+    public static func discover(from path: String) throws -> Repository? {
+        _ = libgit2Initialized
+        var out: OpaquePointer?
+        let result = git_repository_open_ext(&out, path, 0, nil)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "open repository containing '\(path)'")
+        return Repository(pointer: out!)
+    }
+
+    /// Opens the repository at exactly `path` (a work tree or a git directory).
+    public static func open(at path: String) throws -> Repository {
+        _ = libgit2Initialized
+        var out: OpaquePointer?
+        try check(git_repository_open_ext(&out, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil),
+                  "open repository at '\(path)'")
+        return Repository(pointer: out!)
+    }
+
+    /// Creates a repository with a work tree at `path`, its unborn branch named `initialBranch`.
+    public static func create(at path: String, initialBranch: String, bare: Bool = false) throws -> Repository {
+        _ = libgit2Initialized
+        var options = git_repository_init_options()
+        try check(git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)),
+                  "prepare repository options")
+        options.flags = UInt32(GIT_REPOSITORY_INIT_MKPATH.rawValue)
+        if bare { options.flags |= UInt32(GIT_REPOSITORY_INIT_BARE.rawValue) }
+        var out: OpaquePointer?
+        try initialBranch.withCString { branch in
+            options.initial_head = branch
+            try check(git_repository_init_ext(&out, path, &options), "create repository at '\(path)'")
+        }
+        return Repository(pointer: out!)
+    }
+
+    // MARK: - State
+
+    /// True when a merge, rebase, cherry-pick or similar is in progress.
+    public var operationInProgress: String? {
+        switch git_repository_state(pointer) {
+        case Int32(GIT_REPOSITORY_STATE_NONE.rawValue): return nil
+        case Int32(GIT_REPOSITORY_STATE_MERGE.rawValue): return "merge"
+        case Int32(GIT_REPOSITORY_STATE_REVERT.rawValue), Int32(GIT_REPOSITORY_STATE_REVERT_SEQUENCE.rawValue): return "revert"
+        case Int32(GIT_REPOSITORY_STATE_CHERRYPICK.rawValue), Int32(GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE.rawValue):
+            return "cherry-pick"
+        case Int32(GIT_REPOSITORY_STATE_BISECT.rawValue): return "bisect"
+        default: return "rebase"
+        }
+    }
+
+    // MARK: - Config and identity
+
+    /// A string value from the repository's effective config (local, global, system).
+    public func configString(_ key: String) throws -> String? {
+        var config: OpaquePointer?
+        try check(git_repository_config_snapshot(&config, pointer), "read git config")
+        defer { git_config_free(config) }
+        var value: UnsafePointer<CChar>?
+        let result = git_config_get_string(&value, config, key)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "read git config '\(key)'")
+        return value.map { String(cString: $0) }
+    }
+
+    /// Author and committer for a new commit: git config `user.name` / `user.email`, overridden by
+    /// `GIT_AUTHOR_NAME`, `GIT_AUTHOR_EMAIL`, `GIT_AUTHOR_DATE` and the `GIT_COMMITTER_*` variables in `environment`.
+    public func identity(environment: [String: String], now: Date = Date()) throws -> Identity {
+        let configName = try configString("user.name")
+        let configEmail = try configString("user.email")
+        func nonEmpty(_ value: String?) -> String? {
+            guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            return value
+        }
+        let localOffset = TimeZone.current.secondsFromGMT(for: now) / 60
+        func signature(_ role: String) throws -> Signature {
+            let name = nonEmpty(environment["GIT_\(role)_NAME"]) ?? nonEmpty(configName)
+            let email = nonEmpty(environment["GIT_\(role)_EMAIL"]) ?? nonEmpty(configEmail) ?? nonEmpty(environment["EMAIL"])
+            guard let name, let email else {
+                let missing = [name == nil ? "user.name" : nil, email == nil ? "user.email" : nil].compactMap { $0 }
+                throw GitError(
+                    code: .noIdentity, operation: "find your git identity",
+                    message: "\(missing.joined(separator: " and ")) not set. Set it with:\n"
+                        + "  git config --global user.name \"Your Name\"\n"
+                        + "  git config --global user.email \"you@example.com\"\n"
+                        + "(or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL)")
+            }
+            var date = now
+            var offset = localOffset
+            if let text = environment["GIT_\(role)_DATE"] {
+                guard let parsed = Signature.parseGitDate(text) else {
+                    throw GitError(code: .invalidSpec, operation: "read GIT_\(role)_DATE",
+                                   message: "'\(text)' is not a date git understands (try '@1700000000 +0000')")
+                }
+                (date, offset) = parsed
+            }
+            return Signature(name: name, email: email, date: date, offsetMinutes: offset)
+        }
+        return Identity(author: try signature("AUTHOR"), committer: try signature("COMMITTER"))
+    }
+}
