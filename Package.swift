@@ -34,10 +34,12 @@ let package = Package(
         ),
         .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
 
-        .testTarget(name: "GitTests", dependencies: ["Git"]),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
-        .testTarget(name: "FolioKitTests", dependencies: ["FolioKit"]),
-        .testTarget(name: "FolioCLITests", dependencies: ["FolioCLI", "FolioKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["folio"]),
+        // Helpers shared by the test targets: temporary folders, the `git` command, the corpus.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
+        .testTarget(name: "FolioKitTests", dependencies: ["FolioKit", "TestSupport"]),
+        .testTarget(name: "FolioCLITests", dependencies: ["FolioCLI", "FolioKit", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["folio", "TestSupport"]),
     ]
 )
