@@ -81,6 +81,22 @@ public final class Repository {
         var config: OpaquePointer?
         try check(git_repository_config_snapshot(&config, pointer), "read git config")
         defer { git_config_free(config) }
+        return try Self.string(key, in: config)
+    }
+
+    /// A string value from the global and system config, for when there is no repository yet.
+    public static func globalConfigString(_ key: String) throws -> String? {
+        _ = libgit2Initialized
+        var config: OpaquePointer?
+        try check(git_config_open_default(&config), "read git config")
+        defer { git_config_free(config) }
+        var snapshot: OpaquePointer?
+        try check(git_config_snapshot(&snapshot, config), "read git config")
+        defer { git_config_free(snapshot) }
+        return try string(key, in: snapshot)
+    }
+
+    private static func string(_ key: String, in config: OpaquePointer?) throws -> String? {
         var value: UnsafePointer<CChar>?
         let result = git_config_get_string(&value, config, key)
         if result == GIT_ENOTFOUND.rawValue { return nil }
@@ -88,39 +104,16 @@ public final class Repository {
         return value.map { String(cString: $0) }
     }
 
+    /// Author and committer from the global config and `environment`, for when there is no repository yet.
+    public static func defaultIdentity(environment: [String: String], now: Date = Date()) throws -> Identity {
+        try Identity.resolve(name: try globalConfigString("user.name"), email: try globalConfigString("user.email"),
+                             environment: environment, now: now)
+    }
+
     /// Author and committer for a new commit: git config `user.name` / `user.email`, overridden by
     /// `GIT_AUTHOR_NAME`, `GIT_AUTHOR_EMAIL`, `GIT_AUTHOR_DATE` and the `GIT_COMMITTER_*` variables in `environment`.
     public func identity(environment: [String: String], now: Date = Date()) throws -> Identity {
-        let configName = try configString("user.name")
-        let configEmail = try configString("user.email")
-        func nonEmpty(_ value: String?) -> String? {
-            guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-            return value
-        }
-        let localOffset = TimeZone.current.secondsFromGMT(for: now) / 60
-        func signature(_ role: String) throws -> Signature {
-            let name = nonEmpty(environment["GIT_\(role)_NAME"]) ?? nonEmpty(configName)
-            let email = nonEmpty(environment["GIT_\(role)_EMAIL"]) ?? nonEmpty(configEmail) ?? nonEmpty(environment["EMAIL"])
-            guard let name, let email else {
-                let missing = [name == nil ? "user.name" : nil, email == nil ? "user.email" : nil].compactMap { $0 }
-                throw GitError(
-                    code: .noIdentity, operation: "find your git identity",
-                    message: "\(missing.joined(separator: " and ")) not set. Set it with:\n"
-                        + "  git config --global user.name \"Your Name\"\n"
-                        + "  git config --global user.email \"you@example.com\"\n"
-                        + "(or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL)")
-            }
-            var date = now
-            var offset = localOffset
-            if let text = environment["GIT_\(role)_DATE"] {
-                guard let parsed = Signature.parseGitDate(text) else {
-                    throw GitError(code: .invalidSpec, operation: "read GIT_\(role)_DATE",
-                                   message: "'\(text)' is not a date git understands (try '@1700000000 +0000')")
-                }
-                (date, offset) = parsed
-            }
-            return Signature(name: name, email: email, date: date, offsetMinutes: offset)
-        }
-        return Identity(author: try signature("AUTHOR"), committer: try signature("COMMITTER"))
+        try Identity.resolve(name: try configString("user.name"), email: try configString("user.email"),
+                             environment: environment, now: now)
     }
 }

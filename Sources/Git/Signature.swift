@@ -43,6 +43,41 @@ public struct Identity: Sendable, Equatable {
         self.author = author
         self.committer = committer
     }
+
+    /// Config `user.name` / `user.email`, overridden by `GIT_AUTHOR_*` and `GIT_COMMITTER_*` (name, email, date)
+    /// and `EMAIL`, as git does. Throws `.noIdentity` with the commands that fix it.
+    static func resolve(name configName: String?, email configEmail: String?, environment: [String: String],
+                        now: Date) throws -> Identity {
+        func nonEmpty(_ value: String?) -> String? {
+            guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            return value
+        }
+        let localOffset = TimeZone.current.secondsFromGMT(for: now) / 60
+        func signature(_ role: String) throws -> Signature {
+            let name = nonEmpty(environment["GIT_\(role)_NAME"]) ?? nonEmpty(configName)
+            let email = nonEmpty(environment["GIT_\(role)_EMAIL"]) ?? nonEmpty(configEmail) ?? nonEmpty(environment["EMAIL"])
+            guard let name, let email else {
+                let missing = [name == nil ? "user.name" : nil, email == nil ? "user.email" : nil].compactMap { $0 }
+                throw GitError(
+                    code: .noIdentity, operation: "find your git identity",
+                    message: "\(missing.joined(separator: " and ")) not set. Set it with:\n"
+                        + "  git config --global user.name \"Your Name\"\n"
+                        + "  git config --global user.email \"you@example.com\"\n"
+                        + "(or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL)")
+            }
+            var date = now
+            var offset = localOffset
+            if let text = environment["GIT_\(role)_DATE"] {
+                guard let parsed = Signature.parseGitDate(text) else {
+                    throw GitError(code: .invalidSpec, operation: "read GIT_\(role)_DATE",
+                                   message: "'\(text)' is not a date git understands (try '@1700000000 +0000')")
+                }
+                (date, offset) = parsed
+            }
+            return Signature(name: name, email: email, date: date, offsetMinutes: offset)
+        }
+        return Identity(author: try signature("AUTHOR"), committer: try signature("COMMITTER"))
+    }
 }
 
 extension Signature {

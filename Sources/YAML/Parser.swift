@@ -8,14 +8,25 @@ public struct YAMLError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public let kind: Kind
-    public let message: String
+    let text: String
     public let mark: Mark
+    /// Another place the message refers to (the first of two duplicate keys).
+    public let relatedMark: Mark?
 
-    public init(kind: Kind, message: String, mark: Mark) {
+    public init(kind: Kind, message: String, mark: Mark, relatedMark: Mark? = nil) {
         self.kind = kind
-        self.message = message
+        self.text = message
         self.mark = mark
+        self.relatedMark = relatedMark
     }
+
+    /// The message, with the lines it mentions shifted by `lineOffset` (for YAML embedded in a larger file).
+    public func message(lineOffset: Int) -> String {
+        guard let relatedMark else { return text }
+        return "\(text) (first at line \(relatedMark.line + lineOffset))"
+    }
+
+    public var message: String { message(lineOffset: 0) }
 
     /// `line:col: message`
     public var description: String { "\(mark): \(message)" }
@@ -122,9 +133,8 @@ public struct YAMLParser: Sendable {
                 }
                 if let name = key.text, let first = seen[name] {
                     if mode == .strict {
-                        throw YAMLError(kind: .duplicateKey,
-                                        message: "duplicate key '\(name)' (first at line \(pairs[first].key.mark.line))",
-                                        mark: key.mark)
+                        throw YAMLError(kind: .duplicateKey, message: "duplicate key '\(name)'", mark: key.mark,
+                                        relatedMark: pairs[first].key.mark)
                     }
                     warnings.append(YAMLWarning(message: "duplicate key '\(name)'; the last value is kept", mark: key.mark))
                     pairs[first].value = node

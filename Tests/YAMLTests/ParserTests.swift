@@ -42,6 +42,7 @@ import Testing
         let error = #expect(throws: YAMLError.self) { try strict.parse("title: a\ndescription: b\ntitle: c\n") }
         #expect(error?.kind == .duplicateKey)
         #expect(error?.description == "3:1: duplicate key 'title' (first at line 1)")
+        #expect(error?.message(lineOffset: 1) == "duplicate key 'title' (first at line 2)")
     }
 
     @Test func strictRejectsAnchorsAndAliases() throws {

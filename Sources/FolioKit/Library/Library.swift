@@ -1,0 +1,214 @@
+import Foundation
+internal import Git
+
+/// A folio library: a folder with `folio.yaml`, its prompts under `prompts/`, in a git repository of its own
+/// or inside a code repository.
+public final class Library {
+    /// The library's folder (absolute).
+    public let root: String
+    public let config: LibraryConfig
+    let environment: FolioEnvironment
+
+    private var openedRepository: Repository??
+
+    init(root: String, config: LibraryConfig, environment: FolioEnvironment, repository: Repository? = nil) {
+        self.root = root
+        self.config = config
+        self.environment = environment
+        if let repository { openedRepository = .some(repository) }
+    }
+
+    // MARK: - Finding a library
+
+    /// Opens the library at `explicitPath` (from `--library` or `FOLIO_LIBRARY`), or else the one that contains the
+    /// current folder, or else the single library tracked in the enclosing git repository.
+    public static func open(explicitPath: String?, environment: FolioEnvironment) throws -> Library {
+        let fm = FileManager.default
+        if let explicitPath {
+            let folder = absolute(explicitPath, from: environment.currentDirectory)
+            guard fm.fileExists(atPath: folder + "/" + LibraryConfig.fileName) else {
+                throw FolioError(.notFound, "no folio library at \(folder) (it has no \(LibraryConfig.fileName)); create one with: folio init \(explicitPath)")
+            }
+            return try load(root: folder, environment: environment)
+        }
+        var folder = absolute(environment.currentDirectory, from: "/")
+        while true {
+            if fm.fileExists(atPath: folder + "/" + LibraryConfig.fileName) {
+                return try load(root: folder, environment: environment)
+            }
+            let parent = (folder as NSString).deletingLastPathComponent
+            if parent == folder || parent.isEmpty { break }
+            folder = parent
+        }
+        // From the top of a code repository, a library in a subfolder is found through the git index.
+        if let repository = try? Repository.discover(from: environment.currentDirectory), let workdir = repository.workdir,
+           let index = try? repository.index() {
+            let configs = index.entries.map(\.path).filter {
+                $0 == LibraryConfig.fileName || $0.hasSuffix("/" + LibraryConfig.fileName)
+            }
+            let folders = configs.map { workdir + "/" + $0.dropLast(LibraryConfig.fileName.count + 1) }
+                .filter { fm.fileExists(atPath: $0 + "/" + LibraryConfig.fileName) }
+            if folders.count == 1 {
+                return try load(root: folders[0], environment: environment, repository: repository)
+            }
+            if folders.count > 1 {
+                throw FolioError(.notFound, "this repository holds several folio libraries; choose one with --library PATH or FOLIO_LIBRARY:\n"
+                    + folders.map { "  \($0)" }.joined(separator: "\n"))
+            }
+        }
+        throw FolioError(.notFound, "not inside a folio library (no \(LibraryConfig.fileName) in \(environment.currentDirectory) or any parent folder); create one here with: folio init (or pass --library PATH)")
+    }
+
+    static func load(root: String, environment: FolioEnvironment, repository: Repository? = nil) throws -> Library {
+        let path = root + "/" + LibraryConfig.fileName
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FolioError(.notFound, "cannot read \(path)")
+        }
+        let config = try LibraryConfig.decode(String(decoding: data, as: UTF8.self), path: path)
+        return Library(root: root, config: config, environment: environment, repository: repository)
+    }
+
+    static func absolute(_ path: String, from base: String) -> String {
+        let joined = path.hasPrefix("/") ? path : base + "/" + path
+        return URL(fileURLWithPath: joined).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    // MARK: - Git
+
+    /// The repository the library lives in, if any.
+    var repository: Repository? {
+        get throws {
+            if let opened = openedRepository { return opened }
+            let found = try gitCall("open the library's repository") { try Repository.discover(from: root) }
+            openedRepository = .some(found)
+            return found
+        }
+    }
+
+    /// The repository, or an error that says how to get one.
+    func requireRepository() throws -> Repository {
+        guard let repository = try repository, repository.workdir != nil else {
+            throw FolioError(.git, "the library at \(root) is not in a git repository; run `git init` there (or `folio init` in an empty folder), or pass --no-commit")
+        }
+        return repository
+    }
+
+    /// `path` (relative to the library) as a path relative to the repository's work tree.
+    func repositoryPath(_ path: String, in repository: Repository) -> String {
+        guard let workdir = repository.workdir, root.hasPrefix(workdir), root != workdir else { return path }
+        return String(root.dropFirst(workdir.count + 1)) + "/" + path
+    }
+
+    // MARK: - Reading prompts
+
+    /// The absolute path of a prompt's file.
+    public func path(of id: PromptID) -> String { root + "/" + id.relativePath }
+
+    /// The path to show a person: relative to the current folder when inside it.
+    public func displayPath(of id: PromptID) -> String { displayPath(id.relativePath) }
+
+    func displayPath(_ relative: String) -> String {
+        let full = root + "/" + relative
+        let cwd = environment.currentDirectory.hasSuffix("/") ? environment.currentDirectory : environment.currentDirectory + "/"
+        return full.hasPrefix(cwd) ? String(full.dropFirst(cwd.count)) : full
+    }
+
+    /// Ids of every prompt file in the work tree, sorted.
+    public func promptIDs() throws -> [PromptID] {
+        let folder = root + "/prompts"
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var ids: [PromptID] = []
+        while let relative = enumerator.nextObject() as? String {
+            if relative.hasPrefix(".") || relative.contains("/.") {
+                if relative.split(separator: "/").last?.hasPrefix(".") == true { enumerator.skipDescendants() }
+                continue
+            }
+            if let id = PromptID.fromRelativePath("prompts/" + relative) { ids.append(id) }
+        }
+        return ids.sorted()
+    }
+
+    /// Whether a prompt file exists in the work tree.
+    public func exists(_ id: PromptID) -> Bool {
+        FileManager.default.fileExists(atPath: path(of: id))
+    }
+
+    /// A prompt from the work tree, parsed strictly.
+    public func document(_ id: PromptID) throws -> PromptDocument {
+        guard let data = FileManager.default.contents(atPath: path(of: id)) else {
+            throw notFound(id)
+        }
+        return try PromptCodec.decode(data, id: id, path: displayPath(of: id))
+    }
+
+    /// The prompt file's bytes, as they are on disk.
+    public func rawFile(_ id: PromptID) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path(of: id)) else { throw notFound(id) }
+        return data
+    }
+
+    func notFound(_ id: PromptID) -> FolioError {
+        let known = ((try? promptIDs()) ?? []).map(\.rawValue)
+        return FolioError(.notFound, "no prompt '\(id)' in \(root)/prompts\(Suggestions.hint(for: id.rawValue, in: known)); see `folio list`")
+    }
+
+    /// One row of `list`: a prompt, or the error that keeps its file from being read.
+    public struct Listing: Sendable {
+        public let id: PromptID
+        public let prompt: Prompt?
+        public let error: FolioError?
+    }
+
+    /// Filters for `list`: every given filter must match.
+    public struct Filter: Sendable {
+        public var tags: [String] = []
+        public var category: String?
+        public var status: PromptStatus?
+
+        public init(tags: [String] = [], category: String? = nil, status: PromptStatus? = nil) {
+            self.tags = tags
+            self.category = category
+            self.status = status
+        }
+
+        func matches(_ prompt: Prompt) -> Bool {
+            if !tags.allSatisfy({ prompt.tags.contains($0) }) { return false }
+            if let category, prompt.category != category { return false }
+            if let status, prompt.effectiveStatus != status { return false }
+            return true
+        }
+
+        var isEmpty: Bool { tags.isEmpty && category == nil && status == nil }
+    }
+
+    /// Every prompt in the work tree that matches the filter. Files that cannot be read are listed with their
+    /// error (when there is no filter), so one broken file does not hide the others.
+    public func list(_ filter: Filter = Filter()) throws -> [Listing] {
+        try promptIDs().compactMap { id in
+            do {
+                let prompt = try document(id).prompt
+                return filter.matches(prompt) ? Listing(id: id, prompt: prompt, error: nil) : nil
+            } catch let error as FolioError {
+                return filter.isEmpty ? Listing(id: id, prompt: nil, error: error) : nil
+            }
+        }
+    }
+
+    // MARK: - Rendering
+
+    /// Renders a prompt from the work tree with the given variables.
+    public func render(_ id: PromptID, inputs: [String: VariableInput] = [:], allowExtra: Bool = false) throws -> Rendering {
+        let renderer = Renderer(
+            load: { [self] included in exists(included) ? try document(included) : nil },
+            displayPath: { [self] in displayPath(of: $0) })
+        return try renderer.render(try document(id), inputs: inputs, allowExtra: allowExtra)
+    }
+
+    /// The ids a prompt includes, directly or not.
+    public func includes(of id: PromptID) throws -> [PromptID] {
+        let renderer = Renderer(
+            load: { [self] included in exists(included) ? try document(included) : nil },
+            displayPath: { [self] in displayPath(of: $0) })
+        return try renderer.includeClosure(of: try document(id)).dropFirst().map(\.prompt.id)
+    }
+}

@@ -1,0 +1,61 @@
+internal import Git
+
+/// An error a folio user can act on, or a bug. The message names the thing and the fix.
+public struct FolioError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What kind of failure: adapters map this to exit codes and HTTP statuses.
+    public enum Kind: Sendable, Equatable {
+        /// No such library, prompt, template, revision.
+        case notFound
+        /// A malformed file, a bad id, wrong variables.
+        case invalidInput
+        /// Already exists, still in use, changed meanwhile.
+        case conflict
+        /// git could not do what was asked (no identity, repository state, libgit2 failure).
+        case git
+        /// A file could not be read or written (permissions, a full disk).
+        case io
+        /// A bug in folio.
+        case `internal`
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+extension FolioError {
+    /// `path:line:col: error: message`, the form compilers and editors understand.
+    static func invalidFile(_ path: String, line: Int, column: Int, _ message: String) -> FolioError {
+        FolioError(.invalidInput, "\(path):\(line):\(column): error: \(message)")
+    }
+
+    /// Wraps a git error, keeping libgit2's message and adding what folio was doing.
+    static func git(_ error: GitError, while doing: String? = nil) -> FolioError {
+        let prefix = doing.map { "\($0): " } ?? ""
+        switch error.code {
+        case .noIdentity:
+            return FolioError(.git, "no git identity: \(error.message)")
+        case .modified:
+            return FolioError(.conflict, "\(prefix)\(error.description) (another process changed the repository; try again)")
+        case .notFound:
+            return FolioError(.notFound, "\(prefix)\(error.description)")
+        default:
+            return FolioError(.git, "\(prefix)\(error.description)")
+        }
+    }
+}
+
+/// Runs `body`, turning git errors into folio errors.
+func gitCall<T>(_ doing: String? = nil, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as GitError {
+        throw FolioError.git(error, while: doing)
+    }
+}
