@@ -150,8 +150,8 @@ extension Library {
                 try frontmatter.set(path: key.split(separator: ".").map(String.init), to: nil)
             }
             for assignment in assignments {
-                let value = (try? Value.parseYAML(assignment.value)) ?? .string(assignment.value)
-                try frontmatter.set(path: assignment.key.split(separator: ".").map(String.init), to: value)
+                try frontmatter.set(path: assignment.key.split(separator: ".").map(String.init),
+                                    to: Self.parseAssignedValue(assignment.value))
             }
             var prompt = try PromptCodec.prompt(fromFrontmatter: frontmatter, id: id,
                                                 body: body ?? document.prompt.body, path: displayPath(of: id))
@@ -163,6 +163,20 @@ extension Library {
         let warnings = try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
         return try apply([LibraryChange(path: id.relativePath, contents: newData)], message: message, commit: commit,
                          warnings: warnings)
+    }
+
+    /// A `--set` value: YAML for lists, mappings in braces, numbers, booleans and null; anything else,
+    /// including text that only looks like `key: value` or is not valid YAML, is the text itself.
+    static func parseAssignedValue(_ text: String) -> Value {
+        guard let value = try? Value.parseYAML(text) else { return .string(text) }
+        switch value {
+        case .map where !text.trimmingCharacters(in: .whitespaces).hasPrefix("{"):
+            return .string(text)
+        case .null where !["null", "~"].contains(text.trimmingCharacters(in: .whitespaces)):
+            return .string(text)
+        default:
+            return value
+        }
     }
 
     /// Replaces a prompt's whole file with new text (from an editor), validated strictly first.

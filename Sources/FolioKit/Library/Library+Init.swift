@@ -30,7 +30,10 @@ extension Library {
             throw FolioError(.conflict, "\(root) is a file, not a folder")
         }
 
-        var existing = try gitCall { try Repository.discover(from: fm.fileExists(atPath: root) ? root : (root as NSString).deletingLastPathComponent) }
+        // The folder may not exist yet: look for a repository from its nearest existing ancestor.
+        var probe = root
+        while !fm.fileExists(atPath: probe), probe != "/" { probe = (probe as NSString).deletingLastPathComponent }
+        var existing = try gitCall { try Repository.discover(from: probe) }
         if let repository = existing, let workdir = repository.workdir, !(root + "/").hasPrefix(workdir + "/") {
             existing = nil  // the nearest repository is above a folder that is not inside it (a symlink); make one here
         }

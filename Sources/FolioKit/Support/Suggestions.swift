@@ -4,7 +4,10 @@ enum Suggestions {
         let scored = candidates.map { ($0, distance(name, $0)) }
         let threshold = max(2, name.count / 3)
         let close = scored.filter { $0.1 <= threshold || $0.0.hasSuffix("/" + name) || $0.0.contains(name) && name.count >= 3 }
-        return close.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0)
+        // Only the nearest: "cout" suggests "count", not also "code".
+        guard let best = close.map(\.1).min() else { return [] }
+        return close.filter { $0.1 == best || $0.0.hasSuffix("/" + name) }
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0)
     }
 
     /// " (did you mean a, b?)" or "".
