@@ -1,1 +1,2 @@
-print("folio")
+import FolioCLI
+Folio.runProcess()

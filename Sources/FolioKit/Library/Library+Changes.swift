@@ -95,7 +95,8 @@ extension Library {
         return prompt
     }
 
-    private func ensureAbsent(_ id: PromptID) throws {
+    /// Fails with a conflict when a prompt with this id exists.
+    public func requireAbsent(_ id: PromptID) throws {
         guard !exists(id) else {
             throw FolioError(.conflict, "prompt '\(id)' already exists (\(displayPath(of: id))); change it with: folio edit \(id)")
         }
@@ -103,7 +104,7 @@ extension Library {
 
     /// Writes a new prompt. Fails when the id is taken.
     public func add(_ prompt: Prompt, commit: Bool = true) throws -> ChangeOutcome {
-        try ensureAbsent(prompt.id)
+        try requireAbsent(prompt.id)
         let warnings = try checkBody(of: prompt, bodyStartLine: 1)
         return try apply([LibraryChange(path: prompt.id.relativePath, contents: PromptCodec.encode(prompt))],
                          message: "folio: add \(prompt.id)", commit: commit, warnings: warnings)
@@ -113,7 +114,7 @@ extension Library {
     /// `source` names where the text came from, for messages.
     public func add(_ id: PromptID, fileText: String, source: String, commit: Bool = true) throws -> ChangeOutcome {
         let document = try PromptCodec.decode(fileText, id: id, path: source)
-        try ensureAbsent(id)
+        try requireAbsent(id)
         let warnings = try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
         return try apply([LibraryChange(path: id.relativePath, contents: Data(fileText.utf8))],
                          message: "folio: add \(id)", commit: commit, warnings: warnings)
@@ -197,7 +198,7 @@ extension Library {
     public func move(_ old: PromptID, to new: PromptID, commit: Bool = true) throws -> ChangeOutcome {
         let data = try rawFile(old)
         guard old != new else { throw FolioError(.invalidInput, "'\(old)' and '\(new)' are the same id") }
-        try ensureAbsent(new)
+        try requireAbsent(new)
         var changes = [LibraryChange(path: old.relativePath, contents: nil), LibraryChange(path: new.relativePath, contents: data)]
         for id in try promptIDs() {
             let source = id == old ? data : try rawFile(id)

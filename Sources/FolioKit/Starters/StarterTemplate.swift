@@ -7,6 +7,9 @@ public struct StarterTemplate: Sendable, Equatable {
     /// The whole file: frontmatter and body.
     public let text: String
 
+    /// The templates shipped with folio.
+    public static var all: [StarterTemplate] { builtIn }
+
     /// The template read as a prompt (its id is its name).
     public func prompt() throws -> Prompt {
         try PromptCodec.decode(text, id: try PromptID(name), path: "template \(name)").prompt

@@ -136,6 +136,31 @@ extension Value {
 // MARK: - JSON
 
 extension Value {
+    /// Parses a YAML or JSON document (a file of values given to folio); `name` is for messages.
+    public static func parse(_ data: Data, name: String) throws -> Value {
+        let text = String(decoding: data, as: UTF8.self)
+        let start = text.first { !$0.isWhitespace }
+        if start == "{" || start == "[" {
+            do {
+                return try parseJSON(data)
+            } catch {
+                throw FolioError(.invalidInput, "\(name): error: not valid JSON: \(Self.describe(error))")
+            }
+        }
+        do {
+            return try parseYAML(text)
+        } catch let error as YAMLError {
+            throw FolioError.invalidFile(name, line: error.mark.line, column: error.mark.column, error.message)
+        }
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+        }
+        return error.localizedDescription
+    }
+
     /// Parses a JSON document.
     static func parseJSON(_ data: Data) throws -> Value {
         try JSONDecoder().decode(Value.self, from: data)

@@ -1,0 +1,69 @@
+import ArgumentParser
+import FolioKit
+
+struct EditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Change a prompt and commit it (opens $EDITOR unless given changes).",
+        discussion: """
+            --set reads its value as YAML: --set tags=[review,security], --set model.parameters.temperature=0.2,
+            --set status=deprecated. Text that is not a list, number or boolean stays text.
+            """)
+
+    @Argument(help: "The prompt's id.")
+    var id: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set a frontmatter field (repeatable).", valueName: "key=value"))
+    var assignments: [String] = []
+
+    @Option(name: .customLong("unset"), help: ArgumentHelp("Remove a frontmatter field (repeatable).", valueName: "key"))
+    var unset: [String] = []
+
+    @Option(name: .customLong("body-file"), help: "Replace the body with this file ('-' for stdin).")
+    var bodyFile: String?
+
+    @Option(name: .customLong("file"), help: "Replace the whole prompt file with this file ('-' for stdin).")
+    var file: String?
+
+    @OptionGroup var library: LibraryOptions
+    @OptionGroup var commit: CommitOptions
+
+    func validate() throws {
+        _ = try promptID(id)
+        for assignment in assignments where !assignment.contains("=") || assignment.hasPrefix("=") {
+            throw ValidationError("--set needs KEY=VALUE, e.g. --set status=active (got '\(assignment)')")
+        }
+        if file != nil && (bodyFile != nil || !assignments.isEmpty || !unset.isEmpty) {
+            throw ValidationError("--file replaces the whole prompt; it cannot be combined with --set, --unset or --body-file")
+        }
+    }
+
+    func run() throws {
+        let context = CLIContext.current
+        let id = try promptID(id)
+        let library = try library.open(context)
+        let outcome: ChangeOutcome
+        if let file {
+            outcome = try library.replace(id, fileText: try context.readText(file), source: file, commit: !commit.noCommit)
+        } else if !assignments.isEmpty || !unset.isEmpty || bodyFile != nil {
+            let pairs = assignments.map { assignment -> (key: String, value: String) in
+                let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (String(parts[0]), String(parts[1]))
+            }
+            outcome = try library.edit(id, set: pairs, unset: unset, body: try bodyFile.map { try context.readText($0) },
+                                       commit: !commit.noCommit)
+        } else {
+            let current = String(decoding: try library.rawFile(id), as: UTF8.self)
+            let editor = Editor(context: context)
+            let edited = try editor.edit(current, fileName: id.name + PromptID.fileSuffix,
+                                         alternatives: "--set, --body-file or --file")
+            do {
+                outcome = try library.replace(id, fileText: edited.text, source: edited.path, commit: !commit.noCommit)
+            } catch let error as FolioError {
+                throw FolioError(error.kind, error.message + "\nyour text is kept in \(edited.path); fix it, then: folio edit \(id) --file \(edited.path)")
+            }
+            editor.discard(edited.path)
+        }
+        context.report(outcome, done: "Updated \(id)")
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import FolioKit
+
+struct MoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mv",
+        abstract: "Rename a prompt and update every {{> old}} include, in one commit.")
+
+    @Argument(help: "The current id.")
+    var old: String
+
+    @Argument(help: "The new id.")
+    var new: String
+
+    @OptionGroup var library: LibraryOptions
+    @OptionGroup var commit: CommitOptions
+
+    func validate() throws {
+        _ = try promptID(old)
+        _ = try promptID(new)
+    }
+
+    func run() throws {
+        let context = CLIContext.current
+        let library = try library.open(context)
+        let outcome = try library.move(try promptID(old), to: try promptID(new), commit: !commit.noCommit)
+        let updated = outcome.paths.count - 2
+        context.report(outcome, done: "Moved \(old) to \(new)" + (updated > 0 ? ", updated \(updated) include\(updated == 1 ? "" : "s")" : ""))
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import FolioKit
+
+struct NewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new",
+        abstract: "Create a prompt and commit it (opens $EDITOR unless given its text).")
+
+    @Argument(help: "The new prompt's id, e.g. review/security.")
+    var id: String
+
+    @Option(help: "Title.")
+    var title: String?
+
+    @Option(help: "One-line description.")
+    var description: String?
+
+    @Option(name: .customLong("tag"), help: "A tag (repeat for several).")
+    var tags: [String] = []
+
+    @Option(help: "Start from a starter template (see `folio templates`).")
+    var template: String?
+
+    @Option(name: .customLong("body-file"), help: "Read the body from this file ('-' for stdin).")
+    var bodyFile: String?
+
+    @Option(name: .customLong("file"), help: "Read the whole prompt file (frontmatter and body) from this file ('-' for stdin).")
+    var file: String?
+
+    @Flag(name: .customLong("no-edit"), help: "Do not open an editor; create the prompt from the options.")
+    var noEdit = false
+
+    @OptionGroup var library: LibraryOptions
+    @OptionGroup var commit: CommitOptions
+
+    func validate() throws {
+        _ = try promptID(id)
+        if file != nil && (bodyFile != nil || template != nil) {
+            throw ValidationError("--file gives the whole prompt; it cannot be combined with --body-file or --template")
+        }
+    }
+
+    func run() throws {
+        let context = CLIContext.current
+        let id = try promptID(id)
+        let library = try library.open(context)
+        let outcome: ChangeOutcome
+        if let file {
+            outcome = try library.add(id, fileText: try context.readText(file), source: file, commit: !commit.noCommit)
+        } else if bodyFile != nil || noEdit {
+            let body = try bodyFile.map { try context.readText($0) }
+            let prompt = try library.newPrompt(id, title: title, description: description, tags: tags, template: template, body: body)
+            outcome = try library.add(prompt, commit: !commit.noCommit)
+        } else {
+            try library.requireAbsent(id)  // before the editor opens, not after
+            let draft = try library.draft(id, title: title, description: description, tags: tags, template: template)
+            let editor = Editor(context: context)
+            let edited = try editor.edit(draft, fileName: id.name + PromptID.fileSuffix,
+                                         alternatives: "--no-edit, --body-file or --file")
+            do {
+                outcome = try library.add(id, fileText: edited.text, source: edited.path, commit: !commit.noCommit)
+            } catch let error as FolioError {
+                throw FolioError(error.kind, error.message + "\nyour text is kept in \(edited.path); fix it, then: folio new \(id) --file \(edited.path)")
+            }
+            editor.discard(edited.path)
+        }
+        context.report(outcome, done: "Created \(id) (\(library.displayPath(of: id)))")
+    }
+}

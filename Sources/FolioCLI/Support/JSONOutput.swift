@@ -1,0 +1,91 @@
+import Foundation
+import FolioKit
+
+extension CLIContext {
+    /// Prints a value as pretty JSON with sorted keys (stable output for scripts and tests).
+    func printJSON<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        stdout.write(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+    }
+}
+
+/// A variable as --json shows it.
+struct VariableJSON: Encodable {
+    let name: String
+    let description: String?
+    let type: String
+    let required: Bool
+    let `default`: Value?
+    let values: [Value]?
+
+    init(_ variable: Variable) {
+        name = variable.name
+        description = variable.description
+        type = variable.type.rawValue
+        required = variable.isRequired
+        `default` = variable.defaultValue
+        values = variable.values
+    }
+}
+
+/// A prompt as --json shows it.
+struct PromptJSON: Encodable {
+    let id: String
+    let path: String
+    let title: String?
+    let description: String?
+    let tags: [String]
+    let category: String?
+    let status: String
+    let owners: [String]
+    let model: Value?
+    let variables: [VariableJSON]
+    let partial: Bool
+    let metadata: Value?
+    let extra: Value?
+    let estimatedTokens: Int
+    let body: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, path, title, description, tags, category, status, owners, model, variables, partial, metadata, extra, body
+        case estimatedTokens = "estimated_tokens"
+    }
+
+    init(_ prompt: Prompt, path: String, includeBody: Bool) {
+        id = prompt.id.rawValue
+        self.path = path
+        title = prompt.title
+        description = prompt.description
+        tags = prompt.tags
+        category = prompt.category
+        status = prompt.effectiveStatus.rawValue
+        owners = prompt.owners
+        if let spec = prompt.model {
+            var entries: [Value.Entry] = []
+            if let name = spec.name { entries.append(Value.Entry("name", .string(name))) }
+            if !spec.parameters.isEmpty { entries.append(Value.Entry("parameters", .map(spec.parameters))) }
+            model = .map(entries + spec.extra)
+        } else {
+            model = nil
+        }
+        variables = prompt.variables.map(VariableJSON.init)
+        partial = prompt.partial
+        metadata = prompt.metadata
+        extra = prompt.extra.isEmpty ? nil : .map(prompt.extra)
+        estimatedTokens = prompt.estimatedTokens
+        body = includeBody ? prompt.body : nil
+    }
+}
+
+extension Value {
+    /// A short one-line form for people: `10`, `text`, `[a, b]`, `{team: x}`.
+    var display: String {
+        switch self {
+        case .null: return "null"
+        case .list(let items): return "[" + items.map(\.display).joined(separator: ", ") + "]"
+        case .map(let entries): return "{" + entries.map { "\($0.key): \($0.value.display)" }.joined(separator: ", ") + "}"
+        default: return scalarText ?? ""
+        }
+    }
+}

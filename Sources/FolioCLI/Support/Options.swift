@@ -1,0 +1,46 @@
+import ArgumentParser
+import FolioKit
+
+/// `--library PATH`, shared by every command that works on a library.
+struct LibraryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The library's folder (default: $FOLIO_LIBRARY, else found from the current folder).",
+                                            valueName: "path"))
+    var library: String?
+
+    /// Opens the library: --library, then FOLIO_LIBRARY, then the one around the current folder.
+    func open(_ context: CLIContext) throws -> Library {
+        let explicit = library ?? context.environment["FOLIO_LIBRARY"].flatMap { $0.isEmpty ? nil : $0 }
+        return try Library.open(explicitPath: explicit, environment: context.folioEnvironment)
+    }
+}
+
+/// `--no-commit`, shared by every command that changes the library.
+struct CommitOptions: ParsableArguments {
+    @Flag(name: .long, help: "Write the files but do not commit them.")
+    var noCommit = false
+}
+
+/// Parses a prompt id argument with folio's own message.
+func promptID(_ text: String) throws -> PromptID {
+    do {
+        return try PromptID(text)
+    } catch let error as FolioError {
+        throw ValidationError(error.message)
+    }
+}
+
+extension CLIContext {
+    /// Prints what a change did: the commit, or that nothing was committed; warnings go to stderr.
+    func report(_ outcome: ChangeOutcome, done: String) {
+        for warning in outcome.warnings { warn(warning) }
+        guard outcome.changed else {
+            print("No changes.")
+            return
+        }
+        if let commit = outcome.commit {
+            print("\(done) \(out.dim("[\(commit.prefix(7))] \(outcome.message)"))")
+        } else {
+            print("\(done) \(out.dim("(not committed)"))")
+        }
+    }
+}
