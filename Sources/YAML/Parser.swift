@@ -57,18 +57,21 @@ public struct YAMLParser: Sendable {
     }
 
     public let mode: Mode
+    /// In lenient mode, read a top-level entry that is not valid YAML as text instead of failing.
+    public var recoversInvalidEntries: Bool
     /// Nodes an alias may expand to in lenient mode, in all (guards against "billion laughs").
     public var aliasBudget = 100_000
 
-    public init(mode: Mode) {
+    public init(mode: Mode, recoversInvalidEntries: Bool = true) {
         self.mode = mode
+        self.recoversInvalidEntries = recoversInvalidEntries
     }
 
     /// Parses one document.
     public func parse(_ text: String) throws -> YAMLDocument {
         do {
             return try parseEvents(text, lineOffset: 0)
-        } catch let error as YAMLError where mode == .lenient && error.kind == .syntax {
+        } catch let error as YAMLError where mode == .lenient && recoversInvalidEntries && error.kind == .syntax {
             guard let recovered = recoverTopLevel(text, originalError: error) else { throw error }
             return recovered
         }

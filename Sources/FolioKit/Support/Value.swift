@@ -126,9 +126,9 @@ extension Value {
         }
     }
 
-    /// Parses YAML text (lenient: any YAML a person would write for a value).
+    /// Parses YAML text: lenient about duplicate keys and aliases, but invalid YAML is an error.
     static func parseYAML(_ text: String) throws -> Value {
-        let document = try YAMLParser(mode: .lenient).parse(text)
+        let document = try YAMLParser(mode: .lenient, recoversInvalidEntries: false).parse(text)
         return document.root.map(Value.init(node:)) ?? .null
     }
 }
