@@ -110,6 +110,13 @@ extension Repository {
         return index
     }
 
+    /// Whether `path` (relative to the work tree) is ignored by .gitignore, .git/info/exclude or core.excludesFile.
+    public func isIgnored(_ path: String) throws -> Bool {
+        var ignored: Int32 = 0
+        try check(git_ignore_path_is_ignored(&ignored, pointer, path), "check whether '\(path)' is ignored")
+        return ignored != 0
+    }
+
     /// The work tree's status, limited to `paths` (folders or files; empty means everything).
     public func status(paths: [String] = [], includeUntracked: Bool = true) throws -> [StatusEntry] {
         var options = git_status_options()

@@ -42,6 +42,38 @@ import TestSupport
         #expect(try git("status", "--porcelain", in: repo.path) == "M src/main.c")
     }
 
+    @Test func initInAFolderTheRepositoryIgnoresIsRefusedWithTheFix() throws {
+        let repo = TemporaryFolder("code")
+        try git("init", "-q", in: repo.path)
+        repo.write(".gitignore", "demo/\n")
+        try git("add", ".", in: repo.path)
+        try git("commit", "-qm", "ignore demo", in: repo.path)
+        let error = #expect(throws: FolioError.self) {
+            try Library.initialize(at: repo.at("demo"), withTemplates: false, environment: environment(repo.path))
+        }
+        #expect(error?.kind == .conflict)
+        #expect(error?.message.contains("folio init --new-repo") == true)
+        #expect(!repo.exists("demo"))
+        #expect(try git("rev-list", "--count", "HEAD", in: repo.path) == "1")
+    }
+
+    @Test func newRepoGivesALibraryInsideAnotherRepositoryItsOwn() throws {
+        let repo = TemporaryFolder("code")
+        try git("init", "-q", in: repo.path)
+        repo.write(".gitignore", "demo/\n")
+        try git("add", ".", in: repo.path)
+        try git("commit", "-qm", "ignore demo", in: repo.path)
+        let outcome = try Library.initialize(at: repo.at("demo"), withTemplates: false, newRepository: true,
+                                             environment: environment(repo.path))
+        #expect(outcome.createdRepository)
+        #expect(try git("rev-list", "--count", "HEAD", in: repo.path) == "1")
+        #expect(try git("log", "--format=%s", in: repo.at("demo")) == "folio: init")
+        let library = try Library.open(explicitPath: nil, environment: environment(repo.at("demo")))
+        try library.addFile("inside", "x\n")
+        #expect(try git("rev-list", "--count", "HEAD", in: repo.path) == "1")
+        #expect(try git("log", "-1", "--format=%s", in: repo.at("demo")) == "folio: add inside")
+    }
+
     @Test func initTwiceIsAConflictAndChangesNothing() throws {
         let (folder, _) = try makeLibrary()
         let before = try git("rev-parse", "HEAD", in: folder.path)
@@ -215,6 +247,17 @@ import TestSupport
         #expect(outcome.warnings == ["prompts/user.prompt.md still includes 'part'"])
         #expect(!folder.exists("prompts/part.prompt.md"))
         #expect(try log().first == "folio: rm part")
+    }
+
+    @Test func anIgnoredPromptFileIsNotCommitted() throws {
+        folder.write(".gitignore", "prompts/private-*\n")
+        try git("add", ".gitignore", in: folder.path)
+        try git("commit", "-qm", "ignore private prompts", in: folder.path)
+        let error = #expect(throws: FolioError.self) { try library.addFile("private-notes", "x\n") }
+        #expect(error?.kind == .conflict)
+        #expect(error?.message.contains("is ignored by the repository's .gitignore") == true)
+        #expect(!folder.exists("prompts/private-notes.prompt.md"))
+        #expect(try library.add(try PromptID("private-notes"), fileText: "x\n", source: "x", commit: false).changed)
     }
 
     @Test func unknownPromptsSuggestCloseIDs() throws {

@@ -12,11 +12,14 @@ struct InitCommand: ParsableCommand {
     @Flag(name: .long, help: "Also copy folio's starter templates into prompts/.")
     var templates = false
 
+    @Flag(name: .customLong("new-repo"), help: "Give the library a git repository of its own, even inside another repository.")
+    var newRepository = false
+
     @OptionGroup var commit: CommitOptions
 
     func run() throws {
         let context = CLIContext.current
-        let outcome = try Library.initialize(at: path, withTemplates: templates, commit: !commit.noCommit,
+        let outcome = try Library.initialize(at: path, withTemplates: templates, newRepository: newRepository, commit: !commit.noCommit,
                                              environment: context.folioEnvironment)
         let term = context.out
         var where_ = "Initialized a folio library in \(outcome.root)"

@@ -34,6 +34,12 @@ extension Library {
                 let repository = try requireRepository()
                 let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
                 let fileChanges = changes.map { FileChange(path: repositoryPath($0.path, in: repository), contents: $0.contents) }
+                // Like `git add` without -f: an ignored file is not committed behind the user's back.
+                for change in fileChanges where change.contents != nil {
+                    if try gitCall(nil, { try repository.isIgnored(change.path) }) {
+                        throw FolioError(.conflict, "\(change.path) is ignored by the repository's .gitignore, so folio will not commit it; remove the ignore rule, or keep the library in a repository of its own (folio init --new-repo), or pass --no-commit")
+                    }
+                }
                 hash = try gitCall("commit '\(message)'") {
                     try repository.commitOnHead(fileChanges, message: message, identity: identity).hex
                 }

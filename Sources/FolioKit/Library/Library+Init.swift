@@ -18,7 +18,8 @@ extension Library {
     /// Makes `folder` a library: `folio.yaml`, `prompts/`, `contexts/` (and the starter templates with
     /// `withTemplates`), committed as `folio: init`. A folder outside any repository gets one of its own;
     /// inside a code repository only the library's files are committed. On failure nothing is left behind.
-    public static func initialize(at folder: String, withTemplates: Bool, commit: Bool = true,
+    /// With `newRepository`, the folder gets a repository of its own even inside another one.
+    public static func initialize(at folder: String, withTemplates: Bool, newRepository: Bool = false, commit: Bool = true,
                                   environment: FolioEnvironment) throws -> InitOutcome {
         let fm = FileManager.default
         let root = absolute(folder, from: environment.currentDirectory)
@@ -36,6 +37,14 @@ extension Library {
         var existing = try gitCall { try Repository.discover(from: probe) }
         if let repository = existing, let workdir = repository.workdir, !(root + "/").hasPrefix(workdir + "/") {
             existing = nil  // the nearest repository is above a folder that is not inside it (a symlink); make one here
+        }
+        if let repository = existing, let workdir = repository.workdir {
+            if newRepository {
+                if workdir == root { throw FolioError(.conflict, "\(root) is already the top of a git repository; leave out --new-repo") }
+                existing = nil
+            } else if root != workdir, try gitCall(nil, { try repository.isIgnored(String(root.dropFirst(workdir.count + 1)) + "/" + LibraryConfig.fileName) }) {
+                throw FolioError(.conflict, "\(root) is ignored by the .gitignore of the repository at \(workdir), so its prompts could not be committed there; give the library a repository of its own with: folio init --new-repo \(folder)")
+            }
         }
         // Check the identity before anything is created, so a missing one leaves the folder untouched.
         if commit {
@@ -68,7 +77,7 @@ extension Library {
         var createdRepository = false
         do {
             if createdFolder { try fm.createDirectory(atPath: root, withIntermediateDirectories: true) }
-            if repository == nil, commit {
+            if repository == nil, commit || newRepository {
                 let branch = (try? Repository.globalConfigString("init.defaultBranch")).flatMap { $0 } ?? "main"
                 repository = try gitCall("create a git repository in \(root)") { try Repository.create(at: root, initialBranch: branch) }
                 createdRepository = true
