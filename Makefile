@@ -1,0 +1,27 @@
+# folio: the two commands a newcomer needs, and a few more.
+.PHONY: demo test build release bench templates
+
+# Install what is missing, build, and run folio on a demo library made from templates/.
+demo:
+	scripts/install-deps
+	scripts/demo
+
+# Install what is missing and run the whole test suite.
+test:
+	scripts/install-deps
+	swift build --build-tests
+	swift test --skip-build
+
+build:
+	swift build
+
+release:
+	swift build -c release --product folio --static-swift-stdlib
+
+# Benchmarks on a release build; figures go to docs/performance.md.
+bench: release
+	scripts/bench/foundation
+
+# Regenerate the embedded starter templates after editing templates/.
+templates:
+	scripts/embed-templates
