@@ -139,3 +139,29 @@ func folio(_ arguments: String..., in folder: String, env: [String: String] = [:
         #expect(try folio("render", "sum", "--var", "text=this", in: p).stdout == "Summarise this.\n")
     }
 }
+
+@Suite struct ConcurrencyTests {
+    @Test func eightFolioProcessesCommittingAtOnceLoseNothing() throws {
+        let folder = TemporaryFolder("concurrent")
+        let p = folder.path
+        try folio("init", in: p)
+        let processes = (0..<8).map { index -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: folioBinary)
+            process.arguments = ["new", "p\(index)", "--no-edit", "--title", "P\(index)"]
+            process.currentDirectoryURL = URL(fileURLWithPath: p)
+            process.environment = testEnvironment(home: p)
+            process.standardOutput = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let adds = try git("log", "--format=%s", in: p).split(separator: "\n").filter { $0.hasPrefix("folio: add p") }
+        #expect(adds.count == 8)
+        #expect(try git("ls-tree", "--name-only", "HEAD", "prompts/", in: p).split(separator: "\n").count == 9)  // + .gitkeep
+        // The index agrees with HEAD: nothing staged or lost between the processes.
+        #expect(try git("status", "--porcelain", in: p) == "")
+        try git("fsck", "--strict", in: p)
+    }
+}

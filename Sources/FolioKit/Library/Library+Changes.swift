@@ -41,7 +41,7 @@ extension Library {
                     }
                 }
                 hash = try gitCall("commit '\(message)'") {
-                    try repository.commitOnHead(fileChanges, message: message, identity: identity).hex
+                    try Self.commitSerialized(fileChanges, in: repository, message: message, identity: identity).hex
                 }
             } else {
                 _ = try WorkTreeWriter(root: root).apply(changes.map { FileChange(path: $0.path, contents: $0.contents) })
@@ -52,6 +52,24 @@ extension Library {
             throw FolioError(.io, "could not write \(changes.map(\.path).joined(separator: ", ")): \(error.localizedDescription)")
         }
         return ChangeOutcome(message: message, commit: hash, paths: changes.map(\.path), changed: true, warnings: warnings)
+    }
+
+    /// Commits under folio's lock in the git directory, so two folio processes never interleave their index
+    /// updates; retries when a `git` command moved the branch or held a lock meanwhile.
+    static func commitSerialized(_ changes: [FileChange], in repository: Repository, message: String,
+                                 identity: Identity) throws -> OID {
+        let lock = try FileLock.acquire(at: repository.gitDir + "/folio/commit.lock", timeout: 30)
+        defer { lock.release() }
+        var attempt = 1
+        while true {
+            do {
+                return try repository.commitOnHead(changes, message: message, identity: identity)
+            } catch let error as GitError where (error.code == .modified || error.code == .locked) && attempt < 5 {
+                // commitOnHead put everything back; wait a little and build the commit again on the new HEAD.
+                usleep(UInt32(20_000 * attempt))
+                attempt += 1
+            }
+        }
     }
 
     private func unchanged(_ message: String) -> ChangeOutcome {
