@@ -120,7 +120,7 @@ public struct WorkTreeWriter: Sendable {
     }
 
     /// What `apply` changed, to put back on failure.
-    public final class Backup: @unchecked Sendable {
+    public final class Backup {
         fileprivate var restores: [(path: String, contents: Data?, permissions: Int?)] = []
         fileprivate var createdFolders: [String] = []
 

@@ -54,15 +54,9 @@ struct EditCommand: ParsableCommand {
                                        commit: !commit.noCommit)
         } else {
             let current = String(decoding: try library.rawFile(id), as: UTF8.self)
-            let editor = Editor(context: context)
-            let edited = try editor.edit(current, fileName: id.name + PromptID.fileSuffix,
-                                         alternatives: "--set, --body-file or --file")
-            do {
-                outcome = try library.replace(id, fileText: edited.text, source: edited.path, commit: !commit.noCommit)
-            } catch let error as FolioError {
-                throw FolioError(error.kind, error.message + "\nyour text is kept in \(edited.path); fix it, then: folio edit \(id) --file \(edited.path)")
+            outcome = try Editor(context: context).edit(current, for: id, command: "edit", alternatives: "--set, --body-file or --file") {
+                try library.replace(id, fileText: $0, source: $1, commit: !commit.noCommit)
             }
-            editor.discard(edited.path)
         }
         context.report(outcome, done: "Updated \(id)")
     }

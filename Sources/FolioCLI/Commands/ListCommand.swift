@@ -18,10 +18,18 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var library: LibraryOptions
 
-    struct Row: Encodable {
-        let prompt: PromptJSON?
-        let id: String
-        let error: String?
+    /// A row of --json: the prompt (without its body), or the file's error.
+    enum Row: Encodable {
+        case prompt(PromptJSON)
+        case invalid(id: String, path: String, error: String)
+
+        func encode(to encoder: Encoder) throws {
+            switch self {
+            case .prompt(let prompt): try prompt.encode(to: encoder)
+            case .invalid(let id, let path, let error):
+                try ["id": id, "path": path, "error": error].encode(to: encoder)
+            }
+        }
     }
 
     func run() throws {
@@ -29,21 +37,9 @@ struct ListCommand: ParsableCommand {
         let library = try library.open(context)
         let listings = try library.list(Library.Filter(tags: tags, category: category, status: status))
         if json {
-            try context.printJSON(listings.map { listing -> Value in
-                if let prompt = listing.prompt {
-                    return Value.map([
-                        .init("id", .string(prompt.id.rawValue)), .init("path", .string(prompt.id.relativePath)),
-                        .init("title", prompt.title.map(Value.string) ?? .null),
-                        .init("description", prompt.description.map(Value.string) ?? .null),
-                        .init("tags", .list(prompt.tags.map(Value.string))),
-                        .init("category", prompt.category.map(Value.string) ?? .null),
-                        .init("status", .string(prompt.effectiveStatus.rawValue)),
-                        .init("partial", .bool(prompt.partial)),
-                        .init("variables", .list(prompt.variables.map { .string($0.name) })),
-                    ])
-                }
-                return Value.map([.init("id", .string(listing.id.rawValue)), .init("path", .string(listing.id.relativePath)),
-                                  .init("error", .string(listing.error?.message ?? ""))])
+            try context.printJSON(listings.map { listing in
+                listing.prompt.map { Row.prompt(PromptJSON($0, path: $0.id.relativePath, includeBody: false)) }
+                    ?? .invalid(id: listing.id.rawValue, path: listing.id.relativePath, error: listing.error?.message ?? "")
             })
             return
         }

@@ -54,15 +54,9 @@ struct NewCommand: ParsableCommand {
         } else {
             try library.requireAbsent(id)  // before the editor opens, not after
             let draft = try library.draft(id, title: title, description: description, tags: tags, template: template)
-            let editor = Editor(context: context)
-            let edited = try editor.edit(draft, fileName: id.name + PromptID.fileSuffix,
-                                         alternatives: "--no-edit, --body-file or --file")
-            do {
-                outcome = try library.add(id, fileText: edited.text, source: edited.path, commit: !commit.noCommit)
-            } catch let error as FolioError {
-                throw FolioError(error.kind, error.message + "\nyour text is kept in \(edited.path); fix it, then: folio new \(id) --file \(edited.path)")
+            outcome = try Editor(context: context).edit(draft, for: id, command: "new", alternatives: "--no-edit, --body-file or --file") {
+                try library.add(id, fileText: $0, source: $1, commit: !commit.noCommit)
             }
-            editor.discard(edited.path)
         }
         context.report(outcome, done: "Created \(id) (\(library.displayPath(of: id)))")
     }

@@ -41,8 +41,20 @@ struct Editor {
         return (String(decoding: try Data(contentsOf: file), as: UTF8.self), file.path)
     }
 
-    /// Removes the editor's temporary folder once its text has been used.
-    func discard(_ path: String) {
-        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+    /// Edits `text` for prompt `id`, then hands the saved text to `use`. When `use` rejects it, the error
+    /// says where the text was kept and how to retry (`folio <command> ID --file PATH`); otherwise the
+    /// temporary copy is removed.
+    func edit(_ text: String, for id: PromptID, command: String, alternatives: String,
+              use: (_ text: String, _ source: String) throws -> ChangeOutcome) throws -> ChangeOutcome {
+        let edited = try edit(text, fileName: id.name + PromptID.fileSuffix, alternatives: alternatives)
+        let outcome: ChangeOutcome
+        do {
+            outcome = try use(edited.text, edited.path)
+        } catch let error as FolioError {
+            throw FolioError(error.kind, error.message
+                + "\nyour text is kept in \(edited.path); fix it, then: folio \(command) \(id) --file \(edited.path)")
+        }
+        try? FileManager.default.removeItem(atPath: (edited.path as NSString).deletingLastPathComponent)
+        return outcome
     }
 }

@@ -119,8 +119,9 @@ public final class Library {
         guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
         var ids: [PromptID] = []
         while let relative = enumerator.nextObject() as? String {
-            if relative.hasPrefix(".") || relative.contains("/.") {
-                if relative.split(separator: "/").last?.hasPrefix(".") == true { enumerator.skipDescendants() }
+            // Hidden files and folders (.gitkeep, .drafts/) are not prompts.
+            if (relative as NSString).lastPathComponent.hasPrefix(".") {
+                enumerator.skipDescendants()
                 continue
             }
             if let id = PromptID.fromRelativePath("prompts/" + relative) { ids.append(id) }
@@ -198,17 +199,17 @@ public final class Library {
 
     /// Renders a prompt from the work tree with the given variables.
     public func render(_ id: PromptID, inputs: [String: VariableInput] = [:], allowExtra: Bool = false) throws -> Rendering {
-        let renderer = Renderer(
-            load: { [self] included in exists(included) ? try document(included) : nil },
-            displayPath: { [self] in displayPath(of: $0) })
-        return try renderer.render(try document(id), inputs: inputs, allowExtra: allowExtra)
+        try renderer.render(try document(id), inputs: inputs, allowExtra: allowExtra)
     }
 
     /// The ids a prompt includes, directly or not.
     public func includes(of id: PromptID) throws -> [PromptID] {
-        let renderer = Renderer(
-            load: { [self] included in exists(included) ? try document(included) : nil },
-            displayPath: { [self] in displayPath(of: $0) })
-        return try renderer.includeClosure(of: try document(id)).dropFirst().map(\.prompt.id)
+        try renderer.includeClosure(of: try document(id)).dropFirst().map(\.prompt.id)
+    }
+
+    /// A renderer that reads includes from the work tree.
+    private var renderer: Renderer {
+        Renderer(load: { [self] included in exists(included) ? try document(included) : nil },
+                 displayPath: { [self] in displayPath(of: $0) })
     }
 }
