@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, linked from the system (Debian: libgit2-dev, libyaml-dev).
@@ -24,7 +25,11 @@ let package = Package(
         // The domain: no printing, no exit codes, no C types in its public API.
         .target(
             name: "FolioKit",
-            dependencies: ["Git", "YAML", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: [
+                "Git", "YAML",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
 
         // Adapters over FolioKit.

@@ -17,6 +17,7 @@ public struct Folio: ParsableCommand {
         subcommands: [
             InitCommand.self, NewCommand.self, ListCommand.self, ShowCommand.self, EditCommand.self,
             RenderCommand.self, MoveCommand.self, RemoveCommand.self, TemplatesCommand.self,
+            SearchCommand.self, IndexCommand.self, UseCommand.self, StatsCommand.self,
         ])
 
     public init() {}

@@ -54,6 +54,20 @@ public final class Index {
         }
     }
 
+    /// Paths under `prefix` whose recorded file time is at or after `nanoseconds` (since 1970): files staged
+    /// since then. Filtered before any path string is made, so it is cheap on a large index.
+    public func paths(under prefix: String, stagedSince nanoseconds: Int64) -> [String] {
+        var paths: [String] = []
+        let prefixBytes = Array(prefix.utf8)
+        for i in 0..<git_index_entrycount(pointer) {
+            guard let entry = git_index_get_byindex(pointer, i)?.pointee else { continue }
+            let time = Int64(entry.mtime.seconds) * 1_000_000_000 + Int64(entry.mtime.nanoseconds)
+            guard time >= nanoseconds, let cPath = entry.path else { continue }
+            if prefixBytes.isEmpty || strncmp(cPath, prefix, prefixBytes.count) == 0 { paths.append(String(cString: cPath)) }
+        }
+        return paths
+    }
+
     /// Stages the work-tree file at `path` (as `git add` does, filters included) and returns its blob id.
     @discardableResult
     public func add(path: String) throws -> OID {

@@ -33,18 +33,22 @@ enum Resolver {
     }
 
     static func int(_ text: String) -> Int? {
-        var body = Substring(text)
+        var body = Substring(text).utf8
         var sign = 1
-        if body.first == "-" || body.first == "+" {
-            sign = body.first == "-" ? -1 : 1
+        if let first = body.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            sign = first == UInt8(ascii: "-") ? -1 : 1
             body = body.dropFirst()
         }
         guard !body.isEmpty else { return nil }
-        if body.hasPrefix("0x") { return Int(body.dropFirst(2), radix: 16).map { $0 * sign } }
-        if body.hasPrefix("0o") { return Int(body.dropFirst(2), radix: 8).map { $0 * sign } }
-        guard body.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(body).map { $0 * sign }
+        let digits = Substring(body)
+        if digits.hasPrefix("0x") { return Int(digits.dropFirst(2), radix: 16).map { $0 * sign } }
+        if digits.hasPrefix("0o") { return Int(digits.dropFirst(2), radix: 8).map { $0 * sign } }
+        guard body.allSatisfy(isDigit) else { return nil }
+        return Int(digits).map { $0 * sign }
     }
+
+    /// ASCII digits only: YAML numbers are ASCII, and Unicode digit properties are slow to look up.
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     static func double(_ text: String) -> Double? {
         switch text {
@@ -54,18 +58,17 @@ enum Resolver {
         default: break
         }
         // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
-        var chars = Substring(text)
-        if chars.first == "-" || chars.first == "+" { chars = chars.dropFirst() }
-        let mantissaEnd = chars.firstIndex { $0 == "e" || $0 == "E" } ?? chars.endIndex
-        let mantissa = chars[..<mantissaEnd]
-        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
-        guard !mantissa.isEmpty, parts.count <= 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+        var bytes = Substring(text).utf8[...]
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        let mantissaEnd = bytes.firstIndex { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") } ?? bytes.endIndex
+        let mantissa = bytes[..<mantissaEnd]
+        let parts = mantissa.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard !mantissa.isEmpty, parts.count <= 2, parts.allSatisfy({ $0.allSatisfy(isDigit) }),
               parts.contains(where: { !$0.isEmpty }) else { return nil }
-        if mantissaEnd != chars.endIndex {
-            var exponent = chars[chars.index(after: mantissaEnd)...]
-            if exponent.first == "-" || exponent.first == "+" { exponent = exponent.dropFirst() }
-            guard !exponent.isEmpty, exponent.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        if mantissaEnd != bytes.endIndex {
+            var exponent = bytes[bytes.index(after: mantissaEnd)...]
+            if let first = exponent.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { exponent = exponent.dropFirst() }
+            guard !exponent.isEmpty, exponent.allSatisfy(isDigit) else { return nil }
         }
         return Double(text)
     }

@@ -272,14 +272,14 @@ import TestSupport
         try library.addFile("b", "---\ntags: [y]\nstatus: draft\n---\nb\n")
         folder.write("prompts/broken.prompt.md", "---\ntitle: [oops\n---\n")
         folder.write("prompts/notes.md", "not a prompt")
-        #expect(try library.list().map(\.id.rawValue) == ["a", "b", "broken"])
-        let broken = try library.list().last?.error?.message ?? ""
+        #expect(try library.list().map(\.id) == ["a", "b", "broken"])
+        let broken = try library.list().last?.error ?? ""
         #expect(broken.hasPrefix("prompts/broken.prompt.md:3:1: error:"), "\(broken)")
-        #expect(try library.list(.init(tags: ["y"])).map(\.id.rawValue) == ["a", "b"])
-        #expect(try library.list(.init(tags: ["x", "y"])).map(\.id.rawValue) == ["a"])
-        #expect(try library.list(.init(category: "c")).map(\.id.rawValue) == ["a"])
-        #expect(try library.list(.init(status: .draft)).map(\.id.rawValue) == ["b"])
-        #expect(try library.list(.init(status: .active)).map(\.id.rawValue) == ["a"])
+        #expect(try library.list(.init(tags: ["y"])).map(\.id) == ["a", "b"])
+        #expect(try library.list(.init(tags: ["x", "y"])).map(\.id) == ["a"])
+        #expect(try library.list(.init(category: "c")).map(\.id) == ["a"])
+        #expect(try library.list(.init(status: .draft)).map(\.id) == ["b"])
+        #expect(try library.list(.init(status: .active)).map(\.id) == ["a"])
     }
 
     @Test func aPromptChangedBehindFoliosBackIsCommittedWithTheEdit() throws {

@@ -19,8 +19,11 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .customLong("allow-extra"), help: "Ignore variables the prompt does not declare instead of failing.")
     var allowExtra = false
 
-    @Flag(help: "Print JSON: the text, the values used, the includes and the token estimate.")
+    @Flag(help: "Print JSON: the text, the values used, the includes, the token estimate and the event id.")
     var json = false
+
+    @Option(help: "Who is rendering, recorded in analytics: an AI tool's name, a script, a service.")
+    var source = "cli"
 
     @OptionGroup var library: LibraryOptions
 
@@ -37,10 +40,12 @@ struct RenderCommand: ParsableCommand {
         let variables: Value
         let includes: [String]
         let estimatedTokens: Int
+        let eventID: String?
 
         enum CodingKeys: String, CodingKey {
             case id, text, variables, includes
             case estimatedTokens = "estimated_tokens"
+            case eventID = "event_id"
         }
     }
 
@@ -59,9 +64,17 @@ struct RenderCommand: ParsableCommand {
             inputs[String(parts[0])] = .text(String(parts[1]))
         }
         let rendering = try library.render(id, inputs: inputs, allowExtra: allowExtra)
+        // A render is recorded for analytics; failing to record never fails the render.
+        var event: Event?
+        do {
+            event = try library.record(.render, prompt: id, source: source)
+        } catch let error as FolioError where error.kind != .internal {
+            if error.kind != .git { context.warn("not recorded in analytics: \(error.message)") }
+        }
         if json {
             try context.printJSON(Output(id: id.rawValue, text: rendering.text, variables: .map(rendering.variables),
-                                         includes: rendering.includes.map(\.rawValue), estimatedTokens: rendering.estimatedTokens))
+                                         includes: rendering.includes.map(\.rawValue), estimatedTokens: rendering.estimatedTokens,
+                                         eventID: event?.id))
         } else {
             context.stdout.write(rendering.text)
         }

@@ -63,7 +63,11 @@ public final class CLIContext: Sendable {
     @TaskLocal public static var current: CLIContext = .process()
 
     var folioEnvironment: FolioEnvironment {
-        FolioEnvironment(variables: environment, currentDirectory: currentDirectory, now: now)
+        let stderr = self.stderr
+        let bar = ProgressBar(sink: stderr, enabled: stderrIsTerminal)
+        return FolioEnvironment(variables: environment, currentDirectory: currentDirectory, now: now,
+                                notify: { stderr.write("folio: \($0)\n") },
+                                progress: { bar.update($0) })
     }
 
     /// Colour and styles for stdout: only on a terminal, never with NO_COLOR or TERM=dumb.

@@ -10,6 +10,8 @@ public final class Library {
     let environment: FolioEnvironment
 
     private var openedRepository: Repository??
+    private var openedIndex: PromptIndex?
+    var openedEvents: EventStore?
 
     init(root: String, config: LibraryConfig, environment: FolioEnvironment, repository: Repository? = nil) {
         self.root = root
@@ -93,10 +95,28 @@ public final class Library {
         return repository
     }
 
+    /// The library's folder relative to the repository's work tree, with a trailing `/` ("" at the top).
+    func repositoryPrefix(in repository: Repository) -> String {
+        guard let workdir = repository.workdir, root.hasPrefix(workdir + "/") else { return "" }
+        return String(root.dropFirst(workdir.count + 1)) + "/"
+    }
+
     /// `path` (relative to the library) as a path relative to the repository's work tree.
     func repositoryPath(_ path: String, in repository: Repository) -> String {
-        guard let workdir = repository.workdir, root.hasPrefix(workdir), root != workdir else { return path }
-        return String(root.dropFirst(workdir.count + 1)) + "/" + path
+        repositoryPrefix(in: repository) + path
+    }
+
+    // MARK: - The sidecar
+
+    /// The library's search index (in the git directory), opened on first use.
+    public func index() throws -> PromptIndex {
+        if let openedIndex { return openedIndex }
+        guard let repository = try repository, repository.workdir != nil else {
+            throw FolioError(.git, "the search index lives in the git repository, and the library at \(root) is not in one; run `git init` there")
+        }
+        let index = PromptIndex(library: self, repository: repository)
+        openedIndex = index
+        return index
     }
 
     // MARK: - Reading prompts
@@ -153,13 +173,6 @@ public final class Library {
         return FolioError(.notFound, "no prompt '\(id)' in \(root)/prompts\(Suggestions.hint(for: id.rawValue, in: known)); see `folio list`")
     }
 
-    /// One row of `list`: a prompt, or the error that keeps its file from being read.
-    public struct Listing: Sendable {
-        public let id: PromptID
-        public let prompt: Prompt?
-        public let error: FolioError?
-    }
-
     /// Filters for `list`: every given filter must match.
     public struct Filter: Sendable {
         public var tags: [String] = []
@@ -182,16 +195,20 @@ public final class Library {
         var isEmpty: Bool { tags.isEmpty && category == nil && status == nil }
     }
 
-    /// Every prompt in the work tree that matches the filter. Files that cannot be read are listed with their
-    /// error (when there is no filter), so one broken file does not hide the others.
-    public func list(_ filter: Filter = Filter()) throws -> [Listing] {
-        try promptIDs().compactMap { id in
-            do {
-                let prompt = try document(id).prompt
-                return filter.matches(prompt) ? Listing(id: id, prompt: prompt, error: nil) : nil
-            } catch let error as FolioError {
-                return filter.isEmpty ? Listing(id: id, prompt: nil, error: error) : nil
-            }
+    /// Every prompt that matches the filter, by id, from the search index (refreshed first); files that
+    /// cannot be read are listed with their error when there is no filter, so one broken file does not hide.
+    /// Without a git repository there is no index, and the files are read.
+    public func list(_ filter: Filter = Filter()) throws -> [IndexEntry] {
+        if let repository = try? repository, repository.workdir != nil {
+            return try index().entries(SearchQuery(tags: filter.tags, category: filter.category, status: filter.status,
+                                                   limit: Int.max))
+        }
+        return try promptIDs().compactMap { id in
+            let data = try rawFile(id)
+            let row = IndexRow(path: id.relativePath, data: data, blob: try gitCall { try Repository.blobID(of: data) },
+                               stamp: FileStamp(modified: 0, size: 0, inode: 0, changed: 0))
+            if let prompt = row.prompt { return filter.matches(prompt) ? IndexEntry(row) : nil }
+            return filter.isEmpty ? IndexEntry(row) : nil
         }
     }
 

@@ -35,39 +35,56 @@ public enum PromptCodec {
         var hasByteOrderMark: Bool
     }
 
-    /// Splits file text into frontmatter and body; `path` is for messages.
+    /// Splits file text into frontmatter and body; `path` is for messages. Works on UTF-8 bytes: this runs
+    /// for every file of a library when the index is built.
     static func split(_ text: String, path: String) throws -> Split {
-        var text = Substring(text)
-        let bom = text.unicodeScalars.first == "\u{FEFF}"
-        if bom { text = Substring(text.unicodeScalars.dropFirst()) }
-        let crlf = text.range(of: "\r\n").map { text[..<$0.lowerBound].contains("\n") == false } ?? false
-        let normalized = crlf ? text.replacingOccurrences(of: "\r\n", with: "\n") : String(text)
-        let ending: PromptDocument.LineEnding = crlf ? .crlf : .lf
-
-        guard normalized.hasPrefix("---\n") || normalized == "---" else {
-            return Split(frontmatter: nil, frontmatterLine: 1, body: normalized, bodyLine: 1, lineEnding: ending,
-                         hasByteOrderMark: bom)
+        var bytes = Array(text.utf8)
+        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        if bom { bytes.removeFirst(3) }
+        let newline: UInt8 = 0x0A, carriageReturn: UInt8 = 0x0D
+        // The first line's ending decides: CRLF files are read as LF and written back as CRLF.
+        var ending = PromptDocument.LineEnding.lf
+        if let first = bytes.firstIndex(of: newline), first > 0, bytes[first - 1] == carriageReturn {
+            ending = .crlf
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            for (index, byte) in bytes.enumerated()
+            where !(byte == carriageReturn && index + 1 < bytes.count && bytes[index + 1] == newline) {
+                out.append(byte)
+            }
+            bytes = out
         }
-        let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let close = lines.indices.dropFirst().first(where: { lines[$0] == "---" || lines[$0] == "..." }) else {
-            throw FolioError.invalidFile(path, line: 1, column: 1,
-                                         "the frontmatter that starts here is not closed; add a line '---' after it")
+        let dashes: [UInt8] = [0x2D, 0x2D, 0x2D], dots: [UInt8] = [0x2E, 0x2E, 0x2E]
+        guard bytes.starts(with: dashes + [newline]) || bytes == dashes else {
+            return Split(frontmatter: nil, frontmatterLine: 1, body: String(decoding: bytes, as: UTF8.self), bodyLine: 1,
+                         lineEnding: ending, hasByteOrderMark: bom)
         }
-        let frontmatter = lines[1..<close].joined(separator: "\n")
-        let body = lines[(close + 1)...].joined(separator: "\n")
-        return Split(frontmatter: frontmatter, frontmatterLine: 2, body: body, bodyLine: close + 2, lineEnding: ending,
-                     hasByteOrderMark: bom)
+        var lineStart = 4
+        var line = 2
+        while lineStart <= bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
+            let content = bytes[lineStart..<lineEnd]
+            if content.elementsEqual(dashes) || content.elementsEqual(dots) {
+                let frontmatter = lineStart > 4 ? String(decoding: bytes[4..<(lineStart - 1)], as: UTF8.self) : ""
+                let body = lineEnd < bytes.count ? String(decoding: bytes[(lineEnd + 1)...], as: UTF8.self) : ""
+                return Split(frontmatter: frontmatter, frontmatterLine: 2, body: body, bodyLine: line + 1,
+                             lineEnding: ending, hasByteOrderMark: bom)
+            }
+            lineStart = lineEnd + 1
+            line += 1
+        }
+        throw FolioError.invalidFile(path, line: 1, column: 1, "the frontmatter that starts here is not closed; add a line '---' after it")
     }
 
     /// Parses a folio prompt file strictly. Errors read `path:line:col: error: message`.
     public static func decode(_ data: Data, id: PromptID, path: String) throws -> PromptDocument {
         // Decoding drops a byte order mark; note it from the bytes so a rewrite keeps it.
         let bom = data.starts(with: [0xEF, 0xBB, 0xBF])
-        guard let text = String(data: bom ? data.dropFirst(3) : data, encoding: .utf8) else {
-            throw FolioError.invalidFile(path, line: 1, column: 1, "the file is not valid UTF-8 text; save it as UTF-8")
-        }
-        if text.contains("\0") {
+        if data.withUnsafeBytes({ $0.baseAddress.map { memchr($0, 0, data.count) != nil } ?? false }) {
             throw FolioError.invalidFile(path, line: 1, column: 1, "the file is binary (it contains NUL bytes), not a prompt")
+        }
+        guard let text = String(validating: bom ? data.dropFirst(3) : data, as: UTF8.self) else {
+            throw FolioError.invalidFile(path, line: 1, column: 1, "the file is not valid UTF-8 text; save it as UTF-8")
         }
         var document = try decode(text, id: id, path: path)
         document.hasByteOrderMark = document.hasByteOrderMark || bom

@@ -38,6 +38,7 @@ public struct PromptID: Sendable, Hashable, Comparable, CustomStringConvertible,
 
     /// The rule `text` breaks, or nil when it is a valid id.
     static func problem(with text: String) -> String? {
+        if isPlainlyValid(text) { return nil }
         if text.isEmpty { return "an id cannot be empty" }
         if text.hasPrefix("/") { return "ids are relative paths under prompts/; remove the leading '/'" }
         if text.hasSuffix(fileSuffix) { return "leave out the '\(fileSuffix)' suffix: '\(text.dropLast(fileSuffix.count))'" }
@@ -58,6 +59,26 @@ public struct PromptID: Sendable, Hashable, Comparable, CustomStringConvertible,
             return "each segment must start with a letter or a digit ('\(segment)' does not)"
         }
         return nil
+    }
+
+    /// The common case, checked on bytes: segments of [a-z0-9_-] starting with a letter or digit, joined by
+    /// single slashes. Anything else goes through the rules one by one to find the one it breaks.
+    private static func isPlainlyValid(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.count <= 200, !text.hasSuffix(fileSuffix) else { return false }
+        var segmentStart = true
+        for byte in bytes {
+            let letterOrDigit = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+            if segmentStart {
+                guard letterOrDigit else { return false }
+                segmentStart = false
+            } else if byte == 0x2F {
+                segmentStart = true
+            } else if !(letterOrDigit || byte == 0x2D || byte == 0x5F) {
+                return false
+            }
+        }
+        return !segmentStart
     }
 
     private static func allowed(_ c: Character) -> Bool {

@@ -9,10 +9,25 @@ public struct FolioEnvironment: Sendable {
     public var currentDirectory: String
     /// The clock.
     public var now: @Sendable () -> Date
+    /// Receives one-line notices (an index rebuilt because its file was damaged).
+    public var notify: @Sendable (String) -> Void
+    /// Receives progress of long work (a first index of a large library).
+    public var progress: @Sendable (Progress) -> Void
 
-    public init(variables: [String: String], currentDirectory: String, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(variables: [String: String], currentDirectory: String, now: @escaping @Sendable () -> Date = { Date() },
+                notify: @escaping @Sendable (String) -> Void = { _ in },
+                progress: @escaping @Sendable (Progress) -> Void = { _ in }) {
         self.variables = variables
         self.currentDirectory = currentDirectory
         self.now = now
+        self.notify = notify
+        self.progress = progress
+    }
+
+    /// How far long work has come.
+    public struct Progress: Sendable, Equatable {
+        public let task: String
+        public let done: Int
+        public let total: Int
     }
 }

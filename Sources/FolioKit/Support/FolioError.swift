@@ -52,7 +52,12 @@ extension FolioError {
 }
 
 /// Runs `body`, turning git errors into folio errors.
-func gitCall<T>(_ doing: String? = nil, _ body: () throws -> T) throws -> T {
+func gitCall<T>(_ body: () throws -> T) throws -> T {
+    try gitCall(nil, body)
+}
+
+/// Runs `body`, turning git errors into folio errors that say what folio was doing.
+func gitCall<T>(_ doing: String?, _ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as GitError {

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import FolioKit
+
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "The search index in the git directory: status, refresh, rebuild, verify.",
+        subcommands: [Status.self, Refresh.self, Rebuild.self, Verify.self],
+        defaultSubcommand: Status.self)
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Bring the index up to date and describe it.")
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        @OptionGroup var library: LibraryOptions
+
+        struct Output: Encodable {
+            let path: String
+            let bytes: Int64
+            let prompts: Int
+            let invalid: Int
+            let modified: Int
+            let head: String?
+            let refreshed: Refreshed
+        }
+
+        struct Refreshed: Encodable {
+            let added: Int
+            let updated: Int
+            let removed: Int
+            let checkedEveryFile: Bool
+            let milliseconds: Double
+
+            enum CodingKeys: String, CodingKey {
+                case added, updated, removed, milliseconds
+                case checkedEveryFile = "checked_every_file"
+            }
+
+            init(_ report: PromptIndex.RefreshReport) {
+                added = report.added
+                updated = report.updated
+                removed = report.removed
+                checkedEveryFile = report.checkedEveryFile
+                milliseconds = (report.seconds * 10_000).rounded() / 10
+            }
+        }
+
+        func run() throws {
+            let context = CLIContext.current
+            let status = try library.open(context).index().status()
+            if json {
+                try context.printJSON(Output(path: status.path, bytes: status.bytes, prompts: status.prompts, invalid: status.invalid,
+                                             modified: status.modified, head: status.head, refreshed: Refreshed(status.refresh)))
+                return
+            }
+            context.print("\(status.prompts) prompts indexed" + (status.invalid > 0 ? ", \(status.invalid) invalid" : "")
+                          + (status.modified > 0 ? ", \(status.modified) differ from HEAD" : ""))
+            context.print(context.out.dim("at \(status.head.map { String($0.prefix(7)) } ?? "no commit") · \(status.path) · \(ByteCountFormatter.string(fromByteCount: status.bytes, countStyle: .file))"))
+            let refresh = status.refresh
+            if refresh.changed {
+                context.print(context.out.dim("refreshed: \(refresh.added) added, \(refresh.updated) updated, \(refresh.removed) removed"))
+            }
+        }
+    }
+
+    struct Refresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring the index up to date, checking every file (also edits made in place in large libraries).")
+
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let context = CLIContext.current
+            let report = try library.open(context).index().refresh(full: true)
+            context.print("\(report.added) added, \(report.updated) updated, \(report.removed) removed")
+        }
+    }
+
+    struct Rebuild: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Build the index again from the files (analytics events are kept).")
+
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let context = CLIContext.current
+            let report = try library.open(context).index().rebuild()
+            context.print("Indexed \(report.added) prompts in \(String(format: "%.2f", report.seconds)) s")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare the index with the files and HEAD; exit 1 and list any drift.")
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let context = CLIContext.current
+            let drift = try library.open(context).index().verify()
+            if json {
+                try context.printJSON(drift.map { ["path": $0.path, "problem": $0.kind.rawValue] })
+            } else if drift.isEmpty {
+                context.print("The index matches the files and HEAD.")
+            } else {
+                for item in drift { context.print(item.description) }
+                context.warn("\(drift.count) difference\(drift.count == 1 ? "" : "s"); fix with: folio index rebuild")
+            }
+            if !drift.isEmpty { throw ExitCode(FolioExitCode.findings.rawValue) }
+        }
+    }
+}

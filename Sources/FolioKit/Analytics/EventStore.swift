@@ -1,0 +1,179 @@
+import Foundation
+internal import GRDB
+
+/// Something that happened to a prompt: rendered, used, copied, shown in an experiment, or rated.
+public struct Event: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case render, use, copy, exposure, feedback
+    }
+
+    /// A unique id (a UUID), so feedback can refer to the event it rates.
+    public let id: String
+    public let kind: Kind
+    public let prompt: String
+    /// The version: the blob id of the prompt file used, and the commit HEAD was at.
+    public let blob: String?
+    public let commit: String?
+    public let variant: String?
+    public let experiment: String?
+    /// For an exposure: whom the variant was chosen for.
+    public let subject: String?
+    /// cli, mcp, web, or the AI tool named by the caller.
+    public let source: String
+    /// The git identity of whoever caused it, `Name <email>`.
+    public let user: String
+    public let time: Date
+    public let score: Double?
+    public let success: Bool?
+    public let note: String?
+    /// For feedback: the id of the event it rates.
+    public let ref: String?
+
+    public init(id: String = UUID().uuidString.lowercased(), kind: Kind, prompt: String, blob: String? = nil,
+                commit: String? = nil, variant: String? = nil, experiment: String? = nil, subject: String? = nil,
+                source: String, user: String, time: Date, score: Double? = nil, success: Bool? = nil,
+                note: String? = nil, ref: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.prompt = prompt
+        self.blob = blob
+        self.commit = commit
+        self.variant = variant
+        self.experiment = experiment
+        self.subject = subject
+        self.source = source
+        self.user = user
+        self.time = time
+        self.score = score
+        self.success = success
+        self.note = note
+        self.ref = ref
+    }
+
+    /// Kinds that count as a use of the prompt in statistics.
+    public static let useKinds: [Kind] = [.render, .use, .copy]
+}
+
+/// The analytics events: a SQLite file apart from the search index, because events cannot be rebuilt from
+/// the files. WAL mode and a busy timeout let many processes record at once without losing any.
+public final class EventStore {
+    public let path: String
+    let queue: DatabaseQueue
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    prompt TEXT NOT NULL,
+                    blob TEXT,
+                    commit_id TEXT,
+                    variant TEXT,
+                    experiment TEXT,
+                    subject TEXT,
+                    source TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    time REAL NOT NULL,
+                    score REAL,
+                    success INTEGER,
+                    note TEXT,
+                    ref TEXT
+                );
+                CREATE INDEX events_by_time ON events(time);
+                CREATE INDEX events_by_prompt ON events(prompt, time);
+                CREATE INDEX events_by_ref ON events(ref);
+                """)
+        }
+        return migrator
+    }()
+
+    /// Opens (or creates) the store at `path`. A store written by a newer folio is refused, never rewritten.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            configuration.journalMode = .wal
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            let newer = try queue.read { db -> Bool in
+                guard try db.tableExists("grdb_migrations") else { return false }
+                return try !Self.migrator.appliedIdentifiers(db).isSubset(of: Set(Self.migrator.migrations))
+            }
+            if newer {
+                throw FolioError(.conflict, "the analytics events at \(path) were written by a newer folio; upgrade folio to read them")
+            }
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw FolioError(.io, "cannot open the analytics events at \(path): \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// Appends an event.
+    public func record(_ event: Event) throws {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO events (id, kind, prompt, blob, commit_id, variant, experiment, subject, source, user, time,
+                                    score, success, note, ref)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [event.id, event.kind.rawValue, event.prompt, event.blob, event.commit, event.variant,
+                                 event.experiment, event.subject, event.source, event.user,
+                                 event.time.timeIntervalSince1970, event.score, event.success, event.note, event.ref])
+        }
+    }
+
+    /// One event by id (a unique prefix of at least 8 characters is enough).
+    public func event(id: String) throws -> Event? {
+        try read { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [id]) { return Self.event(row) }
+            guard id.count >= 8 else { return nil }
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM events WHERE id LIKE ? LIMIT 2", arguments: [id + "%"])
+            return rows.count == 1 ? Self.event(rows[0]) : nil
+        }
+    }
+
+    /// Events in a period, oldest first, optionally for one prompt and of some kinds.
+    public func events(since: Date? = nil, until: Date? = nil, prompt: String? = nil, kinds: [Event.Kind]? = nil) throws -> [Event] {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let since { clauses.append("time >= ?"); arguments += [since.timeIntervalSince1970] }
+        if let until { clauses.append("time < ?"); arguments += [until.timeIntervalSince1970] }
+        if let prompt { clauses.append("prompt = ?"); arguments += [prompt] }
+        if let kinds {
+            clauses.append("kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))")
+            for kind in kinds { arguments += [kind.rawValue] }
+        }
+        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events \(whereSQL) ORDER BY time, seq", arguments: arguments).map(Self.event)
+        }
+    }
+
+    /// How many events there are.
+    public func count() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0 }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try queue.read(body) } catch let error as DatabaseError { throw Self.wrap(error, path) }
+    }
+
+    private func write(_ body: (Database) throws -> Void) throws {
+        do { try queue.write(body) } catch let error as DatabaseError { throw Self.wrap(error, path) }
+    }
+
+    private static func wrap(_ error: DatabaseError, _ path: String) -> FolioError {
+        FolioError(.io, "the analytics events at \(path): \(error.message ?? "\(error)")")
+    }
+
+    private static func event(_ row: Row) -> Event {
+        Event(id: row["id"], kind: Event.Kind(rawValue: row["kind"]) ?? .use, prompt: row["prompt"], blob: row["blob"],
+              commit: row["commit_id"], variant: row["variant"], experiment: row["experiment"], subject: row["subject"],
+              source: row["source"], user: row["user"], time: Date(timeIntervalSince1970: row["time"]),
+              score: row["score"], success: row["success"], note: row["note"], ref: row["ref"])
+    }
+}

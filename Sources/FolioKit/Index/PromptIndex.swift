@@ -1,0 +1,584 @@
+import Foundation
+internal import GRDB
+internal import Git
+
+/// A library's search index: a SQLite database in the git directory (never committed, one per clone),
+/// derived from the files and kept fresh incrementally. It can be deleted at any time; it rebuilds itself.
+public final class PromptIndex {
+    let library: Library
+    let repository: Repository
+    /// The database file.
+    public let path: String
+    private var queue: DatabaseQueue?
+
+    /// Up to this many prompt files, every refresh checks each file's stamp (about 2 µs a file), so an
+    /// edit made in place is always seen. Above it, a refresh checks folders, the git index and the files
+    /// known to be modified; `refresh(full: true)` checks everything.
+    static let defaultFullCheckLimit = 10_000
+    /// The limit in use (tests lower it to exercise the folder-based check on small libraries).
+    var fullCheckLimit = PromptIndex.defaultFullCheckLimit
+
+    init(library: Library, repository: Repository) {
+        self.library = library
+        self.repository = repository
+        path = Self.folder(library: library, repository: repository, shared: false) + "/index.sqlite"
+    }
+
+    /// Where the sidecar's files go: the git directory (`shared`: the one all work trees share).
+    static func folder(library: Library, repository: Repository, shared: Bool) -> String {
+        let base = (shared ? repository.commonDir : repository.gitDir) + "/folio"
+        let prefix = library.repositoryPrefix(in: repository)
+        return prefix.isEmpty ? base : base + "/libraries/" + prefix.dropLast()
+    }
+
+    static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.journalMode = .wal
+        return configuration
+    }
+
+    // MARK: - Opening, with recovery
+
+    /// Runs `body` on the database, building it first when it is missing and rebuilding it (with a notice)
+    /// when it is damaged or was written by another version of folio.
+    func withDatabase<T>(_ body: (DatabaseQueue) throws -> T) throws -> T {
+        do {
+            return try body(try open())
+        } catch let error as DatabaseError where Self.isDamage(error) {
+            library.environment.notify("the search index was damaged (\(error.message ?? "unreadable")); rebuilding it")
+            try rebuild()
+            return try body(try open())
+        }
+    }
+
+    private func open() throws -> DatabaseQueue {
+        if let queue { return queue }
+        guard FileManager.default.fileExists(atPath: path) else {
+            // A sidecar folder without its index means the file was deleted; a first use is silent.
+            if FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/.indexed") {
+                library.environment.notify("the search index was missing; rebuilding it")
+            }
+            try rebuild()
+            FileManager.default.createFile(atPath: (path as NSString).deletingLastPathComponent + "/.indexed", contents: Data())
+            return try open()
+        }
+        let opened: DatabaseQueue
+        do {
+            opened = try DatabaseQueue(path: path, configuration: Self.configuration)
+            if try opened.read({ try IndexSchema.isFromAnotherVersion($0) || !$0.tableExists("prompts") }) {
+                library.environment.notify("the search index was made by another version of folio; rebuilding it")
+                try rebuild()
+                return try open()
+            }
+        } catch let error as DatabaseError where Self.isDamage(error) {
+            library.environment.notify("the search index was damaged (\(error.message ?? "unreadable")); rebuilding it")
+            try rebuild()
+            return try open()
+        }
+        queue = opened
+        return opened
+    }
+
+    static func isDamage(_ error: DatabaseError) -> Bool {
+        [.SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_IOERR].contains(error.resultCode)
+    }
+
+    /// Builds the index from nothing into a new file, then puts it in place of the old one.
+    @discardableResult
+    public func rebuild() throws -> RefreshReport {
+        queue = nil
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let building = path + ".building-\(getpid())"
+        try? fm.removeItem(atPath: building)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        let report: RefreshReport
+        do {
+            let fresh = try DatabaseQueue(path: building, configuration: configuration)
+            // A cache being built from scratch: no journal, no fsync; a crash leaves only a file to delete.
+            try fresh.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384")
+            }
+            try IndexSchema.migrator.migrate(fresh)
+            report = try fresh.write { db in
+                // Secondary indexes are cheaper to build once, after the rows are in.
+                for index in IndexSchema.secondaryIndexes { try db.execute(sql: "DROP INDEX \(index.name)") }
+                let report = try update(db, full: true, building: true)
+                for index in IndexSchema.secondaryIndexes { try db.execute(sql: index.sql) }
+                return report
+            }
+            try fresh.close()
+        } catch {
+            try? fm.removeItem(atPath: building)
+            throw error
+        }
+        for suffix in ["-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+        guard rename(building, path) == 0 else {
+            try? fm.removeItem(atPath: building)
+            throw FolioError(.io, "could not move the new search index into place at \(path)")
+        }
+        return report
+    }
+
+    // MARK: - Refreshing
+
+    /// What a refresh found and did.
+    public struct RefreshReport: Sendable, Equatable {
+        public var added = 0
+        public var updated = 0
+        public var removed = 0
+        /// True when every file's stamp was checked.
+        public var checkedEveryFile = false
+        public var seconds = 0.0
+
+        public var changed: Bool { added + updated + removed > 0 }
+    }
+
+    /// Brings the index up to date with HEAD and the work tree: a tree-to-tree diff for commits, stamps for
+    /// the work tree. When nothing changed this reads HEAD, the git index's stamp and folder times only.
+    @discardableResult
+    public func refresh(full: Bool = false) throws -> RefreshReport {
+        try withDatabase { queue in try queue.write { db in try update(db, full: full, building: false) } }
+    }
+
+    /// One stored row's identity: enough to tell whether the file changed.
+    private struct Stored: Sendable {
+        let rowid: Int64
+        let blob: String
+        let headBlob: String?
+        let stamp: FileStamp?
+
+        static func fetch(path: String, _ db: Database) throws -> Stored? {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT rowid, blob, head_blob, mtime, size, inode, ctime FROM prompts WHERE path = ?"),
+                             arguments: [path]).map(Stored.init)
+        }
+
+        /// Paths and stamps of the rows in one folder (not below).
+        static func stamps(inFolder folder: String, _ db: Database) throws -> [String: FileStamp?] {
+            var result: [String: FileStamp?] = [:]
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT path, mtime, size, inode, ctime FROM prompts WHERE folder = ?"),
+                                        arguments: [folder]) {
+                result[row["path"]] = Stored.stamp(row)
+            }
+            return result
+        }
+
+        init(_ row: Row) {
+            rowid = row["rowid"]
+            blob = row["blob"]
+            headBlob = row["head_blob"]
+            stamp = Stored.stamp(row)
+        }
+
+        static func stamp(_ row: Row) -> FileStamp? {
+            guard let mtime: Int64 = row["mtime"] else { return nil }
+            return FileStamp(modified: mtime, size: row["size"], inode: row["inode"], changed: row["ctime"])
+        }
+    }
+
+    private func update(_ db: Database, full: Bool, building: Bool) throws -> RefreshReport {
+        let started = Date()
+        let startedNanoseconds = Int64(started.timeIntervalSince1970 * 1_000_000_000)
+        var report = RefreshReport()
+        let state = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM state").map {
+            ($0["key"] as String, $0["value"] as String)
+        })
+        let prefix = library.repositoryPrefix(in: repository)
+        let root = library.root
+
+        // 1. Commits: what changed in the library's prompts between the indexed HEAD and this one.
+        var candidates = Set<String>()
+        var headBlobs: [String: OID?] = [:]
+        let head = try gitCall("read HEAD") { try repository.head().commit }
+        if head?.hex != state["head"] || building {
+            let oldTree = building ? nil : state["head"].flatMap(OID.init(hex:)).flatMap { try? repository.commit($0).tree }
+            let newTree = try head.map { commit in try gitCall { try repository.commit(commit).tree } }
+            let deltas = try gitCall("compare commits") { try repository.diff(from: oldTree, to: newTree, under: prefix + "prompts") }
+            for delta in deltas {
+                if let old = delta.oldPath, let relative = Self.relative(old, prefix: prefix) {
+                    candidates.insert(relative)
+                    if headBlobs[relative] == nil { headBlobs[relative] = .some(nil) }
+                }
+                if let new = delta.newPath, let relative = Self.relative(new, prefix: prefix) {
+                    candidates.insert(relative)
+                    headBlobs[relative] = .some(delta.newBlob)
+                }
+            }
+        }
+
+        // 2. The work tree: every file's stamp when that is cheap (or asked for), else folders, staged files and
+        //    files already known to differ from HEAD.
+        var folders: [String: (mtime: Int64, digest: Int64?)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT path, mtime, digest FROM folders") {
+            folders[row["path"]] = (row["mtime"], row["digest"])
+        }
+        let promptCount = Int(state["count"] ?? "") ?? 0
+        let checkEveryFile = full || building || promptCount <= fullCheckLimit
+        var freshStamps: [String: FileStamp] = [:]
+        if checkEveryFile {
+            let scan = WorkTreeScanner.scan(root: root)
+            var byFolder: [String: [(String, FileStamp)]] = [:]
+            for (path, stamp) in scan.files { byFolder[(path as NSString).deletingLastPathComponent, default: []].append((path, stamp)) }
+            var newFolders: [String: (mtime: Int64, digest: Int64?)] = [:]
+            for (folder, mtime) in scan.folders {
+                let files = byFolder[folder] ?? []
+                let digest = Self.digest(files)
+                newFolders[folder] = (mtime, digest)
+                guard folders[folder]?.digest != digest || building else { continue }
+                // This folder changed: compare its files one by one.
+                let stored = building ? [:] : try Stored.stamps(inFolder: folder, db)
+                for (path, stamp) in files where stored[path] ?? nil != stamp {
+                    candidates.insert(path)
+                    freshStamps[path] = stamp
+                }
+                for path in stored.keys where scan.files[path] == nil { candidates.insert(path) }
+            }
+            for folder in folders.keys where newFolders[folder] == nil {
+                candidates.formUnion(try Stored.stamps(inFolder: folder, db).keys)
+            }
+            folders = newFolders
+        } else {
+            for (folder, known) in folders.sorted(by: { $0.key < $1.key }) {
+                guard let now = WorkTreeScanner.folderTime(root + "/" + folder) else {
+                    folders[folder] = nil
+                    candidates.formUnion(try Stored.stamps(inFolder: folder, db).keys)
+                    continue
+                }
+                guard now != known.mtime else { continue }
+                var scan = WorkTreeScanner.Scan()
+                WorkTreeScanner.scanFolder(root: root, relative: folder, recursive: false, into: &scan)
+                for sub in scan.folders.keys where folders[sub] == nil {
+                    WorkTreeScanner.scanFolder(root: root, relative: sub, recursive: true, into: &scan)
+                }
+                var seenFolders = Set([folder])
+                for (path, stamp) in scan.files {
+                    let parent = (path as NSString).deletingLastPathComponent
+                    seenFolders.insert(parent)
+                    if try Stored.fetch(path: path, db)?.stamp != stamp {
+                        candidates.insert(path)
+                        freshStamps[path] = stamp
+                    }
+                }
+                for path in try Stored.stamps(inFolder: folder, db).keys where scan.files[path] == nil { candidates.insert(path) }
+                for (sub, time) in scan.folders { folders[sub] = (time, nil) }
+            }
+            // Files staged since the last refresh (an edit made in place, then `git add`).
+            if Self.gitIndexStamp(repository) != state["git_index"] {
+                let since = (Int64(state["refreshed_at"] ?? "") ?? 0) - 2_000_000_000
+                let staged = try gitCall("read the git index") { try repository.index().paths(under: prefix + "prompts/", stagedSince: since) }
+                for path in staged { if let relative = Self.relative(path, prefix: prefix) { candidates.insert(relative) } }
+            }
+            // Files known to differ from HEAD may have been edited again.
+            for row in try Row.fetchAll(db, sql: "SELECT path, mtime, size, inode, ctime FROM prompts WHERE modified = 1") {
+                let path: String = row["path"]
+                if WorkTreeScanner.stamp(root + "/" + path) != Stored.stamp(row) { candidates.insert(path) }
+            }
+        }
+        report.checkedEveryFile = checkEveryFile
+
+        // 3. Read, hash and parse what may have changed, in parallel; write in order.
+        let ordered = candidates.sorted()
+        var stored: [String: Stored] = [:]
+        if !building {
+            for path in ordered { stored[path] = try Stored.fetch(path: path, db) }
+        }
+        let pendingLastChange = Set(headBlobs.compactMap { $0.value == nil ? nil : $0.key })
+        let lastChanges = try lastChange(of: pendingLastChange, prefix: prefix, head: head)
+        let batch = 2048
+        var done = 0
+        let batches = stride(from: 0, to: ordered.count, by: batch).map { Array(ordered[$0..<min($0 + batch, ordered.count)]) }
+        let headChanged = Set(headBlobs.keys)
+        let known = stored, stamps = freshStamps
+        // Files of the next batch are read and parsed while this one is written.
+        let next = Prefetch()
+        if let first = batches.first {
+            next.start { Self.examine(first, root: root, stored: known, headChanged: headChanged, stamps: stamps) }
+        }
+        for (number, paths) in batches.enumerated() {
+            let results = next.wait()
+            if number + 1 < batches.count {
+                let following = batches[number + 1]
+                next.start { Self.examine(following, root: root, stored: known, headChanged: headChanged, stamps: stamps) }
+            }
+            for (path, result) in zip(paths, results) {
+                let old = stored[path]
+                switch result {
+                case .gone:
+                    if let old {
+                        try delete(rowid: old.rowid, db)
+                        report.removed += 1
+                    }
+                case .touched(let stamp):
+                    try db.execute(sql: "UPDATE prompts SET mtime = ?, size = ?, inode = ?, ctime = ? WHERE rowid = ?",
+                                   arguments: [stamp.modified, stamp.size, stamp.inode, stamp.changed, old?.rowid])
+                case .parsed(var row):
+                    row.headBlob = headBlobs[path] ?? old?.headBlob.flatMap(OID.init(hex:))
+                    if let change = lastChanges[path] {
+                        row.lastChange = change
+                    } else if headBlobs[path] == nil, let old {
+                        row.lastChange = try LastChange.stored(rowid: old.rowid, db)
+                    }
+                    if let old { try delete(rowid: old.rowid, db) }
+                    try insert(row, db)
+                    if old == nil { report.added += 1 } else { report.updated += 1 }
+                }
+            }
+            done += paths.count
+            if ordered.count > 5_000 {
+                library.environment.progress(.init(task: "indexing prompts", done: done, total: ordered.count))
+            }
+        }
+
+        // 4. Remember where this refresh left off.
+        try db.execute(sql: "DELETE FROM folders")
+        for (folder, known) in folders {
+            try db.execute(sql: "INSERT INTO folders (path, mtime, digest) VALUES (?, ?, ?)", arguments: [folder, known.mtime, known.digest])
+        }
+        try setState("head", head?.hex ?? "", db)
+        try setState("git_index", Self.gitIndexStamp(repository), db)
+        try setState("refreshed_at", String(startedNanoseconds), db)
+        try setState("count", String(try Int.fetchOne(db, sql: "SELECT count(*) FROM prompts") ?? 0), db)
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    // MARK: - Examining files
+
+    /// Runs one piece of work in the background and hands over its result.
+    private final class Prefetch: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var result: [Examined] = []
+
+        func start(_ work: @escaping @Sendable () -> [Examined]) {
+            DispatchQueue.global(qos: .userInitiated).async {
+                self.result = work()
+                self.done.signal()
+            }
+        }
+
+        func wait() -> [Examined] {
+            done.wait()
+            return result
+        }
+    }
+
+    enum Examined: Sendable {
+        case gone
+        case touched(FileStamp)
+        case parsed(IndexRow)
+    }
+
+    /// Reads, hashes and parses files on all cores.
+    private static func examine(_ paths: [String], root: String, stored: [String: Stored], headChanged: Set<String>,
+                                stamps: [String: FileStamp]) -> [Examined] {
+        final class Results: @unchecked Sendable {
+            var items: [Examined]
+            init(count: Int) { items = Array(repeating: .gone, count: count) }
+        }
+        let results = Results(count: paths.count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let slice = (paths.count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let lower = worker * slice
+            let upper = min(lower + slice, paths.count)
+            guard lower < upper else { return }
+            var local: [Examined] = []
+            local.reserveCapacity(upper - lower)
+            for index in lower..<upper {
+                let path = paths[index]
+                let full = root + "/" + path
+                // The stamp is taken before reading, so a write during the read shows up next time.
+                guard let stamp = stamps[path] ?? WorkTreeScanner.stamp(full),
+                      let data = FileManager.default.contents(atPath: full),
+                      let blob = try? Repository.blobID(of: data) else {
+                    local.append(.gone)
+                    continue
+                }
+                if let old = stored[path], old.blob == blob.hex, !headChanged.contains(path) {
+                    local.append(.touched(stamp))
+                } else {
+                    local.append(.parsed(IndexRow(path: path, data: data, blob: blob, stamp: stamp)))
+                }
+            }
+            results.items.withUnsafeMutableBufferPointer { buffer in
+                for (offset, item) in local.enumerated() { buffer[lower + offset] = item }
+            }
+        }
+        return results.items
+    }
+
+    /// The last commit that changed each path (repository-relative paths are matched from the library's).
+    private func lastChange(of paths: Set<String>, prefix: String, head: OID?) throws -> [String: LastChange] {
+        guard let head, !paths.isEmpty else { return [:] }
+        var pending = Set(paths.map { prefix + $0 })
+        var found: [String: LastChange] = [:]
+        try gitCall("read history") {
+            try repository.walkCommits(from: head) { oid in
+                let commit = try repository.commit(oid)
+                let parentTree = try commit.parents.first.map { try repository.commit($0).tree }
+                for delta in try repository.diff(from: parentTree, to: commit.tree, under: prefix + "prompts") {
+                    guard let path = delta.newPath, pending.remove(path) != nil else { continue }
+                    found[String(path.dropFirst(prefix.count))] = LastChange(
+                        commit: oid.hex, author: commit.author.name, email: commit.author.email, date: commit.author.date)
+                }
+                return !pending.isEmpty
+            }
+        }
+        return found
+    }
+
+    // MARK: - Writing rows
+
+    private func insert(_ row: IndexRow, _ db: Database) throws {
+        let prompt = row.prompt
+        // Cached statements: SQLite parses each of these once per refresh, not once per row.
+        try db.cachedStatement(sql: """
+            INSERT INTO prompts (id, path, folder, blob, head_blob, modified, title, description, category, status, partial, tags, owners,
+                                 variables, tokens, error, last_commit, last_author, last_email, last_date,
+                                 mtime, size, inode, ctime)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                row.id, row.path, (row.path as NSString).deletingLastPathComponent, row.blob.hex, row.headBlob?.hex,
+                row.headBlob != row.blob, prompt?.title, prompt?.description, prompt?.category,
+                prompt?.effectiveStatus.rawValue ?? "invalid", prompt?.partial ?? false,
+                Self.json(prompt?.tags ?? []), Self.json(prompt?.owners ?? []),
+                Self.json(prompt?.variables.map(\.name) ?? []), prompt?.estimatedTokens ?? 0, row.error,
+                row.lastChange?.commit, row.lastChange?.author, row.lastChange?.email,
+                row.lastChange?.date.timeIntervalSince1970,
+                row.stamp.modified, row.stamp.size, row.stamp.inode, row.stamp.changed,
+            ])
+        let rowid = db.lastInsertedRowID
+        for tag in prompt?.tags ?? [] {
+            try db.cachedStatement(sql: "INSERT INTO prompt_tags (prompt, tag) VALUES (?, ?)").execute(arguments: [rowid, tag])
+        }
+        for owner in prompt?.owners ?? [] {
+            try db.cachedStatement(sql: "INSERT INTO prompt_owners (prompt, owner) VALUES (?, ?)").execute(arguments: [rowid, owner])
+        }
+        try db.cachedStatement(sql: "INSERT INTO prompts_fts (rowid, id, title, tags, description, body) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [rowid, row.id.replacingOccurrences(of: "/", with: " ").replacingOccurrences(of: "-", with: " "),
+                                   prompt?.title, prompt?.tags.joined(separator: " "), prompt?.description, prompt?.body])
+    }
+
+    private func delete(rowid: Int64, _ db: Database) throws {
+        for sql in ["DELETE FROM prompts WHERE rowid = ?", "DELETE FROM prompt_tags WHERE prompt = ?",
+                    "DELETE FROM prompt_owners WHERE prompt = ?", "DELETE FROM prompts_fts WHERE rowid = ?"] {
+            try db.cachedStatement(sql: sql).execute(arguments: [rowid])
+        }
+    }
+
+    private func setState(_ key: String, _ value: String, _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [key, value])
+    }
+
+    /// A JSON array of strings, written by hand: JSONEncoder costs more than the rest of a row.
+    static func json(_ strings: [String]) -> String {
+        var out = "["
+        for (index, string) in strings.enumerated() {
+            if index > 0 { out += "," }
+            out += "\""
+            for scalar in string.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if scalar.value < 0x20 {
+                        out += String(format: "\\u%04x", scalar.value)
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
+    }
+
+    /// `prompts/…` for a repository path inside the library's prompts folder, else nil.
+    static func relative(_ repositoryPath: String, prefix: String) -> String? {
+        guard repositoryPath.hasPrefix(prefix + "prompts/"), repositoryPath.hasSuffix(PromptID.fileSuffix) else { return nil }
+        return String(repositoryPath.dropFirst(prefix.count))
+    }
+
+    /// A folder's fingerprint: its files' names and stamps (FNV-1a), so an unchanged folder needs no row reads.
+    static func digest(_ files: [(String, FileStamp)]) -> Int64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        func mix(_ value: UInt64) {
+            var v = value
+            for _ in 0..<8 {
+                hash = (hash ^ (v & 0xff)) &* 0x100000001b3
+                v >>= 8
+            }
+        }
+        for (path, stamp) in files.sorted(by: { $0.0 < $1.0 }) {
+            for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+            mix(UInt64(bitPattern: stamp.modified))
+            mix(UInt64(bitPattern: stamp.size))
+            mix(UInt64(bitPattern: stamp.inode))
+            mix(UInt64(bitPattern: stamp.changed))
+        }
+        return Int64(bitPattern: hash)
+    }
+
+    /// The git index file's stamp: it changes when anything is staged or git refreshes it.
+    static func gitIndexStamp(_ repository: Repository) -> String {
+        guard let stamp = WorkTreeScanner.stamp(repository.gitDir + "/index") else { return "" }
+        return "\(stamp.modified):\(stamp.size)"
+    }
+}
+
+/// Who last changed a file, and when.
+struct LastChange: Equatable, Sendable {
+    let commit: String
+    let author: String
+    let email: String
+    let date: Date
+
+    static func stored(rowid: Int64, _ db: Database) throws -> LastChange? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT last_commit, last_author, last_email, last_date FROM prompts WHERE rowid = ?",
+                                         arguments: [rowid]),
+              let commit: String = row["last_commit"] else { return nil }
+        return LastChange(commit: commit, author: row["last_author"] ?? "", email: row["last_email"] ?? "",
+                          date: Date(timeIntervalSince1970: row["last_date"] ?? 0))
+    }
+}
+
+/// A file read and parsed for the index (or the reason it could not be).
+struct IndexRow: @unchecked Sendable {
+    let path: String
+    let id: String
+    let blob: OID
+    var headBlob: OID?
+    let stamp: FileStamp
+    let prompt: Prompt?
+    let error: String?
+    var lastChange: LastChange?
+
+    init(path: String, data: Data, blob: OID, stamp: FileStamp) {
+        self.path = path
+        self.blob = blob
+        self.stamp = stamp
+        let id = PromptID.fromRelativePath(path)
+        self.id = id?.rawValue ?? String(path.dropFirst("prompts/".count).dropLast(PromptID.fileSuffix.count))
+        if let id {
+            do {
+                prompt = try PromptCodec.decode(data, id: id, path: path).prompt
+                error = nil
+            } catch let failure as FolioError {
+                prompt = nil
+                error = failure.message
+            } catch {
+                prompt = nil
+                self.error = "\(path): error: \(error)"
+            }
+        } else {
+            prompt = nil
+            error = "\(path): error: \(PromptID.problem(with: self.id) ?? "not a valid prompt id")"
+        }
+    }
+}
