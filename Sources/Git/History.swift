@@ -66,6 +66,61 @@ extension Repository {
         return deltas
     }
 
+    /// The files that differ between two trees (either may be nil: the empty tree) under `prefix`, found by
+    /// descending only into subtrees whose ids differ — a one-file change in a large tree reads only the trees
+    /// on that file's path. (libgit2's tree diff walks every entry of both trees.) No rename detection.
+    public func changedFiles(from oldTree: OID?, to newTree: OID?, under prefix: String = "") throws -> [TreeDelta] {
+        let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        func subtree(_ tree: OID?) throws -> OID? {
+            guard let tree, !trimmed.isEmpty else { return tree }
+            guard let entry = try entry(at: trimmed, inTree: tree), entry.kind == .tree else { return nil }
+            return entry.oid
+        }
+        var deltas: [TreeDelta] = []
+        try compareTrees(try subtree(oldTree), try subtree(newTree), path: trimmed.isEmpty ? "" : trimmed + "/", into: &deltas)
+        return deltas
+    }
+
+    private func compareTrees(_ old: OID?, _ new: OID?, path: String, into deltas: inout [TreeDelta]) throws {
+        guard old != new else { return }
+        let before = try old.map(lookupTree), after = try new.map(lookupTree)
+        let beforeCount = before.map { git_tree_entrycount($0.pointer) } ?? 0
+        let afterCount = after.map { git_tree_entrycount($0.pointer) } ?? 0
+        var i = 0, j = 0
+        // Both trees are sorted in git's order; walk them together and make strings only for what differs.
+        while i < beforeCount || j < afterCount {
+            let a = i < beforeCount ? git_tree_entry_byindex(before!.pointer, i) : nil
+            let b = j < afterCount ? git_tree_entry_byindex(after!.pointer, j) : nil
+            // git orders a folder `x` as `x/`, so a file and a folder of the same name are different entries.
+            let order: Int32 = (a != nil && b != nil) ? git_tree_entry_cmp(a, b) : (a == nil ? 1 : -1)
+            let left = order <= 0 ? a : nil
+            let right = order >= 0 ? b : nil
+            if left != nil { i += 1 }
+            if right != nil { j += 1 }
+            if let left, let right, git_oid_equal(git_tree_entry_id(left), git_tree_entry_id(right)) != 0,
+               git_tree_entry_type(left) == git_tree_entry_type(right) {
+                continue
+            }
+            let name = String(cString: git_tree_entry_name((left ?? right)!))
+            let full = path + name
+            func oid(_ entry: OpaquePointer?, tree: Bool) -> OID? {
+                guard let entry, (git_tree_entry_type(entry) == GIT_OBJECT_TREE) == tree else { return nil }
+                return OID(git_tree_entry_id(entry)!)
+            }
+            let oldTree = oid(left, tree: true), newTree = oid(right, tree: true)
+            if oldTree != nil || newTree != nil { try compareTrees(oldTree, newTree, path: full + "/", into: &deltas) }
+            switch (oid(left, tree: false), oid(right, tree: false)) {
+            case (nil, nil): break
+            case (let x?, nil):
+                deltas.append(TreeDelta(status: .deleted, oldPath: full, newPath: nil, oldBlob: x, newBlob: nil, similarity: 0))
+            case (nil, let y?):
+                deltas.append(TreeDelta(status: .added, oldPath: nil, newPath: full, oldBlob: nil, newBlob: y, similarity: 0))
+            case (let x?, let y?):
+                deltas.append(TreeDelta(status: .modified, oldPath: full, newPath: full, oldBlob: x, newBlob: y, similarity: 0))
+            }
+        }
+    }
+
     /// The id git would give `data` as a blob, without writing it.
     public static func blobID(of data: Data) throws -> OID {
         _ = libgit2Initialized
@@ -76,14 +131,16 @@ extension Repository {
         return OID(oid)
     }
 
-    /// Walks commits from `start`, newest first (topological, then by time), skipping those reachable from
-    /// `hiding`. `visit` returns false to stop early.
-    public func walkCommits(from start: OID, hiding: [OID] = [], firstParentOnly: Bool = false,
+    /// Walks commits from `start`, newest first by commit time (or in topological order, which makes libgit2
+    /// read the whole history before the first commit), skipping those reachable from `hiding`.
+    /// `visit` returns false to stop early.
+    public func walkCommits(from start: OID, hiding: [OID] = [], firstParentOnly: Bool = false, topological: Bool = false,
                             _ visit: (OID) throws -> Bool) throws {
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, pointer), "start a history walk")
         defer { git_revwalk_free(walk) }
-        try check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "sort the history walk")
+        let sorting = topological ? GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue : GIT_SORT_TIME.rawValue
+        try check(git_revwalk_sorting(walk, sorting), "sort the history walk")
         if firstParentOnly { try check(git_revwalk_simplify_first_parent(walk), "follow first parents") }
         var raw = start.raw
         try check(git_revwalk_push(walk, &raw), "walk from \(start.short)")

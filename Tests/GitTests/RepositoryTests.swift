@@ -168,3 +168,38 @@ func gitMadeRepository() throws -> TemporaryFolder {
         #expect(error?.description.contains("GIT_AUTHOR_DATE") == true)
     }
 }
+
+@Suite struct TreeComparisonTests {
+    @Test func changedFilesAgreesWithGitDiff() throws {
+        let folder = TemporaryFolder("diff")
+        let p = folder.path
+        try git("init", "-q", "-b", "main", in: p)
+        for path in ["prompts/a.prompt.md", "prompts/x/b.prompt.md", "prompts/x/y/c.prompt.md", "prompts/gone/d.prompt.md",
+                     "prompts/swap.prompt.md", "other/e.txt"] {
+            folder.write(path, "\(path)\n")
+        }
+        try git("add", ".", in: p)
+        try git("commit", "-qm", "one", in: p)
+        folder.write("prompts/a.prompt.md", "changed\n")
+        folder.write("prompts/x/y/new.prompt.md", "new\n")
+        try FileManager.default.removeItem(atPath: folder.at("prompts/gone"))
+        try FileManager.default.removeItem(atPath: folder.at("prompts/swap.prompt.md"))
+        folder.write("prompts/swap.prompt.md/inside.prompt.md", "a folder now\n")
+        folder.write("other/e.txt", "outside the prefix\n")
+        try git("add", "-A", ".", in: p)
+        try git("commit", "-qm", "two", in: p)
+        let repo = try Repository.open(at: p)
+        let old = try repo.commit(try repo.resolveCommit("HEAD~1")).tree
+        let new = try repo.commit(try repo.resolveCommit("HEAD")).tree
+        let ours = try repo.changedFiles(from: old, to: new, under: "prompts").map { delta -> String in
+            let letter = delta.status == .added ? "A" : delta.status == .deleted ? "D" : "M"
+            return "\(letter)\t\(delta.newPath ?? delta.oldPath!)"
+        }.sorted()
+        let theirs = try git("diff", "--name-status", "--no-renames", "HEAD~1", "HEAD", "--", "prompts", in: p)
+            .split(separator: "\n").map(String.init).sorted()
+        #expect(ours == theirs)
+        #expect(ours.count == 5)
+        #expect(try repo.changedFiles(from: nil, to: new, under: "prompts").count == 5)
+        #expect(try repo.changedFiles(from: new, to: new).isEmpty)
+    }
+}

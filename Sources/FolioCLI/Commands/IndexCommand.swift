@@ -68,14 +68,22 @@ struct IndexCommand: ParsableCommand {
 
     struct Refresh: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Bring the index up to date, checking every file (also edits made in place in large libraries).")
+            abstract: "Bring the index up to date (every read command does this first).",
+            discussion: """
+                Up to 10,000 prompts every file is checked. Above that, folders, staged files and files known to differ
+                from HEAD are; --full also checks every other file, for edits made in place without saving atomically.
+                """)
+
+        @Flag(help: "Check every file's stamp, whatever the library's size.")
+        var full = false
 
         @OptionGroup var library: LibraryOptions
 
         func run() throws {
             let context = CLIContext.current
-            let report = try library.open(context).index().refresh(full: true)
-            context.print("\(report.added) added, \(report.updated) updated, \(report.removed) removed")
+            let report = try library.open(context).index().refresh(full: full)
+            context.print(report.changed ? "\(report.added) added, \(report.updated) updated, \(report.removed) removed"
+                                         : "Up to date.")
         }
     }
 

@@ -56,6 +56,8 @@ enum IndexSchema {
         ("prompt_owners_by_prompt", "CREATE INDEX prompt_owners_by_prompt ON prompt_owners(prompt)"),
         ("prompts_by_folder", "CREATE INDEX prompts_by_folder ON prompts(folder)"),
         ("prompts_modified", "CREATE INDEX prompts_modified ON prompts(modified) WHERE modified = 1"),
+        ("prompts_by_title", "CREATE INDEX prompts_by_title ON prompts(lower(title))"),
+        ("prompts_invalid", "CREATE INDEX prompts_invalid ON prompts(error) WHERE error IS NOT NULL"),
     ]
 
     /// True when the database was written by a folio with migrations this one does not know.

@@ -22,15 +22,15 @@ extension PromptIndex {
         let report = try refresh()
         return try withDatabase { queue in
             try queue.read { db in
+                // Partial indexes keep these counts cheap at 100,000 prompts.
                 let counts = try Row.fetchOne(db, sql: """
-                    SELECT count(*) AS prompts,
-                           sum(CASE WHEN error IS NOT NULL THEN 1 ELSE 0 END) AS invalid,
-                           sum(CASE WHEN head_blob IS NULL OR head_blob != blob THEN 1 ELSE 0 END) AS modified
-                    FROM prompts
+                    SELECT (SELECT value FROM state WHERE key = 'count') AS prompts,
+                           (SELECT count(*) FROM prompts WHERE error IS NOT NULL) AS invalid,
+                           (SELECT count(*) FROM prompts WHERE modified = 1) AS modified
                     """)
                 let head = try String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'head'")
                 let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
-                return Status(path: path, bytes: size, prompts: counts?["prompts"] ?? 0, invalid: counts?["invalid"] ?? 0,
+                return Status(path: path, bytes: size, prompts: Int(counts?["prompts"] as String? ?? "") ?? 0, invalid: counts?["invalid"] ?? 0,
                               modified: counts?["modified"] ?? 0, head: head?.isEmpty == false ? head : nil, refresh: report)
             }
         }
@@ -56,7 +56,6 @@ extension PromptIndex {
     /// `rebuild()` removes it.
     public func verify() throws -> [Drift] {
         try refresh()
-        let prefix = library.repositoryPrefix(in: repository)
         let indexed: [String: (blob: String, head: String?)] = try withDatabase { queue in
             try queue.read { db in
                 var rows: [String: (String, String?)] = [:]
@@ -67,13 +66,13 @@ extension PromptIndex {
             }
         }
         var drift: [Drift] = []
-        let scan = WorkTreeScanner.scan(root: library.root)
+        let scan = WorkTreeScanner.scan(root: root)
         for path in scan.files.keys.sorted() {
             guard let entry = indexed[path] else {
                 drift.append(Drift(path: path, kind: .missing))
                 continue
             }
-            guard let data = FileManager.default.contents(atPath: library.root + "/" + path) else { continue }
+            guard let data = FileManager.default.contents(atPath: root + "/" + path) else { continue }
             if try gitCall({ try Repository.blobID(of: data) }).hex != entry.blob {
                 drift.append(Drift(path: path, kind: .stale))
             }

@@ -5,7 +5,12 @@ internal import Git
 /// A library's search index: a SQLite database in the git directory (never committed, one per clone),
 /// derived from the files and kept fresh incrementally. It can be deleted at any time; it rebuilds itself.
 public final class PromptIndex {
-    let library: Library
+    /// The library's folder, its folder inside the repository ("" or "tools/prompts/"), and its environment.
+    /// Copied, not the Library itself: a Library keeps its index, and a cycle would keep the database open
+    /// past the end of the process (no checkpoint, a WAL that grows from run to run).
+    let root: String
+    let prefix: String
+    let environment: FolioEnvironment
     let repository: Repository
     /// The database file.
     public let path: String
@@ -19,7 +24,9 @@ public final class PromptIndex {
     var fullCheckLimit = PromptIndex.defaultFullCheckLimit
 
     init(library: Library, repository: Repository) {
-        self.library = library
+        root = library.root
+        prefix = library.repositoryPrefix(in: repository)
+        environment = library.environment
         self.repository = repository
         path = Self.folder(library: library, repository: repository, shared: false) + "/index.sqlite"
     }
@@ -35,6 +42,9 @@ public final class PromptIndex {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.journalMode = .wal
+        // A cache, so no fsync: a file damaged by a crash is detected and rebuilt (`isDamage`), and a lost
+        // refresh is redone by the next one.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF") }
         return configuration
     }
 
@@ -46,7 +56,7 @@ public final class PromptIndex {
         do {
             return try body(try open())
         } catch let error as DatabaseError where Self.isDamage(error) {
-            library.environment.notify("the search index was damaged (\(error.message ?? "unreadable")); rebuilding it")
+            environment.notify("the search index was damaged (\(error.message ?? "unreadable")); rebuilding it")
             try rebuild()
             return try body(try open())
         }
@@ -57,7 +67,7 @@ public final class PromptIndex {
         guard FileManager.default.fileExists(atPath: path) else {
             // A sidecar folder without its index means the file was deleted; a first use is silent.
             if FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/.indexed") {
-                library.environment.notify("the search index was missing; rebuilding it")
+                environment.notify("the search index was missing; rebuilding it")
             }
             try rebuild()
             FileManager.default.createFile(atPath: (path as NSString).deletingLastPathComponent + "/.indexed", contents: Data())
@@ -67,12 +77,12 @@ public final class PromptIndex {
         do {
             opened = try DatabaseQueue(path: path, configuration: Self.configuration)
             if try opened.read({ try IndexSchema.isFromAnotherVersion($0) || !$0.tableExists("prompts") }) {
-                library.environment.notify("the search index was made by another version of folio; rebuilding it")
+                environment.notify("the search index was made by another version of folio; rebuilding it")
                 try rebuild()
                 return try open()
             }
         } catch let error as DatabaseError where Self.isDamage(error) {
-            library.environment.notify("the search index was damaged (\(error.message ?? "unreadable")); rebuilding it")
+            environment.notify("the search index was damaged (\(error.message ?? "unreadable")); rebuilding it")
             try rebuild()
             return try open()
         }
@@ -185,8 +195,6 @@ public final class PromptIndex {
         let state = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM state").map {
             ($0["key"] as String, $0["value"] as String)
         })
-        let prefix = library.repositoryPrefix(in: repository)
-        let root = library.root
 
         // 1. Commits: what changed in the library's prompts between the indexed HEAD and this one.
         var candidates = Set<String>()
@@ -195,7 +203,7 @@ public final class PromptIndex {
         if head?.hex != state["head"] || building {
             let oldTree = building ? nil : state["head"].flatMap(OID.init(hex:)).flatMap { try? repository.commit($0).tree }
             let newTree = try head.map { commit in try gitCall { try repository.commit(commit).tree } }
-            let deltas = try gitCall("compare commits") { try repository.diff(from: oldTree, to: newTree, under: prefix + "prompts") }
+            let deltas = try gitCall("compare commits") { try repository.changedFiles(from: oldTree, to: newTree, under: prefix + "prompts") }
             for delta in deltas {
                 if let old = delta.oldPath, let relative = Self.relative(old, prefix: prefix) {
                     candidates.insert(relative)
@@ -264,8 +272,10 @@ public final class PromptIndex {
                 for path in try Stored.stamps(inFolder: folder, db).keys where scan.files[path] == nil { candidates.insert(path) }
                 for (sub, time) in scan.folders { folders[sub] = (time, nil) }
             }
-            // Files staged since the last refresh (an edit made in place, then `git add`).
-            if Self.gitIndexStamp(repository) != state["git_index"] {
+            // Files staged since the last refresh (an edit made in place, then `git add`). When HEAD moved too,
+            // what was staged was committed and the diff above has it; loading a large git index costs
+            // more than everything else here, so it is read only after a bare `git add`.
+            if Self.gitIndexStamp(repository) != state["git_index"], head?.hex == state["head"] {
                 let since = (Int64(state["refreshed_at"] ?? "") ?? 0) - 2_000_000_000
                 let staged = try gitCall("read the git index") { try repository.index().paths(under: prefix + "prompts/", stagedSince: since) }
                 for path in staged { if let relative = Self.relative(path, prefix: prefix) { candidates.insert(relative) } }
@@ -285,12 +295,13 @@ public final class PromptIndex {
             for path in ordered { stored[path] = try Stored.fetch(path: path, db) }
         }
         let pendingLastChange = Set(headBlobs.compactMap { $0.value == nil ? nil : $0.key })
-        let lastChanges = try lastChange(of: pendingLastChange, prefix: prefix, head: head)
+        let lastChanges = try lastChange(of: pendingLastChange, prefix: prefix, head: head,
+                                         indexedHead: building ? nil : state["head"].flatMap(OID.init(hex:)))
         let batch = 2048
         var done = 0
         let batches = stride(from: 0, to: ordered.count, by: batch).map { Array(ordered[$0..<min($0 + batch, ordered.count)]) }
         let headChanged = Set(headBlobs.keys)
-        let known = stored, stamps = freshStamps
+        let known = stored, stamps = freshStamps, root = self.root
         // Files of the next batch are read and parsed while this one is written.
         let next = Prefetch()
         if let first = batches.first {
@@ -327,19 +338,28 @@ public final class PromptIndex {
             }
             done += paths.count
             if ordered.count > 5_000 {
-                library.environment.progress(.init(task: "indexing prompts", done: done, total: ordered.count))
+                environment.progress(.init(task: "indexing prompts", done: done, total: ordered.count))
             }
         }
 
-        // 4. Remember where this refresh left off.
-        try db.execute(sql: "DELETE FROM folders")
-        for (folder, known) in folders {
-            try db.execute(sql: "INSERT INTO folders (path, mtime, digest) VALUES (?, ?, ?)", arguments: [folder, known.mtime, known.digest])
+        // 4. Remember where this refresh left off (nothing is written when nothing changed).
+        let gitIndex = Self.gitIndexStamp(repository)
+        let storedFolders = try Row.fetchAll(db, sql: "SELECT path, mtime, digest FROM folders").map {
+            "\($0["path"] as String):\($0["mtime"] as Int64):\(($0["digest"] as Int64?).map(String.init) ?? "")"
+        }.sorted()
+        let newFolders = folders.map { "\($0.key):\($0.value.mtime):\($0.value.digest.map(String.init) ?? "")" }.sorted()
+        if storedFolders != newFolders {
+            try db.execute(sql: "DELETE FROM folders")
+            for (folder, known) in folders {
+                try db.execute(sql: "INSERT INTO folders (path, mtime, digest) VALUES (?, ?, ?)", arguments: [folder, known.mtime, known.digest])
+            }
         }
-        try setState("head", head?.hex ?? "", db)
-        try setState("git_index", Self.gitIndexStamp(repository), db)
-        try setState("refreshed_at", String(startedNanoseconds), db)
-        try setState("count", String(try Int.fetchOne(db, sql: "SELECT count(*) FROM prompts") ?? 0), db)
+        if report.changed || building || head?.hex != state["head"] || gitIndex != state["git_index"] || storedFolders != newFolders {
+            try setState("head", head?.hex ?? "", db)
+            try setState("git_index", gitIndex, db)
+            try setState("refreshed_at", String(startedNanoseconds), db)
+            try setState("count", String(promptCount + report.added - report.removed), db)
+        }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
@@ -410,15 +430,22 @@ public final class PromptIndex {
     }
 
     /// The last commit that changed each path (repository-relative paths are matched from the library's).
-    private func lastChange(of paths: Set<String>, prefix: String, head: OID?) throws -> [String: LastChange] {
+    private func lastChange(of paths: Set<String>, prefix: String, head: OID?, indexedHead: OID?) throws -> [String: LastChange] {
         guard let head, !paths.isEmpty else { return [:] }
+        // The usual case: one commit on top of the indexed one changed exactly these paths.
+        let headCommit = try gitCall { try repository.commit(head) }
+        if let indexedHead, headCommit.parents == [indexedHead] {
+            let change = LastChange(commit: head.hex, author: headCommit.author.name, email: headCommit.author.email,
+                                    date: headCommit.author.date)
+            return Dictionary(uniqueKeysWithValues: paths.map { ($0, change) })
+        }
         var pending = Set(paths.map { prefix + $0 })
         var found: [String: LastChange] = [:]
         try gitCall("read history") {
             try repository.walkCommits(from: head) { oid in
                 let commit = try repository.commit(oid)
                 let parentTree = try commit.parents.first.map { try repository.commit($0).tree }
-                for delta in try repository.diff(from: parentTree, to: commit.tree, under: prefix + "prompts") {
+                for delta in try repository.changedFiles(from: parentTree, to: commit.tree, under: prefix + "prompts") {
                     guard let path = delta.newPath, pending.remove(path) != nil else { continue }
                     found[String(path.dropFirst(prefix.count))] = LastChange(
                         commit: oid.hex, author: commit.author.name, email: commit.author.email, date: commit.author.date)

@@ -189,16 +189,44 @@ extension PromptIndex {
 
     private func matched(_ query: SearchQuery, fts: String, exactTitle: String, _ db: Database) throws -> [SearchHit] {
         let (whereSQL, arguments) = filters(query)
-        let sql = """
-            SELECT p.*, -bm25(prompts_fts, \(Self.weights)) AS score,
-                   snippet(prompts_fts, -1, char(1), char(2), '…', 16) AS snippet
-            FROM prompts_fts JOIN prompts p ON p.rowid = prompts_fts.rowid
-            WHERE prompts_fts MATCH ? AND \(whereSQL)
-            ORDER BY (lower(p.title) = lower(?) OR p.id = lower(?)) DESC, bm25(prompts_fts, \(Self.weights))
-            LIMIT ?
+        let hasFilters = !(query.tags.isEmpty && query.owner == nil && query.category == nil && query.status == nil && query.author == nil)
+        guard !hasFilters else {
+            // Filters must apply before the limit: rank the matches that pass them.
+            let sql = """
+                SELECT p.*, -bm25(prompts_fts, \(Self.weights)) AS score,
+                       snippet(prompts_fts, -1, char(1), char(2), '…', 16) AS snippet
+                FROM prompts_fts JOIN prompts p ON p.rowid = prompts_fts.rowid
+                WHERE prompts_fts MATCH ? AND \(whereSQL)
+                ORDER BY (lower(p.title) = lower(?) OR p.id = lower(?)) DESC, bm25(prompts_fts, \(Self.weights))
+                LIMIT ?
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: [fts] + arguments + [exactTitle, exactTitle, query.limit]).map {
+                SearchHit(entry: IndexEntry($0), score: $0["score"], snippet: $0["snippet"])
+            }
+        }
+        // Without filters, FTS ranks on its own (no join per match), and only the rows shown are read.
+        // Prompts whose title or id is exactly the query come first.
+        let exact = try Int64.fetchAll(db, sql: "SELECT rowid FROM prompts WHERE lower(title) = lower(?) OR id = lower(?)",
+                                       arguments: [exactTitle, exactTitle])
+        let select = """
+            SELECT rowid, -bm25(prompts_fts, \(Self.weights)) AS score, snippet(prompts_fts, -1, char(1), char(2), '…', 16) AS snippet
+            FROM prompts_fts WHERE prompts_fts MATCH ?
             """
-        return try Row.fetchAll(db, sql: sql, arguments: [fts] + arguments + [exactTitle, exactTitle, query.limit]).map {
-            SearchHit(entry: IndexEntry($0), score: $0["score"], snippet: $0["snippet"])
+        var ranked: [(rowid: Int64, score: Double, snippet: String?)] = []
+        for row in try Row.fetchAll(db, sql: select + " ORDER BY bm25(prompts_fts, \(Self.weights)) LIMIT ?", arguments: [fts, query.limit]) {
+            ranked.append((row["rowid"], row["score"], row["snippet"]))
+        }
+        for rowid in exact where !ranked.contains(where: { $0.rowid == rowid }) {
+            if let row = try Row.fetchOne(db, sql: select + " AND rowid = ?", arguments: [fts, rowid]) {
+                ranked.append((rowid, row["score"], row["snippet"]))
+            }
+        }
+        let exactSet = Set(exact)
+        ranked.sort { (exactSet.contains($0.rowid) ? 1 : 0, $0.score) > (exactSet.contains($1.rowid) ? 1 : 0, $1.score) }
+        return try ranked.prefix(query.limit).compactMap { hit in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM prompts WHERE rowid = ?"), arguments: [hit.rowid])
+            else { return nil }
+            return SearchHit(entry: IndexEntry(row), score: hit.score, snippet: hit.snippet)
         }
     }
 
