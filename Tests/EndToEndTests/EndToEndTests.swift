@@ -165,3 +165,28 @@ func folio(_ arguments: String..., in folder: String, env: [String: String] = [:
         try git("fsck", "--strict", in: p)
     }
 }
+
+@Suite struct AnalyticsConcurrencyTests {
+    @Test func eightFolioUseProcessesAtOnceLoseNoEvent() throws {
+        let folder = TemporaryFolder("uses")
+        let p = folder.path
+        try folio("init", "--templates", in: p)
+        try folio("use", "bug-fix", in: p)  // creates the events database first, as a real library would have
+        let processes = (0..<8).map { index -> Process in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: folioBinary)
+            process.arguments = ["use", "bug-fix", "--source", "worker-\(index)"]
+            process.currentDirectoryURL = URL(fileURLWithPath: p)
+            process.environment = testEnvironment(home: p)
+            process.standardOutput = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let stats = try folio("stats", "--json", "--by", "source", in: p)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect((report["totals"] as? [String: Any])?["uses"] as? Int == 9)
+        #expect((report["breakdown"] as? [[String: Any]])?.count == 9)
+    }
+}

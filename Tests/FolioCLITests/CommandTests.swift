@@ -12,14 +12,16 @@ struct Run {
 
 /// Runs folio in process, in `folder`, with a fixed identity and no terminal.
 func folio(_ arguments: String..., in folder: String, env: [String: String] = [:], stdin: String = "",
-           terminal: Bool = false) -> Run {
+           terminal: Bool = false, now: Date? = nil) -> Run {
     let out = BufferSink(), err = BufferSink()
     var environment = ["GIT_AUTHOR_NAME": "Ada Tester", "GIT_AUTHOR_EMAIL": "ada@example.com",
                        "GIT_COMMITTER_NAME": "Ada Tester", "GIT_COMMITTER_EMAIL": "ada@example.com"]
     environment.merge(env) { $1 }
     let input = Data(stdin.utf8)
+    let clock = now
     let context = CLIContext(environment: environment, currentDirectory: folder, stdout: out, stderr: err,
-                             stdin: { input }, stdoutIsTerminal: terminal, stderrIsTerminal: terminal)
+                             stdin: { input }, stdoutIsTerminal: terminal, stderrIsTerminal: terminal,
+                             now: { clock ?? Date() })
     let code = Folio.run(arguments, context: context)
     return Run(code: code, stdout: out.text, stderr: err.text)
 }

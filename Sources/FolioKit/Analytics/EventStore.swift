@@ -136,12 +136,12 @@ public final class EventStore {
         }
     }
 
-    /// Events in a period, oldest first, optionally for one prompt and of some kinds.
+    /// Events from `since` up to and including `until`, oldest first, optionally for one prompt and of some kinds.
     public func events(since: Date? = nil, until: Date? = nil, prompt: String? = nil, kinds: [Event.Kind]? = nil) throws -> [Event] {
         var clauses: [String] = []
         var arguments: StatementArguments = []
         if let since { clauses.append("time >= ?"); arguments += [since.timeIntervalSince1970] }
-        if let until { clauses.append("time < ?"); arguments += [until.timeIntervalSince1970] }
+        if let until { clauses.append("time <= ?"); arguments += [until.timeIntervalSince1970] }
         if let prompt { clauses.append("prompt = ?"); arguments += [prompt] }
         if let kinds {
             clauses.append("kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))")

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import FolioCLI
+import FolioKit
+
+@Suite struct SidecarCommandTests {
+    let folder = TemporaryFolder("sidecar")
+    let day = Date(timeIntervalSince1970: 1_763_985_600)  // 2025-11-24 12:00 UTC
+
+    init() {
+        _ = folio("init", "--templates", in: folder.path)
+    }
+
+    @Test func searchPrintsRankedHitsWithSnippets() {
+        let plain = folio("search", "injection", in: folder.path)
+        #expect(plain.code == 0)
+        #expect(plain.stdout.hasPrefix("security-review  Security review"))
+        #expect(plain.stdout.contains("\n  …weaknesses an attacker could exploit, in particular: - injection (SQL"))
+        #expect(!plain.stdout.contains("\u{1}"))
+        let coloured = folio("search", "injection", in: folder.path, terminal: true)
+        #expect(coloured.stdout.contains("\u{1B}[1;33minjection\u{1B}[0m"))
+        #expect(folio("search", "nothing-like-this", in: folder.path).stdout == "No prompts match.\n")
+    }
+
+    @Test func searchHasJSONAndFilters() throws {
+        let hits = try #require(try json(folio("search", "--tag", "review", "--json", in: folder.path).stdout) as? [[String: Any]])
+        #expect(hits.map { $0["id"] as? String } == ["code-review", "performance-review", "pr-description", "security-review"])
+        let ranked = try #require(try json(folio("search", "review", "--category", "review", "--limit", "1", "--json", in: folder.path).stdout) as? [[String: Any]])
+        #expect(ranked.count == 1)
+        #expect((ranked[0]["score"] as? Double ?? 0) > 0)
+        #expect(folio("search", "x", "--limit", "0", in: folder.path).code == FolioExitCode.usage.rawValue)
+    }
+
+    @Test func aDeletedIndexIsRebuiltWithANotice() throws {
+        _ = folio("search", "review", in: folder.path)
+        try FileManager.default.removeItem(atPath: folder.at(".git/folio/index.sqlite"))
+        let run = folio("search", "review", in: folder.path)
+        #expect(run.code == 0)
+        #expect(run.stderr == "folio: the search index was missing; rebuilding it\n")
+        #expect(run.stdout.contains("code-review"))
+    }
+
+    @Test func indexStatusRebuildAndVerify() throws {
+        let status = try #require(try json(folio("index", "status", "--json", in: folder.path).stdout) as? [String: Any])
+        #expect(status["prompts"] as? Int == 12)
+        #expect(status["head"] as? String == (try git("rev-parse", "HEAD", in: folder.path)))
+        #expect(folio("index", "rebuild", in: folder.path).stdout.hasPrefix("Indexed 12 prompts"))
+        #expect(folio("index", "verify", in: folder.path).stdout == "The index matches the files and HEAD.\n")
+        #expect(folio("index", "refresh", in: folder.path).stdout == "Up to date.\n")
+        folder.write("prompts/new.prompt.md", "---\ntitle: New\n---\nx\n")
+        #expect(folio("index", "refresh", in: folder.path).stdout == "1 added, 0 updated, 0 removed\n")
+    }
+
+    @Test func verifyExitsOneAndListsDrift() throws {
+        _ = folio("index", "refresh", in: folder.path)
+        // Damage one row behind folio's back: its recorded content no longer matches the file.
+        try run("/usr/bin/env", ["python3", "-c", """
+            import sqlite3; c = sqlite3.connect('\(folder.at(".git/folio/index.sqlite"))')
+            c.execute("UPDATE prompts SET blob = '0000000000000000000000000000000000000000' WHERE id = 'bug-fix'"); c.commit()
+            """], environment: ProcessInfo.processInfo.environment)
+        let run = folio("index", "verify", in: folder.path)
+        #expect(run.code == FolioExitCode.findings.rawValue)
+        #expect(run.stdout == "prompts/bug-fix.prompt.md: indexed content differs from the file\n")
+        #expect(run.stderr.contains("folio index rebuild"))
+    }
+
+    @Test func useAndRenderRecordEvents() throws {
+        let use = folio("use", "bug-fix", "--source", "claude-code", in: folder.path)
+        #expect(use.code == 0)
+        let eventID = use.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(UUID(uuidString: eventID) != nil)
+        let rendered = try #require(try json(folio("render", "commit-message", "--var", "diff=x", "--json", in: folder.path).stdout) as? [String: Any])
+        #expect(UUID(uuidString: rendered["event_id"] as? String ?? "") != nil)
+        #expect(folio("use", "no-such-prompt", in: folder.path).code == FolioExitCode.notFound.rawValue)
+        let stats = try #require(try json(folio("stats", "--json", "--by", "source", in: folder.path).stdout) as? [String: Any])
+        let breakdown = try #require(stats["breakdown"] as? [[String: Any]])
+        #expect(Set(breakdown.map { $0["key"] as? String }) == ["claude-code", "cli"])
+    }
+
+    @Test func statsReportsTopPromptsVersionsAndUnused() throws {
+        let earlier = day.addingTimeInterval(-86_400 * 2)
+        for _ in 0..<3 { _ = folio("use", "bug-fix", in: folder.path, now: earlier) }
+        let event = folio("use", "code-review", "--source", "cursor", in: folder.path, now: earlier).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let library = try FolioKit.Library.open(explicitPath: folder.path, environment: .init(variables: [:], currentDirectory: folder.path, now: { self.day }))
+        try library.recordFeedback(on: event, score: 4, success: true, source: "test")
+
+        let report = try #require(try json(folio("stats", "--since", "7d", "--json", in: folder.path, now: day).stdout) as? [String: Any])
+        let top = try #require(report["top"] as? [[String: Any]])
+        #expect(top.map { $0["key"] as? String } == ["bug-fix", "code-review"])
+        #expect(top.first?["uses"] as? Int == 3)
+        let unused = try #require(report["unused"] as? [String])
+        #expect(unused.count == 10 && !unused.contains("bug-fix"))
+        let days = try #require(report["breakdown"] as? [[String: Any]])
+        #expect(days.count == 8)
+        #expect(days.map { $0["uses"] as? Int ?? 0 }.reduce(0, +) == 4)
+        let versions = try #require(report["versions"] as? [[String: Any]])
+        let rated = try #require(versions.first { $0["prompt"] as? String == "code-review" })
+        #expect(rated["successRate"] as? Double == 1.0)
+        #expect(rated["meanScore"] as? Double == 4.0)
+
+        let text = folio("stats", "--since", "7d", in: folder.path, now: day).stdout
+        #expect(text.contains("Top prompts"))
+        #expect(text.contains("bug-fix") && text.contains("███"))
+        #expect(text.contains("Unused in this period"))
+
+        let csv = folio("stats", "--since", "7d", "--by", "source", "--csv", in: folder.path, now: day).stdout
+        #expect(csv == "source,uses,renders,direct_uses,copies,exposures,feedback\ncli,3,0,3,0,0,0\ncursor,1,0,1,0,0,0\ntest,0,0,0,0,0,1\n")
+
+        #expect(folio("stats", "--since", "7d", "--html", "report.html", in: folder.path, now: day).code == 0)
+        let html = try #require(folder.read("report.html"))
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("<svg"))
+        #expect(!html.contains("<script") && !html.contains("<link") && !html.contains("@import"))
+        #expect(!html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
+    }
+
+    @Test func statsRejectsABadPeriod() {
+        let run = folio("stats", "--since", "last tuesday", in: folder.path)
+        #expect(run.code == FolioExitCode.invalidInput.rawValue)
+        #expect(run.stderr.contains("30d, 12w or 24h"))
+    }
+}
