@@ -66,8 +66,8 @@ extension PromptIndex {
             }
         }
         var drift: [Drift] = []
-        let scan = WorkTreeScanner.scan(root: root)
-        for path in scan.files.keys.sorted() {
+        let files = WorkTreeScanner.scan(root: root).files
+        for path in files.keys.sorted() {
             guard let entry = indexed[path] else {
                 drift.append(Drift(path: path, kind: .missing))
                 continue
@@ -77,7 +77,7 @@ extension PromptIndex {
                 drift.append(Drift(path: path, kind: .stale))
             }
         }
-        for path in indexed.keys.sorted() where scan.files[path] == nil {
+        for path in indexed.keys.sorted() where files[path] == nil {
             drift.append(Drift(path: path, kind: .extra))
         }
         if let head = try gitCall({ try repository.head().commit }) {

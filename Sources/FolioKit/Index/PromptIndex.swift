@@ -42,9 +42,6 @@ public final class PromptIndex {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.journalMode = .wal
-        // A cache, so no fsync: a file damaged by a crash is detected and rebuilt (`isDamage`), and a lost
-        // refresh is redone by the next one.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF") }
         return configuration
     }
 
@@ -76,6 +73,9 @@ public final class PromptIndex {
         let opened: DatabaseQueue
         do {
             opened = try DatabaseQueue(path: path, configuration: Self.configuration)
+            // A cache, so no fsync (GRDB sets NORMAL for WAL databases once they are open): a file damaged by a
+            // crash is detected and rebuilt (`isDamage`), and a lost refresh is redone by the next one.
+            try opened.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = OFF") }
             if try opened.read({ try IndexSchema.isFromAnotherVersion($0) || !$0.tableExists("prompts") }) {
                 environment.notify("the search index was made by another version of folio; rebuilding it")
                 try rebuild()
@@ -227,21 +227,17 @@ public final class PromptIndex {
         var freshStamps: [String: FileStamp] = [:]
         if checkEveryFile {
             let scan = WorkTreeScanner.scan(root: root)
-            var byFolder: [String: [(String, FileStamp)]] = [:]
-            for (path, stamp) in scan.files { byFolder[(path as NSString).deletingLastPathComponent, default: []].append((path, stamp)) }
             var newFolders: [String: (mtime: Int64, digest: Int64?)] = [:]
-            for (folder, mtime) in scan.folders {
-                let files = byFolder[folder] ?? []
-                let digest = Self.digest(files)
-                newFolders[folder] = (mtime, digest)
-                guard folders[folder]?.digest != digest || building else { continue }
+            for (name, folder) in scan.folders {
+                newFolders[name] = (folder.mtime, folder.digest)
+                guard folders[name]?.digest != folder.digest || building else { continue }
                 // This folder changed: compare its files one by one.
-                let stored = building ? [:] : try Stored.stamps(inFolder: folder, db)
-                for (path, stamp) in files where stored[path] ?? nil != stamp {
+                let stored = building ? [:] : try Stored.stamps(inFolder: name, db)
+                for (path, stamp) in folder.files where stored[path] ?? nil != stamp {
                     candidates.insert(path)
                     freshStamps[path] = stamp
                 }
-                for path in stored.keys where scan.files[path] == nil { candidates.insert(path) }
+                for path in stored.keys where folder.files[path] == nil { candidates.insert(path) }
             }
             for folder in folders.keys where newFolders[folder] == nil {
                 candidates.formUnion(try Stored.stamps(inFolder: folder, db).keys)
@@ -260,17 +256,13 @@ public final class PromptIndex {
                 for sub in scan.folders.keys where folders[sub] == nil {
                     WorkTreeScanner.scanFolder(root: root, relative: sub, recursive: true, into: &scan)
                 }
-                var seenFolders = Set([folder])
-                for (path, stamp) in scan.files {
-                    let parent = (path as NSString).deletingLastPathComponent
-                    seenFolders.insert(parent)
-                    if try Stored.fetch(path: path, db)?.stamp != stamp {
-                        candidates.insert(path)
-                        freshStamps[path] = stamp
-                    }
+                let files = scan.files
+                for (path, stamp) in files where try Stored.fetch(path: path, db)?.stamp != stamp {
+                    candidates.insert(path)
+                    freshStamps[path] = stamp
                 }
-                for path in try Stored.stamps(inFolder: folder, db).keys where scan.files[path] == nil { candidates.insert(path) }
-                for (sub, time) in scan.folders { folders[sub] = (time, nil) }
+                for path in try Stored.stamps(inFolder: folder, db).keys where files[path] == nil { candidates.insert(path) }
+                for (sub, scanned) in scan.folders { folders[sub] = (scanned.mtime, nil) }
             }
             // Files staged since the last refresh (an edit made in place, then `git add`). When HEAD moved too,
             // what was staged was committed and the diff above has it; loading a large git index costs
@@ -530,26 +522,6 @@ public final class PromptIndex {
     static func relative(_ repositoryPath: String, prefix: String) -> String? {
         guard repositoryPath.hasPrefix(prefix + "prompts/"), repositoryPath.hasSuffix(PromptID.fileSuffix) else { return nil }
         return String(repositoryPath.dropFirst(prefix.count))
-    }
-
-    /// A folder's fingerprint: its files' names and stamps (FNV-1a), so an unchanged folder needs no row reads.
-    static func digest(_ files: [(String, FileStamp)]) -> Int64 {
-        var hash: UInt64 = 0xcbf29ce484222325
-        func mix(_ value: UInt64) {
-            var v = value
-            for _ in 0..<8 {
-                hash = (hash ^ (v & 0xff)) &* 0x100000001b3
-                v >>= 8
-            }
-        }
-        for (path, stamp) in files.sorted(by: { $0.0 < $1.0 }) {
-            for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-            mix(UInt64(bitPattern: stamp.modified))
-            mix(UInt64(bitPattern: stamp.size))
-            mix(UInt64(bitPattern: stamp.inode))
-            mix(UInt64(bitPattern: stamp.changed))
-        }
-        return Int64(bitPattern: hash)
     }
 
     /// The git index file's stamp: it changes when anything is staged or git refreshes it.

@@ -28,29 +28,95 @@ struct FileStamp: Equatable, Sendable {
 /// Lists prompt files and folders under a library's `prompts/` with their stamps, using the POSIX
 /// directory calls directly (Foundation's are several times slower at 100,000 files).
 enum WorkTreeScanner {
-    struct Scan {
-        /// Library-relative file paths (`prompts/a/b.prompt.md`) and their stamps.
+    /// One folder: its time, its prompt files (library-relative paths) and a digest of their names and
+    /// stamps that does not depend on the order readdir returns them in.
+    struct Folder {
+        var mtime: Int64
         var files: [String: FileStamp] = [:]
-        /// Library-relative folder paths (`prompts`, `prompts/a`) and their modification times.
-        var folders: [String: Int64] = [:]
+        var digest: Int64 = 0
     }
 
-    /// Every prompt file and folder under `root/prompts` (hidden ones skipped).
+    struct Scan {
+        /// Library-relative folder paths (`prompts`, `prompts/a`).
+        var folders: [String: Folder] = [:]
+
+        /// Every file's stamp, by library-relative path.
+        var files: [String: FileStamp] {
+            var all: [String: FileStamp] = [:]
+            for folder in folders.values { all.merge(folder.files) { $1 } }
+            return all
+        }
+    }
+
+    /// Every prompt file and folder under `root/prompts` (hidden ones skipped). Folders are listed first
+    /// (readdir says which entries are folders without a stat), then their files are stamped on all cores:
+    /// the stats are most of the cost.
     static func scan(root: String) -> Scan {
+        var listing: [(folder: String, names: [String])] = []
+        var pending = ["prompts"]
+        while let relative = pending.popLast() {
+            guard let directory = opendir(root + "/" + relative) else { continue }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name.hasPrefix(".") { continue }
+                var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+                if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                    var info = stat()
+                    isFolder = fstatat(dirfd(directory), name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+                }
+                if isFolder {
+                    pending.append(relative + "/" + name)
+                } else if name.hasSuffix(PromptID.fileSuffix) {
+                    names.append(name)
+                }
+            }
+            closedir(directory)
+            listing.append((relative, names))
+        }
+        final class Slots: @unchecked Sendable {
+            var folders: [Folder?]
+            init(_ count: Int) { folders = Array(repeating: nil, count: count) }
+        }
+        let folders = listing
+        let slots = Slots(folders.count)
+        DispatchQueue.concurrentPerform(iterations: folders.count) { index in
+            let (relative, names) = folders[index]
+            let fd = open(root + "/" + relative, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            var own = stat()
+            var folder = Folder(mtime: fstat(fd, &own) == 0 ? FileStamp(own).modified : 0)
+            var digest: UInt64 = 0
+            for name in names {
+                var info = stat()
+                guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+                let stamp = FileStamp(info)
+                folder.files[relative + "/" + name] = stamp
+                digest &+= stamp.hash(name: name)
+            }
+            folder.digest = Int64(bitPattern: digest)
+            slots.folders[index] = folder
+        }
         var result = Scan()
-        scanFolder(root: root, relative: "prompts", recursive: true, into: &result)
+        for (index, entry) in listing.enumerated() {
+            if let folder = slots.folders[index] { result.folders[entry.folder] = folder }
+        }
         return result
     }
 
-    /// The files directly in one folder (not below), and the folder's own subfolders' mtimes.
+    /// One folder's files; with `recursive`, its subfolders' too, else only their times (files left empty).
     static func scanFolder(root: String, relative: String, recursive: Bool, into result: inout Scan) {
         let path = root + "/" + relative
         guard let directory = opendir(path) else { return }
         defer { closedir(directory) }
         let fd = dirfd(directory)
         var own = stat()
-        if fstat(fd, &own) == 0 { result.folders[relative] = FileStamp(own).modified }
+        var folder = Folder(mtime: fstat(fd, &own) == 0 ? FileStamp(own).modified : 0)
         var subfolders: [String] = []
+        var digest: UInt64 = 0
         while let entry = readdir(directory) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
@@ -58,19 +124,21 @@ enum WorkTreeScanner {
             if name.hasPrefix(".") { continue }
             var info = stat()
             guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
-            let child = relative + "/" + name
             if (info.st_mode & S_IFMT) == S_IFDIR {
-                subfolders.append(child)
+                subfolders.append(relative + "/" + name)
             } else if (info.st_mode & S_IFMT) == S_IFREG, name.hasSuffix(PromptID.fileSuffix) {
-                result.files[child] = FileStamp(info)
+                let stamp = FileStamp(info)
+                folder.files[relative + "/" + name] = stamp
+                digest &+= stamp.hash(name: name)
             }
         }
-        if recursive {
-            for folder in subfolders { scanFolder(root: root, relative: folder, recursive: true, into: &result) }
-        } else {
-            for folder in subfolders {
-                var info = stat()
-                if stat(root + "/" + folder, &info) == 0 { result.folders[folder] = FileStamp(info).modified }
+        folder.digest = Int64(bitPattern: digest)
+        result.folders[relative] = folder
+        for sub in subfolders {
+            if recursive {
+                scanFolder(root: root, relative: sub, recursive: true, into: &result)
+            } else if let time = folderTime(root + "/" + sub) {
+                result.folders[sub] = Folder(mtime: time)
             }
         }
     }
@@ -87,5 +155,21 @@ enum WorkTreeScanner {
         var info = stat()
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileStamp(info)
+    }
+}
+
+extension FileStamp {
+    /// FNV-1a over a file's name and stamp; folders add these up, so the order of files does not matter.
+    func hash(name: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        for value in [modified, size, inode, changed] {
+            var v = UInt64(bitPattern: value)
+            for _ in 0..<8 {
+                hash = (hash ^ (v & 0xff)) &* 0x100000001b3
+                v >>= 8
+            }
+        }
+        return hash
     }
 }
