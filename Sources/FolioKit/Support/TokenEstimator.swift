@@ -4,7 +4,9 @@
 /// estimate for budgets and diffs, not a tokenizer.
 public enum TokenEstimator {
     public static func estimate(_ text: String) -> Int {
-        let characters = text.unicodeScalars.count
-        return characters == 0 ? 0 : (characters + 3) / 4
+        // Unicode scalars, counted as UTF-8 bytes that start one (not continuation bytes 10xxxxxx).
+        var scalars = 0
+        for byte in text.utf8 where byte & 0xC0 != 0x80 { scalars += 1 }
+        return (scalars + 3) / 4
     }
 }
