@@ -29,5 +29,11 @@ public struct FolioEnvironment: Sendable {
         public let task: String
         public let done: Int
         public let total: Int
+
+        public init(task: String, done: Int, total: Int) {
+            self.task = task
+            self.done = done
+            self.total = total
+        }
     }
 }
