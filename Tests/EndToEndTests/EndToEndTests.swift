@@ -14,6 +14,22 @@ let folioBinary: String = {
     return folder.appendingPathComponent("folio").path
 }()
 
+/// Starts `count` folio processes at once in `folder`, each with its own arguments, and waits for all.
+func runConcurrently(_ count: Int, in folder: String, arguments: (Int) -> [String]) throws -> [Process] {
+    let processes = (0..<count).map { index -> Process in
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: folioBinary)
+        process.arguments = arguments(index)
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.environment = testEnvironment(home: folder)
+        process.standardOutput = FileHandle.nullDevice
+        return process
+    }
+    for process in processes { try process.run() }
+    for process in processes { process.waitUntilExit() }
+    return processes
+}
+
 /// Runs the real binary in `folder` with a test identity and HOME.
 @discardableResult
 func folio(_ arguments: String..., in folder: String, env: [String: String] = [:], stdin: String? = nil) throws -> ProcessResult {
@@ -145,17 +161,7 @@ func folio(_ arguments: String..., in folder: String, env: [String: String] = [:
         let folder = TemporaryFolder("concurrent")
         let p = folder.path
         try folio("init", in: p)
-        let processes = (0..<8).map { index -> Process in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: folioBinary)
-            process.arguments = ["new", "p\(index)", "--no-edit", "--title", "P\(index)"]
-            process.currentDirectoryURL = URL(fileURLWithPath: p)
-            process.environment = testEnvironment(home: p)
-            process.standardOutput = FileHandle.nullDevice
-            return process
-        }
-        for process in processes { try process.run() }
-        for process in processes { process.waitUntilExit() }
+        let processes = try runConcurrently(8, in: p) { ["new", "p\($0)", "--no-edit", "--title", "P\($0)"] }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
         let adds = try git("log", "--format=%s", in: p).split(separator: "\n").filter { $0.hasPrefix("folio: add p") }
         #expect(adds.count == 8)
@@ -172,17 +178,7 @@ func folio(_ arguments: String..., in folder: String, env: [String: String] = [:
         let p = folder.path
         try folio("init", "--templates", in: p)
         try folio("use", "bug-fix", in: p)  // creates the events database first, as a real library would have
-        let processes = (0..<8).map { index -> Process in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: folioBinary)
-            process.arguments = ["use", "bug-fix", "--source", "worker-\(index)"]
-            process.currentDirectoryURL = URL(fileURLWithPath: p)
-            process.environment = testEnvironment(home: p)
-            process.standardOutput = FileHandle.nullDevice
-            return process
-        }
-        for process in processes { try process.run() }
-        for process in processes { process.waitUntilExit() }
+        let processes = try runConcurrently(8, in: p) { ["use", "bug-fix", "--source", "worker-\($0)"] }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
         let stats = try folio("stats", "--json", "--by", "source", in: p)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])

@@ -4,14 +4,7 @@ import FolioKit
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List prompts, optionally filtered.")
 
-    @Option(name: .customLong("tag"), help: "Only prompts with this tag (repeat: all of them).")
-    var tags: [String] = []
-
-    @Option(help: "Only prompts in this category.")
-    var category: String?
-
-    @Option(help: "Only prompts with this status: draft, active or deprecated.")
-    var status: PromptStatus?
+    @OptionGroup var filter: FilterOptions
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -21,14 +14,14 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let context = CLIContext.current
         let library = try library.open(context)
-        let entries = try library.list(Library.Filter(tags: tags, category: category, status: status))
+        let entries = try library.list(Library.Filter(tags: filter.tags, category: filter.category, status: filter.status))
         if json {
             try context.printJSON(entries)
             return
         }
         let term = context.out
         if entries.isEmpty {
-            context.print(term.dim("No prompts" + (tags.isEmpty && category == nil && status == nil ? " yet; add one with: folio new ID" : " match.")))
+            context.print(term.dim("No prompts" + (filter.isEmpty ? " yet; add one with: folio new ID" : " match.")))
             return
         }
         let width = min(40, entries.map(\.id.count).max() ?? 0)
@@ -48,5 +41,3 @@ struct ListCommand: ParsableCommand {
         }
     }
 }
-
-extension PromptStatus: ExpressibleByArgument {}

@@ -13,14 +13,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "Words to look for.")
     var words: [String] = []
 
-    @Option(name: .customLong("tag"), help: "Only prompts with this tag (repeat: all of them).")
-    var tags: [String] = []
-
-    @Option(help: "Only prompts in this category.")
-    var category: String?
-
-    @Option(help: "Only prompts with this status: draft, active or deprecated.")
-    var status: PromptStatus?
+    @OptionGroup var filter: FilterOptions
 
     @Option(help: "Only prompts with this owner.")
     var owner: String?
@@ -55,7 +48,7 @@ struct SearchCommand: ParsableCommand {
         let context = CLIContext.current
         let library = try library.open(context)
         let text = words.joined(separator: " ")
-        let query = SearchQuery(text: text.isEmpty ? nil : text, tags: tags, category: category, status: status,
+        let query = SearchQuery(text: text.isEmpty ? nil : text, tags: filter.tags, category: filter.category, status: filter.status,
                                 owner: owner, author: author, limit: limit)
         let hits = try library.index().search(query)
         if json {

@@ -14,6 +14,22 @@ struct LibraryOptions: ParsableArguments {
     }
 }
 
+/// `--tag`, `--category` and `--status`, shared by `list` and `search`.
+struct FilterOptions: ParsableArguments {
+    @Option(name: .customLong("tag"), help: "Only prompts with this tag (repeat: all of them).")
+    var tags: [String] = []
+
+    @Option(help: "Only prompts in this category.")
+    var category: String?
+
+    @Option(help: "Only prompts with this status: draft, active or deprecated.")
+    var status: PromptStatus?
+
+    var isEmpty: Bool { tags.isEmpty && category == nil && status == nil }
+}
+
+extension PromptStatus: ExpressibleByArgument {}
+
 /// `--no-commit`, shared by every command that changes the library.
 struct CommitOptions: ParsableArguments {
     @Flag(name: .long, help: "Write the files but do not commit them.")
