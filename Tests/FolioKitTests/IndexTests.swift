@@ -333,6 +333,35 @@ final class Notices: @unchecked Sendable {
         withExtendedLifetime(folder) {}
     }
 
+    @Test func aLineCutShortByACrashIsSkippedAndTheRestKept() throws {
+        let (folder, library) = try makeLibrary(templates: true)
+        defer { withExtendedLifetime(folder) {} }
+        let store = try library.events()
+        try library.record(.use, prompt: id("bug-fix"), source: "a")
+        // A process killed in the middle of a write leaves half a line.
+        let handle = try #require(FileHandle(forWritingAtPath: store.journalPath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"id\":\"half".utf8))
+        try handle.close()
+        #expect(try store.count() == 1)
+        try library.record(.use, prompt: id("bug-fix"), source: "b")
+        #expect(try store.count() == 2)
+        #expect(try store.events().map(\.source) == ["a", "b"])
+    }
+
+    @Test func movingTheJournalIntoTheDatabaseTwiceAddsNothing() throws {
+        let (folder, library) = try makeLibrary(templates: true)
+        defer { withExtendedLifetime(folder) {} }
+        let store = try library.events()
+        for _ in 0..<3 { try library.record(.render, prompt: id("code-review"), source: "cli") }
+        let journal = try #require(FileManager.default.contents(atPath: store.journalPath))
+        #expect(try store.count() == 3)
+        // A crash after the database took the events but before the journal was emptied.
+        try journal.write(to: URL(fileURLWithPath: store.journalPath))
+        #expect(try EventStore(path: store.path).count() == 3)
+        #expect(FileManager.default.contents(atPath: store.journalPath)?.isEmpty == true)
+    }
+
     @Test func feedbackRatesAnEarlierEvent() throws {
         let (folder, library) = try makeLibrary(templates: true)
         defer { withExtendedLifetime(folder) {} }

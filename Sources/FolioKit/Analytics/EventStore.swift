@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import GRDB
 
 /// Something that happened to a prompt: rendered, used, copied, shown in an experiment, or rated.
@@ -55,10 +58,14 @@ public struct Event: Sendable, Equatable, Codable {
 }
 
 /// The analytics events: a SQLite file apart from the search index, because events cannot be rebuilt from
-/// the files. WAL mode and a busy timeout let many processes record at once without losing any.
+/// the files. Recording an event appends one JSON line to a journal beside it (one `write` on an O_APPEND
+/// file, under a shared lock, so any number of processes record at once and a render stays fast); reading
+/// first moves the journal into SQLite under an exclusive lock, idempotently (events are keyed by id).
 public final class EventStore {
     public let path: String
-    let queue: DatabaseQueue
+    /// The journal of events not yet moved into the database.
+    public let journalPath: String
+    private var opened: DatabaseQueue?
 
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -90,40 +97,95 @@ public final class EventStore {
         return migrator
     }()
 
-    /// Opens (or creates) the store at `path`. A store written by a newer folio is refused, never rewritten.
+    /// The store at `path`; nothing is opened until events are recorded or read.
     public init(path: String) throws {
         self.path = path
-        do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(30)
-            configuration.journalMode = .wal
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            let newer = try queue.read { db -> Bool in
-                guard try db.tableExists("grdb_migrations") else { return false }
-                return try !Self.migrator.appliedIdentifiers(db).isSubset(of: Set(Self.migrator.migrations))
-            }
-            if newer {
-                throw FolioError(.conflict, "the analytics events at \(path) were written by a newer folio; upgrade folio to read them")
-            }
-            try Self.migrator.migrate(queue)
-        } catch let error as DatabaseError {
-            throw FolioError(.io, "cannot open the analytics events at \(path): \(error.message ?? "\(error)")")
+        journalPath = (path.hasSuffix(".sqlite") ? String(path.dropLast(".sqlite".count)) : path) + ".journal"
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+    }
+
+    /// Appends an event to the journal.
+    public func record(_ event: Event) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        var line = try encoder.encode(event)
+        line.append(0x0A)
+        let fd = open(journalPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FolioError(.io, "cannot record an event in \(journalPath): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        // Shared: appenders run together; the reader's exclusive lock waits for them.
+        flock(fd, LOCK_SH)
+        defer { flock(fd, LOCK_UN) }
+        let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == line.count else {
+            throw FolioError(.io, "cannot record an event in \(journalPath): \(String(cString: strerror(errno)))")
         }
     }
 
-    /// Appends an event.
-    public func record(_ event: Event) throws {
-        try write { db in
-            try db.execute(sql: """
-                INSERT INTO events (id, kind, prompt, blob, commit_id, variant, experiment, subject, source, user, time,
-                                    score, success, note, ref)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [event.id, event.kind.rawValue, event.prompt, event.blob, event.commit, event.variant,
-                                 event.experiment, event.subject, event.source, event.user,
-                                 event.time.timeIntervalSince1970, event.score, event.success, event.note, event.ref])
+    /// The database, with the journal moved into it.
+    private func database() throws -> DatabaseQueue {
+        let queue: DatabaseQueue
+        if let opened {
+            queue = opened
+        } else {
+            do {
+                var configuration = Configuration()
+                configuration.busyMode = .timeout(30)
+                configuration.journalMode = .wal
+                queue = try DatabaseQueue(path: path, configuration: configuration)
+                let newer = try queue.read { db -> Bool in
+                    guard try db.tableExists("grdb_migrations") else { return false }
+                    return try !Self.migrator.appliedIdentifiers(db).isSubset(of: Set(Self.migrator.migrations))
+                }
+                if newer {
+                    throw FolioError(.conflict, "the analytics events at \(path) were written by a newer folio; upgrade folio to read them")
+                }
+                try Self.migrator.migrate(queue)
+            } catch let error as DatabaseError {
+                throw FolioError(.io, "cannot open the analytics events at \(path): \(error.message ?? "\(error)")")
+            }
+            opened = queue
         }
+        try ingest(into: queue)
+        return queue
+    }
+
+    /// Moves the journal's events into the database, then empties the journal. Safe to repeat: an event
+    /// already there (a crash between the two steps) is skipped by its id.
+    private func ingest(into queue: DatabaseQueue) throws {
+        let fd = open(journalPath, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return }  // no journal: nothing recorded since the last read
+        defer { close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = Glibc.read(fd, &buffer, buffer.count)
+            if count <= 0 { break }
+            data.append(contentsOf: buffer[0..<count])
+        }
+        guard !data.isEmpty else { return }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        // Only whole lines: a line without its newline was cut short by a crash and cannot be read.
+        let events = data.split(separator: 0x0A).compactMap { try? decoder.decode(Event.self, from: Data($0)) }
+        try write(queue) { db in
+            for event in events { try Self.insert(event, db) }
+        }
+        ftruncate(fd, 0)
+    }
+
+    private static func insert(_ event: Event, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO events (id, kind, prompt, blob, commit_id, variant, experiment, subject, source, user, time,
+                                          score, success, note, ref)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [event.id, event.kind.rawValue, event.prompt, event.blob, event.commit, event.variant,
+                                     event.experiment, event.subject, event.source, event.user,
+                                     event.time.timeIntervalSince1970, event.score, event.success, event.note, event.ref])
     }
 
     /// One event by id (a unique prefix of at least 8 characters is enough).
@@ -159,10 +221,11 @@ public final class EventStore {
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        let queue = try database()
         do { return try queue.read(body) } catch let error as DatabaseError { throw Self.wrap(error, path) }
     }
 
-    private func write(_ body: (Database) throws -> Void) throws {
+    private func write(_ queue: DatabaseQueue, _ body: (Database) throws -> Void) throws {
         do { try queue.write(body) } catch let error as DatabaseError { throw Self.wrap(error, path) }
     }
 
