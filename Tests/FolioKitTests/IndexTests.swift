@@ -376,3 +376,32 @@ final class Notices: @unchecked Sendable {
         #expect(try library.events().count() == 2)
     }
 }
+
+@Suite struct IndexInACodeRepositoryTests {
+    @Test func aLibraryInASubfolderIsIndexedWithItsOwnSidecar() throws {
+        let repo = TemporaryFolder("code")
+        let p = repo.path
+        try git("init", "-q", "-b", "main", in: p)
+        repo.write("src/prompts/not-a-library.prompt.md", "---\ntitle: Outside\n---\nx\n")
+        try git("add", ".", in: p)
+        try git("commit", "-qm", "code", in: p)
+        _ = try Library.initialize(at: repo.at("tools/prompts"), withTemplates: false, environment: environment(p))
+        let library = try Library.open(explicitPath: nil, environment: environment(p))
+        try library.addFile("ops/deploy", "---\ntitle: Deploy\n---\nroll out safely\n")
+        repo.write("tools/prompts/prompts/ops/rollback.prompt.md", "---\ntitle: Rollback\n---\nroll back safely\n")
+        try git("add", ".", in: p)
+        try git("commit", "-qm", "rollback by git", in: p)
+
+        let index = try library.index()
+        #expect(index.path == repo.at(".git/folio/libraries/tools/prompts/index.sqlite"))
+        #expect(try index.search(SearchQuery(text: "safely")).map(\.entry.id).sorted() == ["ops/deploy", "ops/rollback"])
+        #expect(try index.entries().map(\.id) == ["ops/deploy", "ops/rollback"])  // nothing from src/
+        let rollback = try #require(try index.entries().last)
+        #expect(rollback.lastCommit == (try git("rev-parse", "HEAD", in: p)))
+        #expect(!rollback.modified)
+        #expect(try index.verify().isEmpty)
+        try library.record(.use, prompt: id("ops/deploy"), source: "cli")
+        #expect(FileManager.default.fileExists(atPath: repo.at(".git/folio/libraries/tools/prompts/events.journal")))
+        #expect(try git("status", "--porcelain", in: p) == "")
+    }
+}
