@@ -29,6 +29,8 @@ let package = Package(
                 "Git", "YAML",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for binding values directly on the index's hottest inserts.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
 

@@ -457,32 +457,63 @@ public final class PromptIndex {
 
     private func insert(_ row: IndexRow, _ db: Database) throws {
         let prompt = row.prompt
-        // Cached statements: SQLite parses each of these once per refresh, not once per row.
-        try db.cachedStatement(sql: """
-            INSERT INTO prompts (id, path, folder, blob, head_blob, modified, title, description, category, status, partial, tags, owners,
-                                 variables, tokens, error, last_commit, last_author, last_email, last_date,
+        var insert = try RawInsert("""
+            INSERT INTO prompts (id, path, folder, blob, head_blob, modified, title, description, category, status, partial, tags,
+                                 owners, variables, tokens, error, last_commit, last_author, last_email, last_date,
                                  mtime, size, inode, ctime)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                row.id, row.path, String(row.path[..<(row.path.lastIndex(of: "/") ?? row.path.endIndex)]), row.blob.hex, row.headBlob?.hex,
-                row.headBlob != row.blob, prompt?.title, prompt?.description, prompt?.category,
-                prompt?.effectiveStatus.rawValue ?? "invalid", prompt?.partial ?? false,
-                Self.json(prompt?.tags ?? []), Self.json(prompt?.owners ?? []),
-                Self.json(prompt?.variables.map(\.name) ?? []), prompt?.estimatedTokens ?? 0, row.error,
-                row.lastChange?.commit, row.lastChange?.author, row.lastChange?.email,
-                row.lastChange?.date.timeIntervalSince1970,
-                row.stamp.modified, row.stamp.size, row.stamp.inode, row.stamp.changed,
-            ])
+            """, db)
+        insert.text(row.id)
+        insert.text(row.path)
+        insert.text(String(row.path[..<(row.path.lastIndex(of: "/") ?? row.path.endIndex)]))
+        insert.text(row.blob.hex)
+        insert.text(row.headBlob?.hex)
+        insert.int(row.headBlob != row.blob ? 1 : 0)
+        insert.text(prompt?.title)
+        insert.text(prompt?.description)
+        insert.text(prompt?.category)
+        insert.text(prompt?.effectiveStatus.rawValue ?? "invalid")
+        insert.int(prompt?.partial == true ? 1 : 0)
+        insert.text(Self.json(prompt?.tags ?? []))
+        insert.text(Self.json(prompt?.owners ?? []))
+        insert.text(Self.json(prompt?.variables.map(\.name) ?? []))
+        insert.int(Int64(prompt?.estimatedTokens ?? 0))
+        insert.text(row.error)
+        insert.text(row.lastChange?.commit)
+        insert.text(row.lastChange?.author)
+        insert.text(row.lastChange?.email)
+        insert.double(row.lastChange?.date.timeIntervalSince1970)
+        insert.int(row.stamp.modified)
+        insert.int(row.stamp.size)
+        insert.int(row.stamp.inode)
+        insert.int(row.stamp.changed)
+        try insert.run()
         let rowid = db.lastInsertedRowID
-        for tag in prompt?.tags ?? [] {
-            try db.cachedStatement(sql: "INSERT INTO prompt_tags (prompt, tag) VALUES (?, ?)").execute(arguments: [rowid, tag])
+        if let tags = prompt?.tags, !tags.isEmpty {
+            var tag = try RawInsert("INSERT INTO prompt_tags (prompt, tag) VALUES (?, ?)", db)
+            for name in tags {
+                tag.int(rowid)
+                tag.text(name)
+                try tag.run()
+            }
         }
-        for owner in prompt?.owners ?? [] {
-            try db.cachedStatement(sql: "INSERT INTO prompt_owners (prompt, owner) VALUES (?, ?)").execute(arguments: [rowid, owner])
+        if let owners = prompt?.owners, !owners.isEmpty {
+            var owner = try RawInsert("INSERT INTO prompt_owners (prompt, owner) VALUES (?, ?)", db)
+            for name in owners {
+                owner.int(rowid)
+                owner.text(name)
+                try owner.run()
+            }
         }
-        try db.cachedStatement(sql: "INSERT INTO prompts_fts (rowid, id, title, tags, description, body) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [rowid, row.id.replacingOccurrences(of: "/", with: " ").replacingOccurrences(of: "-", with: " "),
-                                   prompt?.title, prompt?.tags.joined(separator: " "), prompt?.description, prompt?.body])
+        var fts = try RawInsert("INSERT INTO prompts_fts (rowid, id, title, tags, description, body) VALUES (?, ?, ?, ?, ?, ?)", db)
+        fts.int(rowid)
+        // Ids are searched as words: review/api-docs is "review api docs".
+        fts.text(String(row.id.map { $0 == "/" || $0 == "-" ? " " : $0 }))
+        fts.text(prompt?.title)
+        fts.text(prompt?.tags.joined(separator: " "))
+        fts.text(prompt?.description)
+        fts.text(prompt?.body)
+        try fts.run()
     }
 
     private func delete(rowid: Int64, _ db: Database) throws {
