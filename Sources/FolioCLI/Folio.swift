@@ -18,6 +18,8 @@ public struct Folio: ParsableCommand {
             InitCommand.self, NewCommand.self, ListCommand.self, ShowCommand.self, EditCommand.self,
             RenderCommand.self, MoveCommand.self, RemoveCommand.self, TemplatesCommand.self,
             SearchCommand.self, IndexCommand.self, UseCommand.self, StatsCommand.self,
+            HistoryCommand.self, DiffCommand.self, RevertCommand.self, LabelCommand.self, VariantCommand.self,
+            ABCommand.self, FeedbackCommand.self,
         ])
 
     public init() {}

@@ -121,6 +121,46 @@ extension Repository {
         }
     }
 
+    /// Renames among `deleted` and `added` paths of one commit (each a path relative to the repository), found by
+    /// content similarity as `git diff -M` does. Returns new path → old path.
+    public func renames(from oldTree: OID, to newTree: OID, deleted: [String], added: [String]) throws -> [String: String] {
+        guard !deleted.isEmpty, !added.isEmpty else { return [:] }
+        let oldHandle = try lookupTree(oldTree), newHandle = try lookupTree(newTree)
+        var options = git_diff_options()
+        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff options")
+        options.flags = GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+        var paths = (deleted + added).map { strdup($0) }
+        defer { paths.forEach { free($0) } }
+        var diff: OpaquePointer?
+        try paths.withUnsafeMutableBufferPointer { buffer in
+            options.pathspec.strings = buffer.baseAddress
+            options.pathspec.count = buffer.count
+            try check(git_diff_tree_to_tree(&diff, pointer, oldHandle.pointer, newHandle.pointer, &options), "diff for renames")
+        }
+        defer { git_diff_free(diff) }
+        var find = git_diff_find_options()
+        try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "prepare rename detection")
+        find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+        try check(git_diff_find_similar(diff, &find), "detect renames")
+        var renames: [String: String] = [:]
+        for index in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, index)?.pointee, delta.status == GIT_DELTA_RENAMED,
+                  let old = delta.old_file.path, let new = delta.new_file.path else { continue }
+            renames[String(cString: new)] = String(cString: old)
+        }
+        return renames
+    }
+
+    /// The best common ancestor of two commits, or nil when they share no history.
+    public func mergeBase(_ a: OID, _ b: OID) throws -> OID? {
+        var out = git_oid()
+        var rawA = a.raw, rawB = b.raw
+        let result = git_merge_base(&out, pointer, &rawA, &rawB)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "find the merge base of \(a.short) and \(b.short)")
+        return OID(out)
+    }
+
     /// The id git would give `data` as a blob, without writing it.
     public static func blobID(of data: Data) throws -> OID {
         _ = libgit2Initialized

@@ -84,6 +84,17 @@ public final class Repository {
         return try Self.string(key, in: config)
     }
 
+    /// Sets a string in the repository's own config (.git/config).
+    public func setConfigString(_ key: String, _ value: String) throws {
+        var config: OpaquePointer?
+        try check(git_repository_config(&config, pointer), "open git config")
+        defer { git_config_free(config) }
+        var local: OpaquePointer?
+        try check(git_config_open_level(&local, config, GIT_CONFIG_LEVEL_LOCAL), "open the repository's git config")
+        defer { git_config_free(local) }
+        try check(git_config_set_string(local, key, value), "set git config '\(key)'")
+    }
+
     /// A string value from the global and system config, for when there is no repository yet.
     public static func globalConfigString(_ key: String) throws -> String? {
         _ = libgit2Initialized

@@ -25,6 +25,9 @@ struct EditCommand: ParsableCommand {
     @Option(name: .customLong("file"), help: "Replace the whole prompt file with this file ('-' for stdin).")
     var file: String?
 
+    @Option(help: "Change it on this variant's branch (committed there; the work tree is untouched).")
+    var variant: String?
+
     @OptionGroup var library: LibraryOptions
     @OptionGroup var commit: CommitOptions
 
@@ -44,20 +47,20 @@ struct EditCommand: ParsableCommand {
         let library = try library.open(context)
         let outcome: ChangeOutcome
         if let file {
-            outcome = try library.replace(id, fileText: try context.readText(file), source: file, commit: !commit.noCommit)
+            outcome = try library.replace(id, fileText: try context.readText(file), source: file, commit: !commit.noCommit, variant: variant)
         } else if !assignments.isEmpty || !unset.isEmpty || bodyFile != nil {
             let pairs = assignments.map { assignment -> (key: String, value: String) in
                 let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 return (String(parts[0]), String(parts[1]))
             }
             outcome = try library.edit(id, set: pairs, unset: unset, body: try bodyFile.map { try context.readText($0) },
-                                       commit: !commit.noCommit)
+                                       commit: !commit.noCommit, variant: variant)
         } else {
-            let current = String(decoding: try library.rawFile(id), as: UTF8.self)
+            let current = try library.currentText(id, variant: variant)
             outcome = try Editor(context: context).edit(current, for: id, command: "edit", alternatives: "--set, --body-file or --file") {
-                try library.replace(id, fileText: $0, source: $1, commit: !commit.noCommit)
+                try library.replace(id, fileText: $0, source: $1, commit: !commit.noCommit, variant: variant)
             }
         }
-        context.report(outcome, done: "Updated \(id)")
+        context.report(outcome, done: "Updated \(id)" + (variant.map { " on variant \($0)" } ?? ""))
     }
 }

@@ -30,6 +30,9 @@ struct NewCommand: ParsableCommand {
     @Flag(name: .customLong("no-edit"), help: "Do not open an editor; create the prompt from the options.")
     var noEdit = false
 
+    @Option(help: "Create it on this variant's branch (committed there; the work tree is untouched).")
+    var variant: String?
+
     @OptionGroup var library: LibraryOptions
     @OptionGroup var commit: CommitOptions
 
@@ -46,18 +49,18 @@ struct NewCommand: ParsableCommand {
         let library = try library.open(context)
         let outcome: ChangeOutcome
         if let file {
-            outcome = try library.add(id, fileText: try context.readText(file), source: file, commit: !commit.noCommit)
+            outcome = try library.add(id, fileText: try context.readText(file), source: file, commit: !commit.noCommit, variant: variant)
         } else if bodyFile != nil || noEdit {
             let body = try bodyFile.map { try context.readText($0) }
             let prompt = try library.newPrompt(id, title: title, description: description, tags: tags, template: template, body: body)
-            outcome = try library.add(prompt, commit: !commit.noCommit)
+            outcome = try library.add(prompt, commit: !commit.noCommit, variant: variant)
         } else {
-            try library.requireAbsent(id)  // before the editor opens, not after
+            try library.requireAbsent(id, variant: variant)  // before the editor opens, not after
             let draft = try library.draft(id, title: title, description: description, tags: tags, template: template)
             outcome = try Editor(context: context).edit(draft, for: id, command: "new", alternatives: "--no-edit, --body-file or --file") {
-                try library.add(id, fileText: $0, source: $1, commit: !commit.noCommit)
+                try library.add(id, fileText: $0, source: $1, commit: !commit.noCommit, variant: variant)
             }
         }
-        context.report(outcome, done: "Created \(id) (\(library.displayPath(of: id)))")
+        context.report(outcome, done: "Created \(id) " + (variant.map { "on variant \($0)" } ?? "(\(library.displayPath(of: id)))"))
     }
 }

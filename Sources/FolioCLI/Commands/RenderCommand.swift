@@ -7,8 +7,17 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Render a prompt with its variables (includes resolved) and print it.")
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id, optionally at a revision: ID@v3, ID@production, ID@main, ID@HEAD~2.")
     var id: String
+
+    @Option(help: "Render the prompt as it is on this variant's branch.")
+    var variant: String?
+
+    @Option(help: "Render for an A/B experiment: the subject's variant is chosen and an exposure recorded.")
+    var experiment: String?
+
+    @Option(help: "With --experiment: who the prompt is for (a stable user or session key).")
+    var subject: String?
 
     @Option(name: .customLong("var"), help: ArgumentHelp("A variable's value (repeatable).", valueName: "name=value"))
     var variables: [String] = []
@@ -28,7 +37,12 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        _ = try promptID(id)
+        let reference = try promptReference(id)
+        if variant != nil, reference.revision != nil { throw ValidationError("give either ID@REV or --variant, not both") }
+        if (experiment == nil) != (subject == nil) { throw ValidationError("--experiment and --subject go together") }
+        if experiment != nil, variant != nil || reference.revision != nil {
+            throw ValidationError("with --experiment the experiment chooses the variant; leave out --variant and @REV")
+        }
         for variable in variables where !variable.contains("=") || variable.hasPrefix("=") {
             throw ValidationError("--var needs NAME=VALUE (got '\(variable)')")
         }
@@ -41,9 +55,10 @@ struct RenderCommand: ParsableCommand {
         let includes: [String]
         let estimatedTokens: Int
         let eventID: String?
+        let variant: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, text, variables, includes
+            case id, text, variables, includes, variant
             case estimatedTokens = "estimated_tokens"
             case eventID = "event_id"
         }
@@ -51,8 +66,10 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
-        let id = try promptID(id)
         let library = try library.open(context)
+        var reference = try promptReference(self.id)
+        if let variant { reference = try library.reference(reference.id, variant: variant) }
+        let id = reference.id
         var inputs: [String: VariableInput] = [:]
         if let varsFile {
             for entry in try VarsFile.read(try context.readFile(varsFile), name: varsFile) {
@@ -63,18 +80,26 @@ struct RenderCommand: ParsableCommand {
             let parts = variable.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             inputs[String(parts[0])] = .text(String(parts[1]))
         }
-        let rendering = try library.render(id, inputs: inputs, allowExtra: allowExtra)
-        // A render is recorded for analytics; failing to record never fails the render.
+        let rendering: Rendering
         var event: Event?
-        do {
-            event = try library.record(.render, prompt: id, source: source)
-        } catch let error as FolioError where error.kind != .internal {
-            if error.kind != .git { context.warn("not recorded in analytics: \(error.message)") }
+        var chosen: String?
+        if let experiment, let subject {
+            let result = try library.render(experiment: experiment, subject: subject, inputs: inputs, allowExtra: allowExtra, source: source)
+            (rendering, chosen, event) = (result.rendering, result.variant, result.event)
+            if !json { context.stderr.write("variant: \(result.variant) (event \(result.event.id))\n") }
+        } else {
+            rendering = try library.render(reference, inputs: inputs, allowExtra: allowExtra)
+            // A render is recorded for analytics; failing to record never fails the render.
+            do {
+                event = try library.record(.render, prompt: reference, source: source)
+            } catch let error as FolioError where error.kind != .internal {
+                if error.kind != .git { context.warn("not recorded in analytics: \(error.message)") }
+            }
         }
         if json {
             try context.printJSON(Output(id: id.rawValue, text: rendering.text, variables: .map(rendering.variables),
                                          includes: rendering.includes.map(\.rawValue), estimatedTokens: rendering.estimatedTokens,
-                                         eventID: event?.id))
+                                         eventID: event?.id, variant: chosen))
         } else {
             context.stdout.write(rendering.text)
         }

@@ -4,8 +4,11 @@ import FolioKit
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a prompt: its fields, variables and body.")
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id, optionally at a revision: ID@v3, ID@production, ID@main, ID@HEAD~2.")
     var id: String
+
+    @Option(help: "Show the prompt as it is on this variant's branch.")
+    var variant: String?
 
     @Flag(help: "Print the file exactly as it is on disk.")
     var raw = false
@@ -16,25 +19,28 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        _ = try promptID(id)
+        let reference = try promptReference(id)
         if raw && json { throw ValidationError("choose one of --raw and --json") }
+        if variant != nil, reference.revision != nil { throw ValidationError("give either ID@REV or --variant, not both") }
     }
 
     func run() throws {
         let context = CLIContext.current
-        let id = try promptID(id)
         let library = try library.open(context)
+        var reference = try promptReference(self.id)
+        if let variant { reference = try library.reference(reference.id, variant: variant) }
+        let id = reference.id
         if raw {
-            context.stdout.write(String(decoding: try library.rawFile(id), as: UTF8.self))
+            context.stdout.write(String(decoding: try library.rawFile(reference), as: UTF8.self))
             return
         }
-        let prompt = try library.document(id).prompt
+        let prompt = try library.document(reference).prompt
         if json {
             try context.printJSON(PromptJSON(prompt, path: id.relativePath, includeBody: true))
             return
         }
         let term = context.out
-        context.print(term.bold(id.rawValue) + (prompt.title.map { " — \($0)" } ?? ""))
+        context.print(term.bold(reference.description) + (prompt.title.map { " — \($0)" } ?? ""))
         if let description = prompt.description { context.print(description) }
         var facts = ["status: \(prompt.effectiveStatus.rawValue)"]
         if prompt.partial { facts.append("partial") }

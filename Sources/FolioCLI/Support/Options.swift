@@ -36,6 +36,15 @@ struct CommitOptions: ParsableArguments {
     var noCommit = false
 }
 
+/// Parses `ID` or `ID@REV` with folio's own message.
+func promptReference(_ text: String) throws -> PromptReference {
+    do {
+        return try PromptReference(parsing: text)
+    } catch let error as FolioError {
+        throw ValidationError(error.message)
+    }
+}
+
 /// Parses a prompt id argument with folio's own message.
 func promptID(_ text: String) throws -> PromptID {
     do {

@@ -29,10 +29,17 @@ extension Library {
     @discardableResult
     public func record(_ kind: Event.Kind, prompt id: PromptID, source: String, variant: String? = nil,
                        experiment: String? = nil, subject: String? = nil) throws -> Event {
-        let data = try rawFile(id)
+        try record(kind, prompt: PromptReference(id: id), source: source, variant: variant, experiment: experiment, subject: subject)
+    }
+
+    /// Records an event for a prompt at a revision: the version is that revision's file and commit.
+    @discardableResult
+    public func record(_ kind: Event.Kind, prompt reference: PromptReference, source: String, variant: String? = nil,
+                       experiment: String? = nil, subject: String? = nil) throws -> Event {
+        let data = try rawFile(reference)
         let blob = try gitCall { try Repository.blobID(of: data) }
-        let head = try? repository?.head().commit
-        let event = Event(kind: kind, prompt: id.rawValue, blob: blob.hex, commit: head?.hex, variant: variant,
+        let commit = try reference.revision.map { try resolve($0, of: reference.id).commit } ?? (try? repository?.head().commit)?.hex
+        let event = Event(kind: kind, prompt: reference.id.rawValue, blob: blob.hex, commit: commit, variant: variant,
                           experiment: experiment, subject: subject, source: source, user: eventUser, time: environment.now())
         try events().record(event)
         return event

@@ -45,6 +45,29 @@ enum IndexSchema {
                 """)
             for index in secondaryIndexes { try db.execute(sql: index.sql) }
         }
+        // Per-commit prompt changes (a commit never changes, so each is read once) and the first-parent chain of
+        // the current HEAD, oldest first: what a prompt's history is read from.
+        migrator.registerMigration("v2-history") { db in
+            try db.execute(sql: """
+                CREATE TABLE commits (
+                    oid TEXT PRIMARY KEY,
+                    parent TEXT,
+                    author TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    time REAL NOT NULL,
+                    summary TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE changes (
+                    commit_oid TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    old_path TEXT,
+                    status TEXT NOT NULL,
+                    blob TEXT
+                );
+                CREATE INDEX changes_by_path ON changes(path, commit_oid);
+                CREATE TABLE chain (position INTEGER PRIMARY KEY, oid TEXT NOT NULL UNIQUE);
+                """)
+        }
         return migrator
     }()
 

@@ -27,10 +27,19 @@ extension Library {
     /// Writes the changes and, when `commit` is set, makes them one commit on the current branch.
     /// Nothing is written when the identity is missing or a file cannot be written; a failed commit puts
     /// everything back.
-    func apply(_ changes: [LibraryChange], message: String, commit: Bool, warnings: [String] = []) throws -> ChangeOutcome {
+    func apply(_ changes: [LibraryChange], message: String, commit: Bool, warnings: [String] = [],
+               branch: String? = nil) throws -> ChangeOutcome {
         var hash: String?
         do {
-            if commit {
+            if let branch {
+                guard commit else { throw FolioError(.invalidInput, "a change to a variant is always a commit; leave out --no-commit") }
+                let repository = try requireRepository()
+                let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
+                let fileChanges = changes.map { FileChange(path: repositoryPath($0.path, in: repository), contents: $0.contents) }
+                hash = try gitCall("commit '\(message)' on \(branch)") {
+                    try Self.commitSerialized(fileChanges, in: repository, message: message, identity: identity, branch: branch).hex
+                }
+            } else if commit {
                 let repository = try requireRepository()
                 let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
                 let fileChanges = changes.map { FileChange(path: repositoryPath($0.path, in: repository), contents: $0.contents) }
@@ -57,12 +66,13 @@ extension Library {
     /// Commits under folio's lock in the git directory, so two folio processes never interleave their index
     /// updates; retries when a `git` command moved the branch or held a lock meanwhile.
     static func commitSerialized(_ changes: [FileChange], in repository: Repository, message: String,
-                                 identity: Identity) throws -> OID {
+                                 identity: Identity, branch: String? = nil) throws -> OID {
         let lock = try FileLock.acquire(at: repository.gitDir + "/folio/commit.lock", timeout: 30)
         defer { lock.release() }
         var attempt = 1
         while true {
             do {
+                if let branch { return try repository.commit(changes, onBranch: branch, message: message, identity: identity) }
                 return try repository.commitOnHead(changes, message: message, identity: identity)
             } catch let error as GitError where (error.code == .modified || error.code == .locked) && attempt < 5 {
                 // commitOnHead put everything back; wait a little and build the commit again on the new HEAD.
@@ -72,8 +82,42 @@ extension Library {
         }
     }
 
+    /// The branch of a variant (nil: the work tree and the current branch).
+    private func variantBranch(_ variant: String?) throws -> String? {
+        guard let variant else { return nil }
+        return try requireVariantBranch(variant, repository: try requireRepository())
+    }
+
+    /// The file's bytes where a change will apply: the work tree, or the variant's branch.
+    private func currentFile(_ id: PromptID, branch: String?) throws -> Data {
+        guard let branch else { return try rawFile(id) }
+        do {
+            return try rawFile(PromptReference(id: id, revision: branch))
+        } catch let error as FolioError where error.kind == .notFound {
+            throw FolioError(.notFound, "no prompt '\(id)' on variant branch \(branch); add it with: folio new \(id) --variant \(branch.dropFirst(Self.variantPrefix.count))")
+        }
+    }
+
+    private func existsOn(_ id: PromptID, branch: String?) -> Bool {
+        guard let branch else { return exists(id) }
+        return (try? rawFile(PromptReference(id: id, revision: branch))) != nil
+    }
+
+    private func suffix(_ branch: String?) -> String {
+        branch.map { " (\($0))" } ?? ""
+    }
+
     private func unchanged(_ message: String) -> ChangeOutcome {
         ChangeOutcome(message: message, commit: nil, paths: [], changed: false, warnings: [])
+    }
+
+    /// Template errors stop a change (for a variant, where the work tree says nothing about includes).
+    private func checkSyntax(of prompt: Prompt, bodyStartLine: Int) throws -> [String] {
+        if let error = TemplateScanner.scan(prompt.body).errors.first {
+            throw FolioError.invalidFile(displayPath(of: prompt.id), line: error.line + bodyStartLine - 1,
+                                         column: error.column, error.message)
+        }
+        return []
     }
 
     /// Template errors stop a change; includes that do not exist yet are warnings.
@@ -119,29 +163,36 @@ extension Library {
         return prompt
     }
 
-    /// Fails with a conflict when a prompt with this id exists.
-    public func requireAbsent(_ id: PromptID) throws {
-        guard !exists(id) else {
+    /// Fails with a conflict when a prompt with this id exists (on the variant's branch, with a variant).
+    public func requireAbsent(_ id: PromptID, variant: String? = nil) throws {
+        let branch = try variantBranch(variant)
+        guard !existsOn(id, branch: branch) else {
+            if let branch {
+                throw FolioError(.conflict, "prompt '\(id)' already exists on \(branch); change it with: folio edit \(id) --variant \(variant!)")
+            }
             throw FolioError(.conflict, "prompt '\(id)' already exists (\(displayPath(of: id))); change it with: folio edit \(id)")
         }
     }
 
     /// Writes a new prompt. Fails when the id is taken.
-    public func add(_ prompt: Prompt, commit: Bool = true) throws -> ChangeOutcome {
-        try requireAbsent(prompt.id)
-        let warnings = try checkBody(of: prompt, bodyStartLine: 1)
+    public func add(_ prompt: Prompt, commit: Bool = true, variant: String? = nil) throws -> ChangeOutcome {
+        try requireAbsent(prompt.id, variant: variant)
+        let branch = try variantBranch(variant)
+        let warnings = branch == nil ? try checkBody(of: prompt, bodyStartLine: 1) : try checkSyntax(of: prompt, bodyStartLine: 1)
         return try apply([LibraryChange(path: prompt.id.relativePath, contents: PromptCodec.encode(prompt))],
-                         message: "folio: add \(prompt.id)", commit: commit, warnings: warnings)
+                         message: "folio: add \(prompt.id)\(suffix(branch))", commit: commit, warnings: warnings, branch: branch)
     }
 
     /// Writes a new prompt from a whole file's text (frontmatter and body), validated strictly.
     /// `source` names where the text came from, for messages.
-    public func add(_ id: PromptID, fileText: String, source: String, commit: Bool = true) throws -> ChangeOutcome {
+    public func add(_ id: PromptID, fileText: String, source: String, commit: Bool = true, variant: String? = nil) throws -> ChangeOutcome {
         let document = try PromptCodec.decode(fileText, id: id, path: source)
-        try requireAbsent(id)
-        let warnings = try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
+        try requireAbsent(id, variant: variant)
+        let branch = try variantBranch(variant)
+        let warnings = branch == nil ? try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
+            : try checkSyntax(of: document.prompt, bodyStartLine: document.bodyStartLine)
         return try apply([LibraryChange(path: id.relativePath, contents: Data(fileText.utf8))],
-                         message: "folio: add \(id)", commit: commit, warnings: warnings)
+                         message: "folio: add \(id)\(suffix(branch))", commit: commit, warnings: warnings, branch: branch)
     }
 
     static func titleFromID(_ id: PromptID) -> String {
@@ -155,9 +206,10 @@ extension Library {
     /// Changes frontmatter fields (`title=…`, `model.parameters.temperature=0.2`, `tags=[a, b]`), removes fields,
     /// and/or replaces the body. Values are read as YAML, so `[a, b]` is a list and `0.2` a number.
     public func edit(_ id: PromptID, set assignments: [(key: String, value: String)] = [], unset: [String] = [],
-                     body: String? = nil, commit: Bool = true) throws -> ChangeOutcome {
-        let message = "folio: edit \(id)"
-        let original = try rawFile(id)
+                     body: String? = nil, commit: Bool = true, variant: String? = nil) throws -> ChangeOutcome {
+        let branch = try variantBranch(variant)
+        let message = "folio: edit \(id)\(suffix(branch))"
+        let original = try currentFile(id, branch: branch)
         var document = try PromptCodec.decode(original, id: id, path: displayPath(of: id))
         var newData: Data
         if assignments.isEmpty && unset.isEmpty {
@@ -185,9 +237,10 @@ extension Library {
             newData = PromptCodec.encode(document)
         }
         guard newData != original else { return unchanged(message) }
-        let warnings = try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
+        let warnings = branch == nil ? try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
+            : try checkSyntax(of: document.prompt, bodyStartLine: document.bodyStartLine)
         return try apply([LibraryChange(path: id.relativePath, contents: newData)], message: message, commit: commit,
-                         warnings: warnings)
+                         warnings: warnings, branch: branch)
     }
 
     /// A `--set` value: YAML for lists, mappings in braces, numbers, booleans and null; anything else,
@@ -205,15 +258,22 @@ extension Library {
     }
 
     /// Replaces a prompt's whole file with new text (from an editor), validated strictly first.
-    public func replace(_ id: PromptID, fileText: String, source: String, commit: Bool = true) throws -> ChangeOutcome {
-        let message = "folio: edit \(id)"
-        let original = try rawFile(id)
+    public func replace(_ id: PromptID, fileText: String, source: String, commit: Bool = true, variant: String? = nil) throws -> ChangeOutcome {
+        let branch = try variantBranch(variant)
+        let message = "folio: edit \(id)\(suffix(branch))"
+        let original = try currentFile(id, branch: branch)
         let document = try PromptCodec.decode(fileText, id: id, path: source)
         let data = Data(fileText.utf8)
         guard data != original else { return unchanged(message) }
-        let warnings = try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
+        let warnings = branch == nil ? try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
+            : try checkSyntax(of: document.prompt, bodyStartLine: document.bodyStartLine)
         return try apply([LibraryChange(path: id.relativePath, contents: data)], message: message, commit: commit,
-                         warnings: warnings)
+                         warnings: warnings, branch: branch)
+    }
+
+    /// The current file's text where a change will apply (for an editor): the work tree or the variant's branch.
+    public func currentText(_ id: PromptID, variant: String? = nil) throws -> String {
+        String(decoding: try currentFile(id, branch: try variantBranch(variant)), as: UTF8.self)
     }
 
     // MARK: - Moving and removing

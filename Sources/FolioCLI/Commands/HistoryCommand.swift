@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import FolioKit
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "A prompt's versions: the commits that changed it on this branch (first parent, renames followed).")
+
+    @Argument(help: "The prompt's id.")
+    var id: String
+
+    @Option(help: "Only the newest N versions.")
+    var limit: Int?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var library: LibraryOptions
+
+    func validate() throws {
+        _ = try promptID(id)
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let context = CLIContext.current
+        let id = try promptID(id)
+        let library = try library.open(context)
+        var versions = Array(try library.history(of: id).reversed())
+        if let limit { versions = Array(versions.prefix(limit)) }
+        if json {
+            try context.printJSON(versions)
+            return
+        }
+        guard !versions.isEmpty else {
+            if library.exists(id) {
+                context.print(context.out.dim("\(id) has no committed version yet."))
+                return
+            }
+            throw FolioError(.notFound, "no prompt '\(id)' in this branch's history or the work tree")
+        }
+        let term = context.out
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        let width = versions.map(\.name.count).max() ?? 2
+        for version in versions {
+            let labels = version.labels.isEmpty ? "" : " " + term.green("(" + version.labels.joined(separator: ", ") + ")")
+            let renamed = version.path == id.relativePath ? "" : term.dim(" [as \(version.path)]")
+            context.print(term.bold(version.name.padding(toLength: width, withPad: " ", startingAt: 0)) + "  "
+                          + term.yellow(version.shortCommit) + "  " + formatter.string(from: version.date) + "  "
+                          + version.author + "  " + version.message + labels + renamed)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import FolioKit
+
+struct RevertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revert",
+        abstract: "Make a new commit that restores a prompt to an earlier version (history is kept).")
+
+    @Argument(help: "The prompt's id.")
+    var id: String
+
+    @Option(help: "The version (v3) or revision to restore.")
+    var to: String
+
+    @OptionGroup var library: LibraryOptions
+    @OptionGroup var commit: CommitOptions
+
+    func validate() throws { _ = try promptID(id) }
+
+    func run() throws {
+        let context = CLIContext.current
+        let outcome = try library.open(context).revert(try promptID(id), to: to, commit: !commit.noCommit)
+        context.report(outcome, done: "Restored \(id) to \(to)")
+    }
+}

@@ -1,0 +1,227 @@
+import Foundation
+internal import Git
+
+/// One arm's figures in an experiment report.
+public struct ArmReport: Sendable, Equatable, Codable {
+    public let variant: String
+    public let weight: Int
+    public let exposures: Int
+    public let successes: Int
+    public let failures: Int
+    public let successRate: Double?
+    /// 95% Wilson interval of the success rate.
+    public let successInterval: [Double]?
+    public let scores: Int
+    public let meanScore: Double?
+    /// 95% t interval of the mean score.
+    public let scoreInterval: [Double]?
+}
+
+/// An experiment's report: each arm, the test comparing each arm with the first, and a verdict in words.
+public struct ExperimentReport: Sendable, Equatable, Codable {
+    public struct Comparison: Sendable, Equatable, Codable {
+        public let variant: String
+        public let against: String
+        /// z (success) or t (score).
+        public let statistic: Double
+        public let p: Double
+        public let test: String
+    }
+
+    public let experiment: String
+    public let prompt: String
+    public let metric: Experiment.Metric
+    public let status: Experiment.Status
+    public let arms: [ArmReport]
+    public let comparisons: [Comparison]
+    public let verdict: String
+}
+
+extension Library {
+    /// Outcomes an arm needs before a verdict is given.
+    static let minimumOutcomes = 10
+
+    // MARK: - Creating and reading
+
+    /// Writes `experiments/NAME.yaml` and commits it, after checking that each variant exists and has the prompt.
+    public func createExperiment(_ name: String, prompt id: PromptID, variants: [String], weights: [Int]? = nil,
+                                 metric: Experiment.Metric = .success) throws -> (Experiment, ChangeOutcome) {
+        try Experiment.checkName(name)
+        let weights = weights ?? Self.evenWeights(variants.count)
+        guard weights.count == variants.count else {
+            throw FolioError(.invalidInput, "\(variants.count) variants but \(weights.count) weights; give one weight per variant")
+        }
+        let arms = zip(variants, weights).map { Experiment.Arm(name: $0, weight: $1) }
+        try Experiment.checkArms(arms)
+        let experiment = Experiment(name: name, prompt: id, arms: arms, metric: metric, start: environment.now())
+        if FileManager.default.fileExists(atPath: root + "/" + experiment.relativePath) {
+            throw FolioError(.conflict, "experiment '\(name)' already exists (\(experiment.relativePath))")
+        }
+        let repository = try requireRepository()
+        for arm in arms {
+            let branch = try requireVariantBranch(arm.name, repository: repository)
+            _ = try document(PromptReference(id: id, revision: branch))
+        }
+        let outcome = try apply([LibraryChange(path: experiment.relativePath, contents: experiment.encode())],
+                                message: "folio: ab create \(name) (\(id): \(variants.joined(separator: ", ")))", commit: true)
+        return (experiment, outcome)
+    }
+
+    /// Weights that sum to 100, as even as whole numbers allow (the first arms get the remainder).
+    static func evenWeights(_ count: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        return (0..<count).map { 100 / count + ($0 < 100 % count ? 1 : 0) }
+    }
+
+    /// An experiment from its file in the work tree.
+    public func experiment(_ name: String) throws -> Experiment {
+        let path = root + "/experiments/\(name).yaml"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let known = (try? experiments().map(\.name)) ?? []
+            throw FolioError(.notFound, "no experiment '\(name)'\(Suggestions.hint(for: name, in: known)); see experiments/ or create one with: folio ab create")
+        }
+        return try Experiment.decode(data, name: name, path: displayPath("experiments/\(name).yaml"))
+    }
+
+    /// Every experiment in `experiments/`.
+    public func experiments() throws -> [Experiment] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: root + "/experiments")) ?? []
+        return try files.filter { $0.hasSuffix(".yaml") }.sorted().map { try experiment(String($0.dropLast(".yaml".count))) }
+    }
+
+    // MARK: - Rendering for a subject
+
+    /// Picks the subject's variant, renders that variant's version of the prompt, and records an exposure.
+    public func render(experiment name: String, subject: String, inputs: [String: VariableInput] = [:], allowExtra: Bool = false,
+                       source: String) throws -> (rendering: Rendering, variant: String, event: Event) {
+        let experiment = try experiment(name)
+        guard experiment.status == .running else {
+            throw FolioError(.conflict, "experiment '\(name)' is closed\(experiment.winner.map { " (\($0) won)" } ?? ""); render the prompt without --experiment")
+        }
+        guard !subject.isEmpty else { throw FolioError(.invalidInput, "--subject cannot be empty: give a stable key (a user or session id)") }
+        let arm = experiment.arm(for: subject)
+        let repository = try requireRepository()
+        let branch = try requireVariantBranch(arm.name, repository: repository)
+        let resolved = try resolve(branch, of: experiment.prompt)
+        let rendering = try render(experiment.prompt, atCommit: resolved, inputs: inputs, allowExtra: allowExtra)
+        let data = try rawFile(PromptReference(id: experiment.prompt, revision: branch))
+        let event = Event(kind: .exposure, prompt: experiment.prompt.rawValue, blob: try gitCall { try Repository.blobID(of: data) }.hex,
+                          commit: resolved.commit, variant: arm.name, experiment: name, subject: subject, source: source,
+                          user: eventUser, time: environment.now())
+        try events().record(event)
+        return (rendering, arm.name, event)
+    }
+
+    // MARK: - Report
+
+    /// Exposures and feedback per arm, 95% intervals, each arm tested against the first, and a verdict.
+    public func report(experiment name: String) throws -> ExperimentReport {
+        let experiment = try experiment(name)
+        let all = try events().events(prompt: experiment.prompt.rawValue).filter { $0.experiment == name }
+        let exposures = all.filter { $0.kind == .exposure }
+        let feedback = all.filter { $0.kind == .feedback }
+        var outcomes: [String: (successes: Int, failures: Int, scores: [Double])] = [:]
+        for item in feedback {
+            guard let variant = item.variant else { continue }
+            var entry = outcomes[variant] ?? (0, 0, [])
+            if item.success == true { entry.successes += 1 }
+            if item.success == false { entry.failures += 1 }
+            if let score = item.score { entry.scores.append(score) }
+            outcomes[variant] = entry
+        }
+        let arms = experiment.arms.map { arm -> ArmReport in
+            let result = outcomes[arm.name] ?? (0, 0, [])
+            let rated = result.successes + result.failures
+            let interval = Statistics.wilsonInterval(successes: result.successes, trials: rated)
+            let scoreInterval = Statistics.meanInterval(result.scores)
+            return ArmReport(variant: arm.name, weight: arm.weight, exposures: exposures.filter { $0.variant == arm.name }.count,
+                             successes: result.successes, failures: result.failures,
+                             successRate: rated > 0 ? Double(result.successes) / Double(rated) : nil,
+                             successInterval: interval.map { [$0.low, $0.high] }, scores: result.scores.count,
+                             meanScore: Statistics.summary(result.scores)?.mean,
+                             scoreInterval: scoreInterval.map { [$0.low, $0.high] })
+        }
+        var comparisons: [ExperimentReport.Comparison] = []
+        let control = arms[0]
+        for arm in arms.dropFirst() {
+            switch experiment.metric {
+            case .success:
+                if let test = Statistics.twoProportionZTest(successes1: arm.successes, trials1: arm.successes + arm.failures,
+                                                            successes2: control.successes, trials2: control.successes + control.failures) {
+                    comparisons.append(.init(variant: arm.variant, against: control.variant, statistic: test.z, p: test.p,
+                                             test: "two-proportion z-test"))
+                }
+            case .score:
+                if let test = Statistics.welchTTest(outcomes[arm.variant]?.scores ?? [], outcomes[control.variant]?.scores ?? []) {
+                    comparisons.append(.init(variant: arm.variant, against: control.variant, statistic: test.t, p: test.p,
+                                             test: "Welch's t-test"))
+                }
+            }
+        }
+        return ExperimentReport(experiment: name, prompt: experiment.prompt.rawValue, metric: experiment.metric,
+                                status: experiment.status, arms: arms, comparisons: comparisons,
+                                verdict: Self.verdict(experiment.metric, arms: arms, comparisons: comparisons))
+    }
+
+    static func verdict(_ metric: Experiment.Metric, arms: [ArmReport], comparisons: [ExperimentReport.Comparison]) -> String {
+        let outcomes = { (arm: ArmReport) in metric == .success ? arm.successes + arm.failures : arm.scores }
+        if let short = arms.first(where: { outcomes($0) < minimumOutcomes }) {
+            let what = metric == .success ? "rated (success or failure)" : "scored"
+            return "not enough data yet: \(short.variant) has \(outcomes(short)) \(what) exposures; each variant needs at least \(minimumOutcomes)"
+        }
+        guard let best = comparisons.min(by: { $0.p < $1.p }) else { return "not enough data yet" }
+        let p = best.p < 0.001 ? "p < 0.001" : String(format: "p = %.3f", best.p)
+        guard best.p < 0.05 else { return "no significant difference yet (\(p))" }
+        let winner = best.statistic > 0 ? best.variant : best.against
+        let value = { (arm: ArmReport) -> String in
+            metric == .success ? String(format: "%.0f%% success", (arm.successRate ?? 0) * 100) : String(format: "mean score %.2f", arm.meanScore ?? 0)
+        }
+        let a = arms.first { $0.variant == best.variant }!, b = arms.first { $0.variant == best.against }!
+        return "\(winner) is better, \(p) (\(a.variant): \(value(a)); \(b.variant): \(value(b)))"
+    }
+
+    // MARK: - Promote
+
+    /// Brings the chosen variant's version of the prompt onto the current branch as a new commit and closes the
+    /// experiment. When the current branch changed the prompt since the variant left it, reports the conflict
+    /// and changes nothing.
+    public func promote(experiment name: String, variant: String) throws -> ChangeOutcome {
+        var experiment = try experiment(name)
+        guard experiment.status == .running else {
+            throw FolioError(.conflict, "experiment '\(name)' is already closed\(experiment.winner.map { " (\($0) was promoted)" } ?? "")")
+        }
+        guard experiment.arms.contains(where: { $0.name == variant }) else {
+            throw FolioError(.notFound, "'\(variant)' is not a variant of '\(name)'\(Suggestions.hint(for: variant, in: experiment.arms.map(\.name)))")
+        }
+        let repository = try requireRepository()
+        let branch = try requireVariantBranch(variant, repository: repository)
+        guard let head = try gitCall({ try repository.head() }).commit, let current = try gitCall({ try repository.head() }).branchName else {
+            throw FolioError(.git, "check out the branch to promote onto first (HEAD is detached or has no commit)")
+        }
+        let id = experiment.prompt
+        let path = repositoryPath(id.relativePath, in: repository)
+        let tip = try gitCall { try repository.resolveCommit("refs/heads/\(branch)") }
+        func blob(_ commit: OID?) throws -> OID? {
+            guard let commit else { return nil }
+            return try gitCall { try repository.file(at: path, inCommit: commit)?.entry.oid }
+        }
+        let fork = try gitCall { try repository.mergeBase(head, tip) }
+        let atFork = try blob(fork), atHead = try blob(head), onVariant = try blob(tip)
+        var changes: [LibraryChange] = []
+        if branch != current, onVariant != atHead {
+            if atHead != atFork, onVariant != atFork {
+                throw FolioError(.conflict, """
+                    \(id) changed on \(current) since \(branch) left it (at \(fork?.short ?? "its start")), and \(branch) changed it too; \
+                    nothing was changed. Bring \(current)'s change into the variant first (merge or edit it), then promote again.
+                    """)
+            }
+            guard let onVariant else { throw FolioError(.notFound, "'\(id)' does not exist on \(branch)") }
+            changes.append(LibraryChange(path: id.relativePath, contents: try gitCall { try repository.blob(onVariant) }))
+        }
+        experiment.status = .closed
+        experiment.end = environment.now()
+        experiment.winner = variant
+        changes.append(LibraryChange(path: experiment.relativePath, contents: experiment.encode()))
+        return try apply(changes, message: "folio: ab promote \(variant) in \(name) (\(id))", commit: true)
+    }
+}

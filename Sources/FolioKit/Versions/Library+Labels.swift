@@ -1,0 +1,186 @@
+import Foundation
+internal import Git
+
+/// A release label on a prompt (`production`, `staging`): a git ref pointing at the commit of a version.
+public struct Label: Sendable, Equatable, Codable {
+    public let prompt: String
+    public let name: String
+    public let commit: String
+    /// The version number it points at on this branch, when it does.
+    public let version: Int?
+}
+
+/// One move of a label, as `folio label log` shows it.
+public struct LabelMove: Sendable, Equatable, Codable {
+    public let prompt: String
+    public let label: String
+    /// The commit it pointed at before (nil when it was created).
+    public let from: String?
+    /// The commit it points at now (nil when it was removed).
+    public let to: String?
+    public let user: String
+    public let date: Date
+}
+
+extension Library {
+    /// Labels are refs `refs/folio/labels/<id>.prompt/<label>`, so push and fetch carry them. The `.prompt`
+    /// suffix keeps the labels of `review` apart from the prompt `review/security` (a ref cannot be both a
+    /// file and a folder).
+    static let labelPrefix = "refs/folio/labels/"
+    /// Every move of every label, one commit each (empty tree, the move in the message), so the log travels too.
+    static let labelLogRef = "refs/folio/label-log"
+
+    static func labelRef(_ id: PromptID, _ label: String) -> String { "\(labelPrefix)\(id.rawValue).prompt/\(label)" }
+
+    /// Checks a label name: lowercase letters, digits, `.`, `_`, `-`; not a version (`v3`) or `head`.
+    static func checkLabelName(_ name: String) throws {
+        let valid = name.first.map { $0.isASCII && ($0.isLowercase || $0.isNumber) } == true
+            && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || "._-".contains($0)) }
+            && !name.hasSuffix(".lock") && !name.contains("..")
+        guard valid else {
+            throw FolioError(.invalidInput, "invalid label '\(name)': use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit (e.g. production)")
+        }
+        if name == "head" || (name.first == "v" && Int(name.dropFirst()) != nil) {
+            throw FolioError(.invalidInput, "'\(name)' cannot be a label: it reads as a version or HEAD; choose another name")
+        }
+    }
+
+    /// The commit a label of this prompt points at, or nil.
+    func labelTarget(_ name: String, of id: PromptID) throws -> String? {
+        guard (try? Self.checkLabelName(name)) != nil else { return nil }
+        let repository = try requireRepository()
+        return try gitCall { try repository.reference(named: Self.labelRef(id, name))?.target?.hex }
+    }
+
+    /// Labels of one prompt, or of all prompts, with the version each points at.
+    public func labels(of id: PromptID? = nil) throws -> [Label] {
+        let repository = try requireRepository()
+        let glob = id.map { "\(Self.labelPrefix)\($0.rawValue).prompt/*" } ?? "\(Self.labelPrefix)*"
+        var labels: [Label] = []
+        var versionsByPrompt: [String: [Version]] = [:]
+        for reference in try gitCall({ try repository.references(matching: glob) }) {
+            let rest = reference.name.dropFirst(Self.labelPrefix.count)
+            guard let split = rest.range(of: ".prompt/", options: .backwards), let target = reference.target,
+                  let prompt = try? PromptID(String(rest[..<split.lowerBound])) else { continue }
+            let name = String(rest[split.upperBound...])
+            if versionsByPrompt[prompt.rawValue] == nil {
+                versionsByPrompt[prompt.rawValue] = (try? index().versions(ofPath: prompt.relativePath)) ?? []
+            }
+            let version = try version(at: target.hex, of: prompt, in: versionsByPrompt[prompt.rawValue] ?? [])
+            labels.append(Label(prompt: prompt.rawValue, name: name, commit: target.hex, version: version?.number))
+        }
+        return labels.sorted { ($0.prompt, $0.name) < ($1.prompt, $1.name) }
+    }
+
+    /// Points a label at a revision of a prompt (default: its latest version) and logs the move.
+    @discardableResult
+    public func setLabel(_ name: String, on id: PromptID, to revision: String? = nil) throws -> LabelMove {
+        try Self.checkLabelName(name)
+        let target: ResolvedRevision
+        if let revision {
+            target = try resolve(revision, of: id)
+        } else {
+            guard let latest = try history(of: id).last else {
+                throw FolioError(.notFound, "'\(id)' has no committed version to label; commit it first")
+            }
+            target = ResolvedRevision(commit: latest.commit, path: latest.path, label: latest.name)
+        }
+        return try moveLabel(name, of: id, to: target.commit)
+    }
+
+    /// Removes a label and logs it.
+    @discardableResult
+    public func removeLabel(_ name: String, from id: PromptID) throws -> LabelMove {
+        try Self.checkLabelName(name)
+        guard try labelTarget(name, of: id) != nil else {
+            let known = try labels(of: id).map(\.name)
+            throw FolioError(.notFound, "'\(id)' has no label '\(name)'\(Suggestions.hint(for: name, in: known))")
+        }
+        return try moveLabel(name, of: id, to: nil)
+    }
+
+    private func moveLabel(_ name: String, of id: PromptID, to target: String?) throws -> LabelMove {
+        let repository = try requireRepository()
+        let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
+        let ref = Self.labelRef(id, name)
+        let current = try gitCall { try repository.reference(named: ref)?.target }
+        if current?.hex == target {
+            return LabelMove(prompt: id.rawValue, label: name, from: target, to: target,
+                             user: "\(identity.author.name) <\(identity.author.email)>", date: identity.author.date)
+        }
+        let move = LabelMove(prompt: id.rawValue, label: name, from: current?.hex, to: target,
+                             user: "\(identity.author.name) <\(identity.author.email)>", date: identity.author.date)
+        try gitCall("move label \(name) of \(id)") {
+            if let target, let oid = OID(hex: target) {
+                try repository.setReference(ref, to: oid, expecting: current.map { .value($0) } ?? .absent,
+                                            message: "folio: label \(id) \(name)")
+            } else {
+                try repository.deleteReference(ref)
+            }
+            do {
+                try appendLabelLog(move, repository: repository, identity: identity)
+            } catch {
+                // Put the label back: a move that is not logged is not made.
+                if let current {
+                    try? repository.setReference(ref, to: current, expecting: .any, message: "folio: undo label \(id) \(name)")
+                } else {
+                    try? repository.deleteReference(ref)
+                }
+                throw error
+            }
+        }
+        return move
+    }
+
+    private func appendLabelLog(_ move: LabelMove, repository: Repository, identity: Identity) throws {
+        let emptyTree = try repository.writeTree(applying: [], to: nil)
+        let short = { (commit: String?) in commit.map { String($0.prefix(7)) } ?? "none" }
+        let message = """
+            folio: label \(move.prompt) \(move.label) \(short(move.from)) -> \(short(move.to))
+
+            Folio-Prompt: \(move.prompt)
+            Folio-Label: \(move.label)
+            Folio-From: \(move.from ?? "none")
+            Folio-To: \(move.to ?? "none")
+
+            """
+        // Compare-and-swap, retried: another process may log a move at the same moment.
+        for attempt in 1...5 {
+            let tip = try repository.reference(named: Self.labelLogRef)?.target
+            let entry = try repository.writeCommit(tree: emptyTree, parents: tip.map { [$0] } ?? [], identity: identity, message: message)
+            do {
+                try repository.setReference(Self.labelLogRef, to: entry, expecting: tip.map { .value($0) } ?? .absent,
+                                            message: "folio: label log")
+                return
+            } catch let error as GitError where error.code == .modified && attempt < 5 {
+                continue
+            }
+        }
+    }
+
+    /// Every logged move of the labels of one prompt (or of all prompts), oldest first.
+    public func labelLog(of id: PromptID? = nil) throws -> [LabelMove] {
+        let repository = try requireRepository()
+        guard let tip = try gitCall({ try repository.reference(named: Self.labelLogRef)?.target }) else { return [] }
+        var moves: [LabelMove] = []
+        try gitCall {
+            // The log is a single line of commits; topological order keeps moves made in the same second in order.
+            try repository.walkCommits(from: tip, topological: true) { oid in
+                let commit = try repository.commit(oid)
+                var fields: [String: String] = [:]
+                for line in commit.message.split(separator: "\n") {
+                    guard let colon = line.firstIndex(of: ":"), line.hasPrefix("Folio-") else { continue }
+                    fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+                guard let prompt = fields["Folio-Prompt"], let label = fields["Folio-Label"] else { return true }
+                if let id, prompt != id.rawValue { return true }
+                moves.append(LabelMove(prompt: prompt, label: label,
+                                       from: fields["Folio-From"].flatMap { $0 == "none" ? nil : $0 },
+                                       to: fields["Folio-To"].flatMap { $0 == "none" ? nil : $0 },
+                                       user: "\(commit.author.name) <\(commit.author.email)>", date: commit.author.date))
+                return true
+            }
+        }
+        return moves.reversed()
+    }
+}
