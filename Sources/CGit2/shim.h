@@ -1,4 +1,9 @@
 #ifndef FOLIO_CGIT2_SHIM_H
 #define FOLIO_CGIT2_SHIM_H
 #include <git2.h>
+
+/* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option folio sets. */
+static inline int folio_git_set_cache_max_size(long long bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
+}
 #endif

@@ -63,5 +63,7 @@ func check(_ result: Int32, _ operation: @autoclosure () -> String) throws {
 /// libgit2 must be initialised once per process before any call.
 let libgit2Initialized: Bool = {
     git_libgit2_init()
+    // The object cache defaults to 256 MB; walking a long history fills it with commits and trees read once.
+    _ = folio_git_set_cache_max_size(32 * 1024 * 1024)
     return true
 }()

@@ -80,11 +80,11 @@ extension PromptIndex {
         var cursor: OID? = head
         var joinAt: Int?
         while let oid = cursor {
-            if let position = try Int.fetchOne(db, sql: "SELECT position FROM chain WHERE oid = ?", arguments: [oid.hex]) {
+            if let position = try Int.fetchOne(db.cachedStatement(sql: "SELECT position FROM chain WHERE oid = ?"), arguments: [oid.hex]) {
                 joinAt = position
                 break
             }
-            let known = try String?.fetchOne(db, sql: "SELECT parent FROM commits WHERE oid = ?", arguments: [oid.hex])
+            let known = try String?.fetchOne(db.cachedStatement(sql: "SELECT parent FROM commits WHERE oid = ?"), arguments: [oid.hex])
             let parent: OID?
             if let known {
                 parent = known.flatMap(OID.init(hex:))
@@ -136,7 +136,7 @@ extension PromptIndex {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO commits (oid, parent, author, email, time, summary) VALUES (?, ?, ?, ?, ?, ?)")
             .execute(arguments: [oid.hex, parent?.hex, commit.author.name, commit.author.email,
                                  commit.author.date.timeIntervalSince1970, commit.summary])
-        try db.execute(sql: "DELETE FROM changes WHERE commit_oid = ?", arguments: [oid.hex])
+        // A commit is recorded once (callers check `commits` first), so there is nothing to replace.
         let insert = try db.cachedStatement(sql: "INSERT INTO changes (commit_oid, path, old_path, status, blob) VALUES (?, ?, ?, ?, ?)")
         for delta in deltas {
             let repoPath = (delta.newPath ?? delta.oldPath)!
