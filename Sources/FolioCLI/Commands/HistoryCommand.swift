@@ -41,15 +41,12 @@ struct HistoryCommand: ParsableCommand {
             throw FolioError(.notFound, "no prompt '\(id)' in this branch's history or the work tree")
         }
         let term = context.out
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
         let width = versions.map(\.name.count).max() ?? 2
         for version in versions {
             let labels = version.labels.isEmpty ? "" : " " + term.green("(" + version.labels.joined(separator: ", ") + ")")
             let renamed = version.path == id.relativePath ? "" : term.dim(" [as \(version.path)]")
             context.print(term.bold(version.name.padding(toLength: width, withPad: " ", startingAt: 0)) + "  "
-                          + term.yellow(version.shortCommit) + "  " + formatter.string(from: version.date) + "  "
+                          + term.yellow(version.shortCommit) + "  " + context.shortDate(version.date) + "  "
                           + version.author + "  " + version.message + labels + renamed)
         }
     }

@@ -92,12 +92,9 @@ struct LabelCommand: ParsableCommand {
                 if versions[prompt] == nil { versions[prompt] = (try? PromptID(prompt)).flatMap { try? library.history(of: $0) } ?? [] }
                 return versions[prompt]?.last { $0.commit == commit }?.name ?? String(commit.prefix(7))
             }
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.dateFormat = "yyyy-MM-dd HH:mm"
             if moves.isEmpty { context.print(context.out.dim("No label has moved yet.")) }
             for move in moves {
-                context.print("\(formatter.string(from: move.date))  \(move.prompt)  \(context.out.green(move.label))  "
+                context.print("\(context.shortDate(move.date))  \(move.prompt)  \(context.out.green(move.label))  "
                               + "\(name(move.from, move.prompt)) → \(name(move.to, move.prompt))  " + context.out.dim(move.user))
             }
         }

@@ -49,21 +49,21 @@ struct ShowCommand: ParsableCommand {
         if !prompt.owners.isEmpty { facts.append("owners: \(prompt.owners.joined(separator: ", "))") }
         context.print(term.dim(facts.joined(separator: " · ")))
         if let model = prompt.model {
-            let parameters = model.parameters.map { "\($0.key) \($0.value.display)" }
+            let parameters = model.parameters.map { "\($0.key) \($0.value.shortText)" }
             context.print(term.dim("model: \(model.name ?? "?")" + (parameters.isEmpty ? "" : " (\(parameters.joined(separator: ", ")))")))
         }
-        context.print(term.dim("~\(prompt.estimatedTokens) tokens · \(library.displayPath(of: id))"))
+        context.print(term.dim("~\(prompt.estimatedTokens) tokens · \(library.shortTextPath(of: id))"))
         if !prompt.variables.isEmpty {
             context.print()
             context.print(term.bold("Variables"))
             let nameWidth = prompt.variables.map(\.name.count).max() ?? 0
             for variable in prompt.variables {
                 var need = variable.isRequired ? "required" : "optional"
-                if let value = variable.defaultValue { need = "default \(value.display)" }
+                if let value = variable.defaultValue { need = "default \(value.shortText)" }
                 var line = "  " + term.cyan(variable.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0))
                 line += "  " + variable.type.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
                 line += "  " + need
-                if let values = variable.values { line += " (one of \(values.map(\.display).joined(separator: ", ")))" }
+                if let values = variable.values { line += " (one of \(values.map(\.shortText).joined(separator: ", ")))" }
                 if let description = variable.description { line += term.dim("  \(description)") }
                 context.print(line)
             }

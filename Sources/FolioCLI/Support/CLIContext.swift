@@ -80,6 +80,14 @@ public final class CLIContext: Sendable {
 
     func print(_ text: String = "") { stdout.write(text + "\n") }
 
+    /// `2026-11-24 09:30`, for listings.
+    func shortDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
     func warn(_ text: String) { stderr.write(err.yellow("warning: ") + text + "\n") }
 
     /// Reads a file named on the command line; `-` is standard input.

@@ -77,15 +77,3 @@ struct PromptJSON: Encodable {
         body = includeBody ? prompt.body : nil
     }
 }
-
-extension Value {
-    /// A short one-line form for people: `10`, `text`, `[a, b]`, `{team: x}`.
-    var display: String {
-        switch self {
-        case .null: return "null"
-        case .list(let items): return "[" + items.map(\.display).joined(separator: ", ") + "]"
-        case .map(let entries): return "{" + entries.map { "\($0.key): \($0.value.display)" }.joined(separator: ", ") + "}"
-        default: return scalarText ?? ""
-        }
-    }
-}
