@@ -52,7 +52,7 @@ struct ShowCommand: ParsableCommand {
             let parameters = model.parameters.map { "\($0.key) \($0.value.shortText)" }
             context.print(term.dim("model: \(model.name ?? "?")" + (parameters.isEmpty ? "" : " (\(parameters.joined(separator: ", ")))")))
         }
-        context.print(term.dim("~\(prompt.estimatedTokens) tokens · \(library.shortTextPath(of: id))"))
+        context.print(term.dim("~\(prompt.estimatedTokens) tokens · \(library.displayPath(of: id))"))
         if !prompt.variables.isEmpty {
             context.print()
             context.print(term.bold("Variables"))
