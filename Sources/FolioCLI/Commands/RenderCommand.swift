@@ -67,8 +67,7 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let context = CLIContext.current
         let library = try library.open(context)
-        var reference = try promptReference(self.id)
-        if let variant { reference = try library.reference(reference.id, variant: variant) }
+        let reference = try promptReference(self.id, variant: variant, in: library)
         let id = reference.id
         var inputs: [String: VariableInput] = [:]
         if let varsFile {

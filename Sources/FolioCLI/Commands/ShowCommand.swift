@@ -27,8 +27,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let context = CLIContext.current
         let library = try library.open(context)
-        var reference = try promptReference(self.id)
-        if let variant { reference = try library.reference(reference.id, variant: variant) }
+        let reference = try promptReference(self.id, variant: variant, in: library)
         let id = reference.id
         if raw {
             context.stdout.write(String(decoding: try library.rawFile(reference), as: UTF8.self))

@@ -45,6 +45,13 @@ func promptReference(_ text: String) throws -> PromptReference {
     }
 }
 
+/// `ID@REV`, or the prompt on a variant's branch with `--variant`.
+func promptReference(_ text: String, variant: String?, in library: Library) throws -> PromptReference {
+    let reference = try promptReference(text)
+    guard let variant else { return reference }
+    return try library.reference(reference.id, variant: variant)
+}
+
 /// Parses a prompt id argument with folio's own message.
 func promptID(_ text: String) throws -> PromptID {
     do {
