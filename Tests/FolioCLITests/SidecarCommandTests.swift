@@ -98,6 +98,7 @@ import FolioKit
         let versions = try #require(report["versions"] as? [[String: Any]])
         let rated = try #require(versions.first { $0["prompt"] as? String == "code-review" })
         #expect(rated["successRate"] as? Double == 1.0)
+        #expect(rated["version"] as? String == "v1")  // the templates' first commit
         #expect(rated["meanScore"] as? Double == 4.0)
 
         let text = folio("stats", "--since", "7d", in: folder.path, now: day).stdout

@@ -83,7 +83,7 @@ enum StatsFormatter {
             context.print()
             context.print(term.bold("Versions") + term.dim("  (success rate and mean score from feedback)"))
             for version in rated {
-                let label = "\(version.prompt)@\(version.blob.prefix(7))"
+                let label = "\(version.prompt)@\(version.version ?? String(version.blob.prefix(7)))"
                 let line = "  \(label.padding(toLength: max(30, label.count), withPad: " ", startingAt: 0))  \(String(version.uses).leftPad(5)) uses  "
                     + "success \(percent(version.successRate).leftPad(4)) (\(version.successes)/\(version.successes + version.failures))  "
                     + "score \(score(version.meanScore)) (\(version.scores))"
@@ -156,7 +156,7 @@ enum StatsFormatter {
                           report.top.map { [$0.key, "\($0.uses)", "\($0.renders)", "\($0.directUses)", "\($0.copies)", "\($0.feedback)"] })
         }
         body += "<h2>Versions</h2>" + table(["Prompt", "Version", "First used", "Uses", "Success rate", "Mean score", "Best"],
-                                           report.versions.map { [$0.prompt, String($0.blob.prefix(7)), day($0.firstUsed), "\($0.uses)",
+                                           report.versions.map { [$0.prompt, $0.version ?? String($0.blob.prefix(7)), day($0.firstUsed), "\($0.uses)",
                                                                   percent($0.successRate), score($0.meanScore), $0.best ? "best" : ""] })
         if !report.unused.isEmpty {
             body += "<h2>Unused in this period</h2><p>" + report.unused.map(escape).joined(separator: ", ") + "</p>"

@@ -58,6 +58,8 @@ public struct StatsReport: Sendable, Codable, Equatable {
         public let prompt: String
         /// The blob id of the prompt file (the version's content).
         public let blob: String
+        /// Its version on this branch (`v3`), when a committed version has this content.
+        public let version: String?
         /// The latest commit HEAD was at when this version was used.
         public let commit: String?
         public let firstUsed: Date
@@ -109,11 +111,23 @@ extension Library {
         let top = Dictionary(grouping: events, by: \.prompt).map { count($0.key, $0.value) }
             .filter { $0.uses > 0 }.sorted { ($1.uses, $0.key) < ($0.uses, $1.key) }
 
+        // Name versions as `v3` where a committed version on this branch has that content.
+        var versionNames: [String: [String: String]] = [:]
+        for prompt in Set(events.map(\.prompt)) {
+            guard let id = try? PromptID(prompt), let history = try? self.history(of: id) else { continue }
+            var names: [String: String] = [:]
+            for version in history { names[version.blob] = version.name }
+            versionNames[prompt] = names
+        }
+        func versionName(_ prompt: String, _ blob: String?) -> String? {
+            blob.flatMap { versionNames[prompt]?[$0] }
+        }
+
         let key: (Event) -> String
         switch request.by {
         case .day: key = { day($0.time) }
         case .week: key = { week($0.time) }
-        case .version: key = { "\($0.prompt)@\(String(($0.blob ?? "?").prefix(7)))" }
+        case .version: key = { "\($0.prompt)@\(versionName($0.prompt, $0.blob) ?? String(($0.blob ?? "?").prefix(7)))" }
         case .source: key = { $0.source }
         case .variant: key = { $0.variant ?? "(none)" }
         }
@@ -145,7 +159,7 @@ extension Library {
                 let failures = feedback.filter { $0.success == false }.count
                 let scores = feedback.compactMap(\.score)
                 promptVersions.append(StatsReport.Version(
-                    prompt: prompt, blob: blob, commit: items.last { $0.commit != nil }?.commit,
+                    prompt: prompt, blob: blob, version: versionName(prompt, blob), commit: items.last { $0.commit != nil }?.commit,
                     firstUsed: items.map(\.time).min() ?? request.since,
                     uses: items.filter { Event.useKinds.contains($0.kind) }.count,
                     successes: successes, failures: failures, scores: scores.count,
@@ -157,7 +171,7 @@ extension Library {
             let best = rated.max { ($0.successRate ?? -1, $0.meanScore ?? -1) < ($1.successRate ?? -1, $1.meanScore ?? -1) }
             versions += promptVersions.map { version in
                 guard rated.count > 1, version.blob == best?.blob else { return version }
-                return StatsReport.Version(prompt: version.prompt, blob: version.blob, commit: version.commit,
+                return StatsReport.Version(prompt: version.prompt, blob: version.blob, version: version.version, commit: version.commit,
                                            firstUsed: version.firstUsed, uses: version.uses, successes: version.successes,
                                            failures: version.failures, scores: version.scores, meanScore: version.meanScore,
                                            successRate: version.successRate, best: true)
