@@ -10,20 +10,23 @@ public struct YAMLError: Error, CustomStringConvertible, Sendable, Equatable {
     public let kind: Kind
     let text: String
     public let mark: Mark
-    /// Another place the message refers to (the first of two duplicate keys).
+    /// Another place the message refers to (the first of two duplicate keys, the bracket never closed).
     public let relatedMark: Mark?
+    /// How the message names the related place: `first at` (duplicates), `opened at` (brackets).
+    let relatedLabel: String
 
-    public init(kind: Kind, message: String, mark: Mark, relatedMark: Mark? = nil) {
+    public init(kind: Kind, message: String, mark: Mark, relatedMark: Mark? = nil, relatedLabel: String = "first at") {
         self.kind = kind
         self.text = message
         self.mark = mark
         self.relatedMark = relatedMark
+        self.relatedLabel = relatedLabel
     }
 
     /// The message, with the lines it mentions shifted by `lineOffset` (for YAML embedded in a larger file).
     public func message(lineOffset: Int) -> String {
         guard let relatedMark else { return text }
-        return "\(text) (first at line \(relatedMark.line + lineOffset))"
+        return "\(text) (\(relatedLabel) line \(relatedMark.line + lineOffset))"
     }
 
     public var message: String { message(lineOffset: 0) }
@@ -250,6 +253,12 @@ public struct YAMLParser: Sendable {
             message += " (text after a quoted value, or a bad indent; quote the whole value)"
         } else if problem.contains("cannot start any token") {
             message += " (a value starting with @ or ` must be quoted; indent with spaces, not tabs)"
+        }
+        // An unclosed [ or {: libyaml stops where it gave up (often the end); name where it was opened.
+        if context?.hasPrefix("while parsing a flow") == true {
+            let opened = Mark(line: Int(parser.context_mark.line) + 1 + lineOffset, column: Int(parser.context_mark.column) + 1)
+            return YAMLError(kind: .syntax, message: message + "; quote the value or close the bracket", mark: position,
+                             relatedMark: opened, relatedLabel: "opened at")
         }
         return YAMLError(kind: .syntax, message: message, mark: position)
     }

@@ -20,10 +20,25 @@ public struct FolioError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public let kind: Kind
     public let message: String
+    /// For an error in a file: where, and the message without the location.
+    public let line: Int?
+    public let column: Int?
+    public let detail: String?
 
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
+        line = nil
+        column = nil
+        detail = nil
+    }
+
+    init(_ kind: Kind, _ message: String, line: Int, column: Int, detail: String) {
+        self.kind = kind
+        self.message = message
+        self.line = line
+        self.column = column
+        self.detail = detail
     }
 
     public var description: String { message }
@@ -32,7 +47,7 @@ public struct FolioError: Error, CustomStringConvertible, Sendable, Equatable {
 extension FolioError {
     /// `path:line:col: error: message`, the form compilers and editors understand.
     static func invalidFile(_ path: String, line: Int, column: Int, _ message: String) -> FolioError {
-        FolioError(.invalidInput, "\(path):\(line):\(column): error: \(message)")
+        FolioError(.invalidInput, "\(path):\(line):\(column): error: \(message)", line: line, column: column, detail: message)
     }
 
     /// Wraps a git error, keeping libgit2's message and adding what folio was doing.

@@ -73,6 +73,7 @@ public enum TemplateScanner {
         var tags: [TemplateTag] = []
         var errors: [TemplateSyntaxError] = []
         var sections: [(name: String, line: Int, column: Int)] = []
+        var forced: [String] = []
         let lines = LineIndex(bytes)
 
         var position = 0
@@ -143,14 +144,21 @@ public enum TemplateScanner {
             case .section, .invertedSection, .parent, .block:
                 sections.append((name, line, column))
             case .close:
-                if let top = sections.last {
+                if !sections.contains(where: { $0.name == name }), let index = forced.lastIndex(of: name) {
+                    forced.remove(at: index)
+                } else if let top = sections.last {
                     if top.name == name {
                         sections.removeLast()
                     } else {
                         errors.append(TemplateSyntaxError(
                             message: "{{/\(name)}} does not match {{#\(top.name)}} opened at line \(top.line); close '\(top.name)' first",
                             line: line, column: column))
-                        if let index = sections.lastIndex(where: { $0.name == name }) { sections.removeSubrange(index...) }
+                        if let index = sections.lastIndex(where: { $0.name == name }) {
+                            // Recover by closing through the named section; the sections closed with it were
+                            // reported by this error, so their own closing tags later are not reported again.
+                            forced += sections[(index + 1)...].map(\.name)
+                            sections.removeSubrange(index...)
+                        }
                     }
                 } else {
                     errors.append(TemplateSyntaxError(message: "{{/\(name)}} closes a section that was never opened",

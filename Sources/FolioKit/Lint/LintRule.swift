@@ -1,0 +1,92 @@
+import Foundation
+
+/// How much a finding matters.
+public enum LintSeverity: String, Sendable, Codable, CaseIterable, Comparable {
+    case warning, error
+
+    public static func < (lhs: LintSeverity, rhs: LintSeverity) -> Bool { lhs == .warning && rhs == .error }
+}
+
+/// One problem in one file.
+public struct LintFinding: Sendable, Equatable, Codable {
+    public let rule: String
+    public let severity: LintSeverity
+    public let message: String
+    /// The file as a person names it (relative to the current folder when inside it).
+    public let path: String
+    /// The file relative to the library root (`prompts/a.prompt.md`), for reports that need a stable path.
+    public let relativePath: String
+    public let line: Int
+    public let column: Int
+
+    /// `path:line:col: severity: message [rule]`
+    public var text: String { "\(path):\(line):\(column): \(severity.rawValue): \(message) [\(rule)]" }
+}
+
+/// An example a rule documents and the tests run: a prompt file whose `↓` marks where a finding is
+/// expected (none: the example must pass). `files` are other library files the example needs.
+public struct LintExample: Sendable {
+    public let text: String
+    public let files: [String: String]
+    public let path: String
+
+    public init(_ text: String, files: [String: String] = [:], path: String = "prompts/example.prompt.md") {
+        self.text = text
+        self.files = files
+        self.path = path
+    }
+
+    /// The marker for an expected finding.
+    public static let marker: Character = "↓"
+
+    /// The file's text without markers, and the (line, column) of each marker.
+    public var unmarked: (text: String, positions: [(line: Int, column: Int)]) {
+        var out = ""
+        var positions: [(Int, Int)] = []
+        var line = 1, column = 1
+        for character in text {
+            if character == Self.marker {
+                positions.append((line, column))
+                continue
+            }
+            out.append(character)
+            if character == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return (out, positions)
+    }
+}
+
+/// What a rule is, for docs, SARIF and configuration.
+public struct LintRuleInfo: Sendable {
+    public let id: String
+    public let name: String
+    public let description: String
+    public let severity: LintSeverity
+    public let triggering: [LintExample]
+    public let nonTriggering: [LintExample]
+}
+
+/// A lint rule: one check, described, with its examples. Each lives in its own file under Lint/Rules.
+protocol LintRule: Sendable {
+    static var info: LintRuleInfo { get }
+    /// Findings for one file. `report` adds one at a line and column of the file.
+    func check(_ file: LintFile, _ context: LintContext, _ report: inout FindingCollector)
+}
+
+/// Collects a rule's findings for a file, with the rule's id and configured severity.
+struct FindingCollector {
+    let rule: String
+    /// The rule's default severity.
+    let severity: LintSeverity
+    /// The severity folio.yaml sets for the rule, which wins over everything.
+    let configured: LintSeverity?
+    let file: LintFile
+    var findings: [LintFinding] = []
+
+    /// A finding at a line and column of the file (1-based); `severity` overrides the rule's default for this one.
+    mutating func add(_ message: String, line: Int, column: Int, severity: LintSeverity? = nil) {
+        findings.append(LintFinding(rule: rule, severity: configured ?? severity ?? self.severity, message: message,
+                                    path: file.displayPath, relativePath: file.relativePath,
+                                    line: max(line, 1), column: max(column, 1)))
+    }
+}
