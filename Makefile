@@ -1,5 +1,5 @@
 # folio: the two commands a newcomer needs, and a few more.
-.PHONY: demo test build release bench templates
+.PHONY: demo test build release bench templates docs
 
 # Install what is missing, build, and run folio on a demo library made from templates/.
 demo:
@@ -25,3 +25,7 @@ bench: release
 # Regenerate the embedded starter templates after editing templates/.
 templates:
 	scripts/embed-templates
+
+# Regenerate docs/lint-rules.md from the rules' descriptions and examples.
+docs: build
+	.build/debug/folio lint --rules-doc > docs/lint-rules.md.tmp && mv docs/lint-rules.md.tmp docs/lint-rules.md

@@ -132,3 +132,12 @@ struct RuleExample: Sendable, CustomTestStringConvertible {
         for finding in report.findings { #expect(finding.line >= 1 && finding.column >= 1) }
     }
 }
+
+@Suite struct LintDocumentationTests {
+    @Test func docsLintRulesIsGeneratedFromTheRules() throws {
+        let file = packageRoot.appendingPathComponent("docs/lint-rules.md")
+        let onDisk = try String(contentsOf: file, encoding: .utf8)
+        #expect(onDisk == LintRules.documentation, "docs/lint-rules.md is stale: run `make docs`")
+        for info in LintRules.infos { #expect(onDisk.contains("## \(info.id)\n")) }
+    }
+}

@@ -99,13 +99,13 @@ extension Library {
                 guard full == root || full.hasPrefix(root + "/") else {
                     outside.append(LintFinding(rule: FileReadableRule.info.id, severity: .error,
                                                message: "\(path) is outside the library at \(root)", path: path,
-                                               relativePath: path, line: 1, column: 1))
+                                               relativePath: path, repositoryPath: path, line: 1, column: 1))
                     continue
                 }
                 var isFolder: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder) else {
                     outside.append(LintFinding(rule: FileReadableRule.info.id, severity: .error, message: "\(path) does not exist",
-                                               path: path, relativePath: path, line: 1, column: 1))
+                                               path: path, relativePath: path, repositoryPath: path, line: 1, column: 1))
                     continue
                 }
                 let relative = full == root ? "" : String(full.dropFirst(root.count + 1))
@@ -157,7 +157,8 @@ extension Library {
     func lint(_ files: [(relative: String, display: String, data: Data)], source: LintSource) throws -> LintReport {
         let settings = try lintSettings()
         let rules = LintRules.all.filter { !settings.off.contains(type(of: $0).info.id) }
-        let parsed = files.map { LintFile(relativePath: $0.relative, displayPath: $0.display, data: $0.data) }
+        let prefix = try repository.map { repositoryPrefix(in: $0) } ?? ""
+        let parsed = files.map { LintFile(relativePath: $0.relative, displayPath: $0.display, repositoryPrefix: prefix, data: $0.data) }
         var declared: [String: [String]] = [:]
         for file in parsed { if let id = file.frontmatter?["id"]?.text { declared[file.relativePath] = [id] } }
         let context = LintContext(source: source, maxTokens: settings.maxTokens, declaredIDs: declared)

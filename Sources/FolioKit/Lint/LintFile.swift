@@ -22,6 +22,7 @@ struct LintFile {
 
     let displayPath: String
     let relativePath: String
+    let repositoryPath: String
     let id: PromptID?
     let data: Data
     /// nil when the file is not UTF-8 text.
@@ -38,8 +39,9 @@ struct LintFile {
     /// Rules turned off for this file by a `folio-lint-disable: rule, rule` comment.
     let disabled: Set<String>
 
-    init(relativePath: String, displayPath: String, data: Data) {
+    init(relativePath: String, displayPath: String, repositoryPrefix: String, data: Data) {
         self.relativePath = relativePath
+        repositoryPath = repositoryPrefix + relativePath
         self.displayPath = displayPath
         self.data = data
         id = PromptID.fromRelativePath(relativePath)

@@ -16,6 +16,8 @@ public struct LintFinding: Sendable, Equatable, Codable {
     public let path: String
     /// The file relative to the library root (`prompts/a.prompt.md`), for reports that need a stable path.
     public let relativePath: String
+    /// The file relative to the repository's work tree, as GitHub and SARIF consumers name it.
+    public let repositoryPath: String
     public let line: Int
     public let column: Int
 
@@ -30,7 +32,10 @@ public struct LintExample: Sendable {
     public let files: [String: String]
     public let path: String
 
-    public init(_ text: String, files: [String: String] = [:], path: String = "prompts/example.prompt.md") {
+    /// Where an example is written unless it says otherwise.
+    public static let defaultPath = "prompts/example.prompt.md"
+
+    public init(_ text: String, files: [String: String] = [:], path: String = defaultPath) {
         self.text = text
         self.files = files
         self.path = path
@@ -86,7 +91,7 @@ struct FindingCollector {
     /// A finding at a line and column of the file (1-based); `severity` overrides the rule's default for this one.
     mutating func add(_ message: String, line: Int, column: Int, severity: LintSeverity? = nil) {
         findings.append(LintFinding(rule: rule, severity: configured ?? severity ?? self.severity, message: message,
-                                    path: file.displayPath, relativePath: file.relativePath,
+                                    path: file.displayPath, relativePath: file.relativePath, repositoryPath: file.repositoryPath,
                                     line: max(line, 1), column: max(column, 1)))
     }
 }

@@ -1,0 +1,129 @@
+import ArgumentParser
+import FolioKit
+
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check prompt files for errors, leaked secrets and style problems.",
+        discussion: """
+            With no paths, checks every prompt of the library; with --staged, what the next commit would contain.
+            Exits 1 when a finding is an error (with --strict, a warning too), 0 otherwise. Rules, their severities
+            and how to turn them off: folio lint --list-rules, and docs/lint-rules.md.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, sarif, junit, github
+    }
+
+    @Argument(help: "Prompt files or folders (default: the whole library).")
+    var paths: [String] = []
+
+    @Flag(help: "Check the files staged for the next commit (the git index), not the work tree.")
+    var staged = false
+
+    @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: Format = .text
+
+    @Flag(help: "Fail on warnings too.")
+    var strict = false
+
+    @Flag(help: "List the rules with their default severity.")
+    var listRules = false
+
+    @Flag(help: .hidden)
+    var rulesDoc = false
+
+    @OptionGroup var library: LibraryOptions
+
+    func validate() throws {
+        if staged && !paths.isEmpty { throw ValidationError("--staged checks every staged prompt; give either paths or --staged") }
+    }
+
+    func run() throws {
+        let context = CLIContext.current
+        if rulesDoc {
+            context.stdout.write(LintRules.documentation)
+            return
+        }
+        if listRules {
+            try printRules(context)
+            return
+        }
+        let library = try library.open(context)
+        let report = staged ? try library.lintStaged() : try library.lint(paths: paths)
+        switch format {
+        case .text: printText(report, context)
+        case .json: try context.printJSON(ReportJSON(report, strict: strict))
+        case .sarif: context.print(try report.sarif(toolVersion: Folio.version))
+        case .junit: context.stdout.write(report.junit(strict: strict))
+        case .github: context.stdout.write(report.githubAnnotations())
+        }
+        if format != .text { printSummary(report, context) }
+        if report.findings.contains(where: { LintReport.fails($0, strict: strict) }) {
+            throw ExitCode(FolioExitCode.findings.rawValue)
+        }
+    }
+
+    private func printText(_ report: LintReport, _ context: CLIContext) {
+        let term = context.out
+        for finding in report.findings {
+            let severity = finding.severity == .error ? term.red("error:") : term.yellow("warning:")
+            context.print("\(term.bold("\(finding.path):\(finding.line):\(finding.column):")) \(severity) \(finding.message) \(term.dim("[\(finding.rule)]"))")
+        }
+        printSummary(report, context)
+    }
+
+    /// One line on stderr, so it never mixes into a machine format on stdout.
+    private func printSummary(_ report: LintReport, _ context: CLIContext) {
+        let term = context.err
+        let files = report.files.count == 1 ? "1 file" : "\(report.files.count) files"
+        if report.findings.isEmpty {
+            context.stderr.write(term.green("✓ ") + "\(files) checked, no problems\n")
+            return
+        }
+        let withFindings = Set(report.findings.map(\.repositoryPath)).count
+        let errors = report.errors == 1 ? "1 error" : "\(report.errors) errors"
+        let warnings = report.warnings == 1 ? "1 warning" : "\(report.warnings) warnings"
+        context.stderr.write("\(errors), \(warnings) in \(withFindings) of \(files)\n")
+    }
+
+    private func printRules(_ context: CLIContext) throws {
+        let infos = LintRules.infos
+        if format == .json {
+            try context.printJSON(infos.map { RuleJSON(id: $0.id, name: $0.name, severity: $0.severity.rawValue, description: $0.description) })
+            return
+        }
+        let width = infos.map(\.id.count).max() ?? 0
+        let term = context.out
+        for info in infos {
+            let severity = info.severity == .error ? term.red("error  ") : term.yellow("warning")
+            context.print("\(term.bold(info.id.padding(toLength: width, withPad: " ", startingAt: 0)))  \(severity)  \(info.name)")
+        }
+    }
+
+    struct RuleJSON: Encodable {
+        let id, name, severity, description: String
+    }
+
+    struct ReportJSON: Encodable {
+        struct Finding: Encodable {
+            let rule, severity, message, path: String
+            let line, column: Int
+        }
+        let files: Int
+        let errors: Int
+        let warnings: Int
+        let failed: Bool
+        let findings: [Finding]
+
+        init(_ report: LintReport, strict: Bool) {
+            files = report.files.count
+            errors = report.errors
+            warnings = report.warnings
+            failed = report.findings.contains { LintReport.fails($0, strict: strict) }
+            findings = report.findings.map {
+                Finding(rule: $0.rule, severity: $0.severity.rawValue, message: $0.message, path: $0.repositoryPath, line: $0.line, column: $0.column)
+            }
+        }
+    }
+}
