@@ -1,5 +1,5 @@
 # folio: the two commands a newcomer needs, and a few more.
-.PHONY: demo test build release bench templates docs
+.PHONY: demo test build release bench resources docs
 
 # Install what is missing, build, and run folio on a demo library made from templates/.
 demo:
@@ -22,9 +22,9 @@ release:
 bench: release
 	scripts/bench/foundation
 
-# Regenerate the embedded starter templates after editing templates/.
-templates:
-	scripts/embed-templates
+# Regenerate the embedded starter templates and hooks after editing templates/ or hooks/.
+resources:
+	scripts/embed-resources
 
 # Regenerate docs/lint-rules.md from the rules' descriptions and examples.
 docs: build

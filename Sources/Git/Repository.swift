@@ -96,6 +96,19 @@ public final class Repository {
     }
 
     /// A string value from the global and system config, for when there is no repository yet.
+    /// Where git looks for hooks: `core.hooksPath` (relative to the work tree's top, `~` expanded), else the
+    /// `hooks` folder of the git directory all work trees share.
+    public var hooksDirectory: String {
+        get throws {
+            guard let configured = try configString("core.hooksPath"), !configured.isEmpty else { return commonDir + "/hooks" }
+            if configured.hasPrefix("/") { return configured }
+            if configured == "~" || configured.hasPrefix("~/") {
+                return (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + configured.dropFirst()
+            }
+            return (workdir ?? gitDir) + "/" + configured
+        }
+    }
+
     public static func globalConfigString(_ key: String) throws -> String? {
         _ = libgit2Initialized
         var config: OpaquePointer?

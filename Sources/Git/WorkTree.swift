@@ -109,7 +109,7 @@ public final class Index {
     /// Writes the staged content as a tree object and returns its id (what `git commit` would record).
     public func writeTree() throws -> OID {
         var oid = git_oid()
-        try check(git_index_write_tree(&oid, pointer), "write tree from the index")
+        try check(git_index_write_tree_to(&oid, pointer, repository.pointer), "write tree from the index")
         return OID(oid)
     }
 }
@@ -122,6 +122,14 @@ extension Repository {
         let index = Index(pointer: handle!, repository: self)
         try index.reload()
         return index
+    }
+
+    /// An index file other than the repository's own: the one `git commit` hands its hooks in GIT_INDEX_FILE
+    /// (for `git commit -a` or `git commit PATH`, a temporary index holds what is about to be committed).
+    public func index(file path: String) throws -> Index {
+        var handle: OpaquePointer?
+        try check(git_index_open(&handle, path), "open the git index file \(path)")
+        return Index(pointer: handle!, repository: self)
     }
 
     /// Whether `path` (relative to the work tree) is ignored by .gitignore, .git/info/exclude or core.excludesFile.

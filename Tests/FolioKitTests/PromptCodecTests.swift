@@ -163,10 +163,10 @@ let fullPrompt = """
         let folder = packageRoot.appendingPathComponent("templates")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".prompt.md") }.sorted()
         #expect(files.map { String($0.dropLast(".prompt.md".count)) } == StarterTemplate.builtIn.map(\.name),
-                "run scripts/embed-templates")
+                "run scripts/embed-resources")
         for template in StarterTemplate.builtIn {
             let text = try String(contentsOf: folder.appendingPathComponent(template.name + ".prompt.md"), encoding: .utf8)
-            #expect(text == template.text, "templates/\(template.name).prompt.md changed: run scripts/embed-templates")
+            #expect(text == template.text, "templates/\(template.name).prompt.md changed: run scripts/embed-resources")
         }
     }
 }

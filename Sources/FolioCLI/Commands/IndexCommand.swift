@@ -77,11 +77,20 @@ struct IndexCommand: ParsableCommand {
         @Flag(help: "Check every file's stamp, whatever the library's size.")
         var full = false
 
+        @Flag(help: "Do nothing when the index has never been built (git hooks use this).")
+        var ifBuilt = false
+
+        @Flag(name: .shortAndLong, help: "Print nothing.")
+        var quiet = false
+
         @OptionGroup var library: LibraryOptions
 
         func run() throws {
             let context = CLIContext.current
-            let report = try library.open(context).index().refresh(full: full)
+            let index = try library.open(context).index()
+            if ifBuilt && !index.isBuilt { return }
+            let report = try index.refresh(full: full)
+            if quiet { return }
             context.print(report.changed ? "\(report.added) added, \(report.updated) updated, \(report.removed) removed"
                                          : "Up to date.")
         }

@@ -27,6 +27,9 @@ struct LintCommand: ParsableCommand {
     @Flag(help: "Fail on warnings too.")
     var strict = false
 
+    @Flag(name: .shortAndLong, help: "Print nothing when there is nothing to report (the pre-commit hook uses this).")
+    var quiet = false
+
     @Flag(help: "List the rules with their default severity.")
     var listRules = false
 
@@ -78,6 +81,7 @@ struct LintCommand: ParsableCommand {
         let term = context.err
         let files = report.files.count == 1 ? "1 file" : "\(report.files.count) files"
         if report.findings.isEmpty {
+            if quiet { return }
             context.stderr.write(term.green("✓ ") + "\(files) checked, no problems\n")
             return
         }

@@ -34,11 +34,13 @@ public final class CLIContext: Sendable {
     public let stderrIsTerminal: Bool
     public let stdinIsTerminal: Bool
     public let now: @Sendable () -> Date
+    /// The folio binary that is running (what `folio hooks install` puts in the hooks).
+    public let executablePath: String
 
     public init(environment: [String: String], currentDirectory: String, stdout: TextSink, stderr: TextSink,
                 stdin: @escaping @Sendable () -> Data = { Data() }, stdoutIsTerminal: Bool = false,
                 stderrIsTerminal: Bool = false, stdinIsTerminal: Bool = false,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, executablePath: String = "folio") {
         self.environment = environment
         self.currentDirectory = currentDirectory
         self.stdout = stdout
@@ -48,6 +50,7 @@ public final class CLIContext: Sendable {
         self.stderrIsTerminal = stderrIsTerminal
         self.stdinIsTerminal = stdinIsTerminal
         self.now = now
+        self.executablePath = executablePath
     }
 
     /// This process's environment, folder, and standard streams.
@@ -56,7 +59,9 @@ public final class CLIContext: Sendable {
                    currentDirectory: FileManager.default.currentDirectoryPath,
                    stdout: FileSink(.standardOutput), stderr: FileSink(.standardError),
                    stdin: { FileHandle.standardInput.readDataToEndOfFile() },
-                   stdoutIsTerminal: isatty(1) != 0, stderrIsTerminal: isatty(2) != 0, stdinIsTerminal: isatty(0) != 0)
+                   stdoutIsTerminal: isatty(1) != 0, stderrIsTerminal: isatty(2) != 0, stdinIsTerminal: isatty(0) != 0,
+                   executablePath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                       ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path)
     }
 
     /// The context commands run in.

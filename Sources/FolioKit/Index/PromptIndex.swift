@@ -31,6 +31,9 @@ public final class PromptIndex {
         path = Self.folder(library: library, repository: repository, shared: false) + "/index.sqlite"
     }
 
+    /// Whether the index has been built in this clone (it is built on first use).
+    public var isBuilt: Bool { FileManager.default.fileExists(atPath: path) }
+
     /// Where the sidecar's files go: the git directory (`shared`: the one all work trees share).
     static func folder(library: Library, repository: Repository, shared: Bool) -> String {
         let base = (shared ? repository.commonDir : repository.gitDir) + "/folio"

@@ -127,10 +127,12 @@ public final class Library {
     /// The path to show a person: relative to the current folder when inside it.
     public func displayPath(of id: PromptID) -> String { displayPath(id.relativePath) }
 
-    func displayPath(_ relative: String) -> String {
-        let full = root + "/" + relative
+    func displayPath(_ relative: String) -> String { displayPath(absolute: root + "/" + relative) }
+
+    /// An absolute path as a person names it: relative to the current folder when inside it.
+    func displayPath(absolute path: String) -> String {
         let cwd = environment.currentDirectory.hasSuffix("/") ? environment.currentDirectory : environment.currentDirectory + "/"
-        return full.hasPrefix(cwd) ? String(full.dropFirst(cwd.count)) : full
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
     }
 
     /// Ids of every prompt file in the work tree, sorted.

@@ -124,10 +124,16 @@ extension Library {
     }
 
     /// Lints what the next commit would contain: the prompt files staged in the git index that differ from HEAD.
+    /// In a git hook, that is the index git names in GIT_INDEX_FILE (`git commit -a` commits a temporary one).
     public func lintStaged() throws -> LintReport {
         let repository = try requireRepository()
         let prefix = repositoryPrefix(in: repository)
-        let index = try gitCall("read the git index") { try repository.index() }
+        let index = try gitCall("read the git index") {
+            if let file = environment.variables["GIT_INDEX_FILE"], !file.isEmpty {
+                return try repository.index(file: Self.absolute(file, from: environment.currentDirectory))
+            }
+            return try repository.index()
+        }
         // The index's own tree (git keeps a cache of it, so this is cheap) against HEAD's: only what changed.
         let stagedTree = try gitCall("read the staged tree") { try index.writeTree() }
         let headTree = try gitCall { try repository.head().commit.map { try repository.commit($0).tree } }
