@@ -127,6 +127,7 @@ public enum TextDiff {
 
     /// The lines of a text, without their line breaks (a final newline does not make an empty line).
     static func lines(_ text: String) -> [String] {
+        if text.isEmpty { return [] }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if text.hasSuffix("\n") { lines.removeLast() }
         return lines
