@@ -17,7 +17,7 @@ public enum FolioExitCode: Int32, CaseIterable, Sendable {
     public var meaning: String {
         switch self {
         case .success: return "success"
-        case .findings: return "a check found problems (reserved for lint and verify)"
+        case .findings: return "a check found problems: lint errors, index drift, `review --fail-on`"
         case .notFound: return "not found: no library, prompt, template or revision by that name"
         case .invalidInput: return "invalid input: a malformed file, a bad id, wrong or missing variables"
         case .conflict: return "conflict: already exists, still in use, or changed meanwhile"
