@@ -19,6 +19,7 @@ extension LintSource {
 struct LintFile {
     /// Prompts larger than this are not analysed (a finding says so).
     static let sizeLimit = 1_048_576
+    static let disableMarker = Data("folio-lint-disable:".utf8)
 
     let displayPath: String
     let relativePath: String
@@ -75,7 +76,8 @@ struct LintFile {
                     decodeError = error
                 } catch {}
             }
-            for line in text.split(separator: "\n") {
+            // Most files have no such comment: look for its bytes before splitting lines.
+            for line in data.range(of: Self.disableMarker) == nil ? [] : text.split(separator: "\n") {
                 guard let range = line.range(of: "folio-lint-disable:") else { continue }
                 let rest = line[range.upperBound...].replacingOccurrences(of: "-->", with: "")
                 for name in rest.split(separator: ",") {

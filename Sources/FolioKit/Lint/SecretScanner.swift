@@ -53,36 +53,49 @@ public enum SecretScanner {
 
     /// Every secret found in `text`.
     public static func scan(_ text: String) -> [Match] {
+        // Work on bytes: lowercased ASCII for the trigger words, and lines found by their newlines. Only a line
+        // that holds a trigger of some pattern becomes a String for the regular expressions; most lines of a
+        // prompt hold none.
+        let bytes = Array(text.utf8)
+        let lowered = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let whole = 0..<bytes.count
+        let present = patterns.indices.filter { index in
+            patterns[index].triggers.isEmpty || patterns[index].triggers.contains { contains(lowered, $0, in: whole) }
+        }
+        let hasTriggered = present.contains { !patterns[$0].triggers.isEmpty }
+        if !hasTriggered && !hasLongToken(bytes[whole]) { return [] }
+
         var matches: [Match] = []
-        var lineStart = text.startIndex
-        var lineNumber = 1
-        while lineStart < text.endIndex {
-            let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
-            let line = text[lineStart..<lineEnd]
-            defer {
-                lineStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : text.endIndex
-                lineNumber += 1
+        var lineStart = 0
+        var lineNumber = 0
+        while lineStart <= bytes.count {
+            lineNumber += 1
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            let range = lineStart..<lineEnd
+            lineStart = lineEnd + 1
+            let active = present.filter { index in
+                patterns[index].triggers.isEmpty ? hasLongToken(bytes[range]) : patterns[index].triggers.contains { contains(lowered, $0, in: range) }
             }
-            let lower = line.lowercased()
-            if allowMarkers.contains(where: { lower.contains($0) }) { continue }
-            let lineString = String(line)
-            let nsLine = lineString as NSString
+            if active.isEmpty || allowMarkers.contains(where: { contains(lowered, $0, in: range) }) { continue }
+            let line = String(decoding: bytes[range], as: UTF8.self)
+            let nsLine = line as NSString
             var taken: [NSRange] = []
-            for pattern in patterns where pattern.triggers.isEmpty || pattern.triggers.contains(where: { lower.contains($0) }) {
-                if pattern.triggers.isEmpty, !hasLongToken(line) { continue }
-                for result in pattern.regex.matches(in: lineString, range: NSRange(location: 0, length: nsLine.length)) {
-                    let range = result.range(at: pattern.group)
-                    guard range.location != NSNotFound else { continue }
+            for pattern in active.map({ patterns[$0] }) {
+                for result in pattern.regex.matches(in: line, range: NSRange(location: 0, length: nsLine.length)) {
+                    let found = result.range(at: pattern.group)
+                    guard found.location != NSNotFound else { continue }
                     // One finding per place: a more specific pattern already took it.
-                    if taken.contains(where: { NSIntersectionRange($0, range).length > 0 }) { continue }
-                    let secret = nsLine.substring(with: range)
+                    if taken.contains(where: { NSIntersectionRange($0, found).length > 0 }) { continue }
+                    let secret = nsLine.substring(with: found)
                     if let minimum = pattern.minimumEntropy, entropy(secret) < minimum { continue }
                     if pattern.triggers.isEmpty, !looksRandom(secret) { continue }
-                    taken.append(range)
-                    guard let swiftRange = Range(range, in: lineString),
-                          let start = line.index(line.startIndex, offsetBy: lineString.distance(from: lineString.startIndex, to: swiftRange.lowerBound), limitedBy: line.endIndex),
-                          let end = line.index(start, offsetBy: secret.count, limitedBy: line.endIndex) else { continue }
-                    let column = line.distance(from: line.startIndex, to: start) + 1
+                    taken.append(found)
+                    guard let inLine = Range(found, in: line) else { continue }
+                    let column = line.distance(from: line.startIndex, to: inLine.lowerBound) + 1
+                    let startOffset = range.lowerBound + line.utf8.distance(from: line.startIndex, to: inLine.lowerBound)
+                    let endOffset = range.lowerBound + line.utf8.distance(from: line.startIndex, to: inLine.upperBound)
+                    let start = text.utf8.index(text.startIndex, offsetBy: startOffset)
+                    let end = text.utf8.index(text.startIndex, offsetBy: endOffset)
                     matches.append(Match(kind: pattern.kind, line: lineNumber, column: column, range: start..<end))
                 }
             }
@@ -90,11 +103,32 @@ public enum SecretScanner {
         return matches.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
     }
 
+    /// Whether `needle` (lowercase ASCII) occurs in `haystack[range]`: memchr finds each candidate first byte.
+    static func contains(_ haystack: [UInt8], _ needle: String, in range: Range<Int>) -> Bool {
+        let count = needle.utf8.count
+        guard count > 0, range.count >= count else { return false }
+        return haystack.withUnsafeBufferPointer { buffer in
+            needle.withCString { pattern in
+                let base = UnsafeRawPointer(buffer.baseAddress!)
+                let first = Int32(UInt8(bitPattern: pattern[0]))
+                var position = range.lowerBound
+                let last = range.upperBound - count
+                while position <= last {
+                    guard let hit = memchr(base + position, first, last - position + 1) else { return false }
+                    let offset = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(hit, pattern, count) == 0 { return true }
+                    position = offset + 1
+                }
+                return false
+            }
+        }
+    }
+
     /// Whether a line has a run of 32 or more token characters (what the high-entropy pattern needs), checked
     /// without a regex: most lines of prose do not.
-    static func hasLongToken(_ line: Substring) -> Bool {
+    static func hasLongToken(_ line: ArraySlice<UInt8>) -> Bool {
         var run = 0
-        for byte in line.utf8 {
+        for byte in line {
             let token = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == 0x2B || byte == 0x2F || byte == 0x5F || byte == 0x2D
             run = token ? run + 1 : 0
