@@ -17,6 +17,13 @@ public struct OID: Hashable, Sendable, CustomStringConvertible, Comparable {
         (a, b, c) = words
     }
 
+    /// Reads 20 raw id bytes (as stored in index and tree files).
+    init(rawBytes pointer: UnsafeRawPointer) {
+        a = pointer.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        b = pointer.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        c = pointer.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+    }
+
     init(_ pointer: UnsafePointer<git_oid>) {
         self.init(pointer.pointee)
     }

@@ -99,6 +99,19 @@ struct RuleExample: Sendable, CustomTestStringConvertible {
         #expect(staged.findings.map(\.rule) == ["secret-detected"])
         let workTree = try library.lint(paths: ["prompts/a.prompt.md"])
         #expect(workTree.findings.isEmpty)
+
+        // Includes resolve against what is staged: a staged new prompt counts, an unstaged deletion does not.
+        folder.write("prompts/a.prompt.md", "{{> shared/part}} {{> shared/gone}}\n")
+        folder.write("prompts/shared/part.prompt.md", "part\n")
+        try git("add", "prompts/a.prompt.md", "prompts/shared", in: folder.path)
+        let includes = try library.lintStaged()
+        #expect(includes.findings.map(\.rule) == ["missing-include"])
+        #expect(includes.findings.first?.message.contains("shared/gone") == true)
+
+        // An index neither reader understands: a clear error with the way out, not a crash.
+        try git("update-index", "--split-index", in: folder.path)
+        let error = #expect(throws: FolioError.self) { try library.lintStaged() }
+        #expect(error?.message.contains("git update-index --no-split-index") == true, "\(String(describing: error))")
     }
 
     @Test func folioYAMLSetsSeveritiesAndAnInlineCommentDisablesARule() throws {

@@ -44,6 +44,18 @@ struct IndexLintSource: LintSource {
     func exists(_ id: PromptID) -> Bool { index.entry(at: prefix + id.relativePath) != nil }
 }
 
+/// Staged files, from the index file read directly.
+struct IndexFileLintSource: LintSource {
+    let index: IndexFile
+    let repository: Repository
+    let prefix: String
+    func data(_ relativePath: String) -> Data? {
+        guard let entry = index.entry(at: prefix + relativePath) else { return nil }
+        return try? repository.blob(entry.oid)
+    }
+    func exists(_ id: PromptID) -> Bool { index.entry(at: prefix + id.relativePath) != nil }
+}
+
 /// Files of a commit.
 struct CommitLintSource: LintSource {
     let repository: Repository
@@ -128,25 +140,43 @@ extension Library {
     public func lintStaged() throws -> LintReport {
         let repository = try requireRepository()
         let prefix = repositoryPrefix(in: repository)
-        let index = try gitCall("read the git index") {
-            if let file = environment.variables["GIT_INDEX_FILE"], !file.isEmpty {
-                return try repository.index(file: Self.absolute(file, from: environment.currentDirectory))
-            }
-            return try repository.index()
+        var indexPath = (repository.gitDir as NSString).appendingPathComponent("index")
+        if let file = environment.variables["GIT_INDEX_FILE"], !file.isEmpty {
+            indexPath = Self.absolute(file, from: environment.currentDirectory)
         }
-        // The index's own tree (git keeps a cache of it, so this is cheap) against HEAD's: only what changed.
-        let stagedTree = try gitCall("read the staged tree") { try index.writeTree() }
         let headTree = try gitCall { try repository.head().commit.map { try repository.commit($0).tree } }
-        let deltas = try gitCall("compare the index with HEAD") {
-            try repository.changedFiles(from: headTree, to: stagedTree, under: prefix + "prompts")
+        // folio's own reader handles ordinary indexes; libgit2 gets a chance at anything it declines.
+        let staged: IndexFile
+        do throws(IndexFile.Declined) {
+            staged = try IndexFile.read(indexPath)
+        } catch let declined {
+            let index: Index
+            do {
+                index = try repository.index(file: indexPath)
+            } catch {
+                throw FolioError(.git, "cannot read the git index \(indexPath): \(declined.description)")
+            }
+            let stagedTree = try gitCall("read the staged tree") { try index.writeTree() }
+            let deltas = try gitCall("compare the index with HEAD") {
+                try repository.changedFiles(from: headTree, to: stagedTree, under: prefix + "prompts")
+            }
+            let changes = deltas.compactMap { delta in delta.newPath.flatMap { path in delta.newBlob.map { (path, $0) } } }
+            return try lint(try stagedFiles(changes, prefix: prefix, repository: repository),
+                            source: IndexLintSource(index: index, repository: repository, prefix: prefix))
         }
-        var files: [(relative: String, display: String, data: Data)] = []
-        for delta in deltas {
-            guard let path = delta.newPath, let blob = delta.newBlob, path.hasSuffix(PromptID.fileSuffix) else { continue }
-            let relative = String(path.dropFirst(prefix.count))
-            files.append((relative, displayPath(relative), try gitCall { try repository.blob(blob) }))
+        let changes = try gitCall("compare the index with HEAD") {
+            try repository.stagedChanges(staged, against: headTree, under: prefix + "prompts")
         }
-        return try lint(files, source: IndexLintSource(index: index, repository: repository, prefix: prefix))
+        let files = try stagedFiles(changes.map { ($0.path, $0.oid) }, prefix: prefix, repository: repository)
+        return try lint(files, source: IndexFileLintSource(index: staged, repository: repository, prefix: prefix))
+    }
+
+    private func stagedFiles(_ changes: [(path: String, blob: OID)], prefix: String,
+                             repository: Repository) throws -> [(relative: String, display: String, data: Data)] {
+        try changes.filter { $0.path.hasSuffix(PromptID.fileSuffix) }.map { change in
+            let relative = String(change.path.dropFirst(prefix.count))
+            return (relative, displayPath(relative), try gitCall { try repository.blob(change.blob) })
+        }
     }
 
     /// Lints the prompt files a commit changed, reading everything from that commit (for reviews).
