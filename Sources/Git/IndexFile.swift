@@ -1,4 +1,5 @@
 import Foundation
+internal import CGit2
 
 /// The git index file (the staging area), read directly and read only.
 ///
@@ -243,9 +244,20 @@ extension Repository {
     private func stagedChanges(_ index: IndexFile, _ range: Range<Int>, prefix: Int, cached: IndexFile.CachedTree?,
                                head: OID?, into changes: inout [IndexFile.Entry]) throws {
         if let cached, let valid = cached.oid, valid == head { return }
-        var headEntries: [Substring: TreeEntry] = [:]
-        if let head {
-            for entry in try entries(inTree: head, recursive: false) { headEntries[entry.name] = entry }
+        // HEAD's folder and the index's entries below it are both sorted in git's order (a folder `x` sorts
+        // as `x/`), so one pass over each pairs them up, comparing bytes without making strings.
+        let tree = try head.map(lookupTree)
+        let treeCount = tree.map { git_tree_entrycount($0.pointer) } ?? 0
+        var t = 0
+        /// HEAD's entry whose name is `name` (a folder if `isFolder`), moving `t` past smaller names.
+        func headEntry(_ name: ArraySlice<UInt8>, isFolder: Bool) -> OpaquePointer? {
+            while t < treeCount {
+                let entry = git_tree_entry_byindex(tree!.pointer, t)!
+                let order = Self.gitOrder(git_tree_entry_name(entry)!, git_tree_entry_type(entry) == GIT_OBJECT_TREE, name, isFolder)
+                if order < 0 { t += 1; continue }
+                return order == 0 ? entry : nil
+            }
+            return nil
         }
         var i = range.lowerBound
         while i < range.upperBound {
@@ -260,20 +272,37 @@ extension Repository {
                           other.prefix(name.count).elementsEqual(name) else { break }
                     j += 1
                 }
-                let key = Substring(String(decoding: name, as: UTF8.self))
-                let headTree = headEntries[key].flatMap { $0.kind == .tree ? $0.oid : nil }
+                let subtree = headEntry(name, isFolder: true).map { OID(git_tree_entry_id($0)!) }
                 let child = cached?.children.first { $0.name.elementsEqual(name) }
-                try stagedChanges(index, i..<j, prefix: prefix + name.count + 1, cached: child, head: headTree, into: &changes)
+                try stagedChanges(index, i..<j, prefix: prefix + name.count + 1, cached: child, head: subtree, into: &changes)
                 i = j
             } else {
-                let key = Substring(String(decoding: rest, as: UTF8.self))
-                let before = headEntries[key]
-                if before == nil || before!.kind == .tree || before!.oid != index.oid(i) || before!.mode != index.mode(i) {
+                let before = headEntry(rest, isFolder: false)
+                if before == nil || OID(git_tree_entry_id(before!)!) != index.oid(i) || git_tree_entry_filemode(before!).rawValue != index.mode(i) {
                     changes.append(index.entry(i))
                 }
                 i += 1
             }
         }
+        withExtendedLifetime(tree) {}
+    }
+
+    /// Compares a tree entry's name with an index name the way git sorts them: bytes, with a folder's name
+    /// followed by `/`.
+    private static func gitOrder(_ treeName: UnsafePointer<CChar>, _ treeIsFolder: Bool, _ name: ArraySlice<UInt8>, _ isFolder: Bool) -> Int {
+        let raw = UnsafeRawPointer(treeName).assumingMemoryBound(to: UInt8.self)
+        let length = strlen(treeName)
+        var k = 0
+        for byte in name {
+            guard k < length else {
+                // The tree name ended first: compare its suffix ('/' or nothing) with the next index byte.
+                return treeIsFolder ? Int(UInt8(ascii: "/")) - Int(byte) : -1
+            }
+            if raw[k] != byte { return Int(raw[k]) - Int(byte) }
+            k += 1
+        }
+        if k < length { return Int(raw[k]) - (isFolder ? Int(UInt8(ascii: "/")) : 0) }
+        return (treeIsFolder ? 1 : 0) - (isFolder ? 1 : 0)
     }
 }
 

@@ -16,6 +16,8 @@ import TestSupport
             }
         }
         folder.write("prompts/top.prompt.md", "top\n")
+        // Names that sort around the folder `alpha` (git orders it as `alpha/`): '-' and '.' before, '0' after.
+        for name in ["alpha-extra", "alpha", "alpha0"] { folder.write("prompts/\(name).prompt.md", "\(name)\n") }
         folder.write("prompts/héllo wörld.prompt.md", "unicode\n")
         folder.write("README.md", "readme\n")
         try git("add", ".", in: p)
@@ -26,11 +28,13 @@ import TestSupport
         folder.write("prompts/beta/two/p2.prompt.md", "changed\n")
         folder.write("prompts/alpha/one/new.prompt.md", "new\n")
         folder.write("prompts/delta/fresh.prompt.md", "fresh\n")
+        folder.write("prompts/alpha0.prompt.md", "alpha0, edited\n")
+        folder.write("prompts/alpha-extra.prompt.md", "alpha-extra, edited\n")
         try git("rm", "-q", "prompts/gamma/one/p0.prompt.md", in: p)
         try git("update-index", "--chmod=+x", "prompts/gamma/two/p1.prompt.md", in: p)
         folder.write("README.md", "readme, edited\n")
         folder.write("prompts/later.prompt.md", "later\n")
-        try git("add", "prompts/beta", "prompts/alpha", "prompts/delta", "README.md", in: p)
+        try git("add", "prompts/beta", "prompts/alpha", "prompts/delta", "prompts/alpha0.prompt.md", "prompts/alpha-extra.prompt.md", "README.md", in: p)
         // (An intent-to-add entry needs the extended flags of version 3, so git would rewrite a version 2 index.)
         if indexVersion > 2 { try git("add", "-N", "prompts/later.prompt.md", in: p) }
         // An unstaged edit must not show.
@@ -59,7 +63,7 @@ import TestSupport
         let all = try repo.stagedChanges(index, against: try headTree(repo), under: "").map(\.path)
         #expect(all == (try gitStaged(in: folder.path)).filter { $0 != "prompts/later.prompt.md" })
         let prompts = try repo.stagedChanges(index, against: try headTree(repo), under: "prompts").map(\.path)
-        #expect(prompts == ["prompts/alpha/one/new.prompt.md", "prompts/beta/two/p2.prompt.md",
+        #expect(prompts == ["prompts/alpha-extra.prompt.md", "prompts/alpha/one/new.prompt.md", "prompts/alpha0.prompt.md", "prompts/beta/two/p2.prompt.md",
                             "prompts/delta/fresh.prompt.md", "prompts/gamma/two/p1.prompt.md"])
 
         // Every entry git lists (path, mode, blob) is found; intent-to-add and removed files are not.

@@ -185,13 +185,17 @@ extension LintRules {
 
     /// A code block; invisible characters in examples made visible so the reader sees what the rule sees.
     private static func fenced(_ text: String, title: String?) -> String {
-        var shown = text.replacingOccurrences(of: "\u{0}", with: "␀")
-        // Trailing spaces (shown as ·) and a missing final newline matter to some rules.
+        var shown = text.replacingOccurrences(of: "\u{0}", with: "␀").replacingOccurrences(of: "\r\n", with: "␍\n")
+        // Trailing spaces (shown as ·) and tabs (→), Windows line ends (␍) and a missing final newline matter
+        // to some rules.
         shown = shown.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             var line = String(line)
-            var trailing = 0
-            while line.hasSuffix(" ") { line.removeLast(); trailing += 1 }
-            return line + String(repeating: "·", count: trailing)
+            var trailing = line.hasSuffix("␍") ? String(line.removeLast()) : ""
+            while let last = line.last, last == " " || last == "\t" {
+                trailing = (last == " " ? "·" : "→") + trailing
+                line.removeLast()
+            }
+            return line + trailing
         }.joined(separator: "\n")
         let finalNewline = shown.hasSuffix("\n")
         if finalNewline { shown.removeLast() }

@@ -4,22 +4,35 @@ struct WhitespaceRule: LintRule {
         id: "whitespace", name: "Whitespace",
         description: "Lines should not end with spaces or tabs (in Markdown, end a line with a backslash for a hard break), and the file should end with a newline.",
         severity: .warning,
-        triggering: [LintExample("Hello↓  \nworld\n"), LintExample("no newline at the end↓")],
-        nonTriggering: [LintExample("clean\ntext\n")])
+        triggering: [LintExample("Hello↓  \nworld\n"), LintExample("Windows line ends↓\t\r\nworld\r\n"),
+                     LintExample("no newline at the end↓")],
+        nonTriggering: [LintExample("clean\ntext\n"), LintExample("clean\r\nWindows text\r\n")])
 
     func check(_ file: LintFile, _ context: LintContext, _ report: inout FindingCollector) {
-        guard let text = file.text, !text.isEmpty else { return }
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            let content = line.hasSuffix("\r") ? line.dropLast() : line
-            guard let last = content.last, last == " " || last == "\t" else { continue }
-            let trimmed = content.reversed().drop { $0 == " " || $0 == "\t" }.count
-            report.add("trailing whitespace", line: lineNumber, column: trimmed + 1)
-        }
-        if !text.hasSuffix("\n") {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            report.add("no newline at the end of the file", line: lines.count, column: (lines.last?.count ?? 0) + 1)
+        guard file.text != nil, !file.data.isEmpty else { return }
+        // Bytes first (this runs on every line of every file); strings only for the lines that have a finding.
+        file.data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), cr = UInt8(ascii: "\r"), newline = UInt8(ascii: "\n")
+            var lineNumber = 1, lineStart = 0
+            func endOfLine(_ end: Int) {
+                var last = end
+                if last > lineStart, bytes[last - 1] == cr { last -= 1 }
+                guard last > lineStart, bytes[last - 1] == space || bytes[last - 1] == tab else { return }
+                var kept = last
+                while kept > lineStart, bytes[kept - 1] == space || bytes[kept - 1] == tab { kept -= 1 }
+                let before = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lineStart..<kept]), as: UTF8.self)
+                report.add("trailing whitespace", line: lineNumber, column: before.count + 1)
+            }
+            for index in 0..<bytes.count where bytes[index] == newline {
+                endOfLine(index)
+                lineNumber += 1
+                lineStart = index + 1
+            }
+            if lineStart < bytes.count {
+                endOfLine(bytes.count)
+                let last = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[lineStart...]), as: UTF8.self)
+                report.add("no newline at the end of the file", line: lineNumber, column: last.count + 1)
+            }
         }
     }
 }
