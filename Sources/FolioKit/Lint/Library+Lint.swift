@@ -32,28 +32,14 @@ struct WorkTreeLintSource: LintSource {
     var concurrent: Bool { true }
 }
 
-/// Files as staged in the git index.
-struct IndexLintSource: LintSource {
-    let index: Index
+/// Staged files: what the git index holds at a path, read by folio's own index reader or by libgit2's.
+struct StagedLintSource: LintSource {
     let repository: Repository
     let prefix: String
-    func data(_ relativePath: String) -> Data? {
-        guard let entry = index.entry(at: prefix + relativePath) else { return nil }
-        return try? repository.blob(entry.oid)
-    }
-    func exists(_ id: PromptID) -> Bool { index.entry(at: prefix + id.relativePath) != nil }
-}
-
-/// Staged files, from the index file read directly.
-struct IndexFileLintSource: LintSource {
-    let index: IndexFile
-    let repository: Repository
-    let prefix: String
-    func data(_ relativePath: String) -> Data? {
-        guard let entry = index.entry(at: prefix + relativePath) else { return nil }
-        return try? repository.blob(entry.oid)
-    }
-    func exists(_ id: PromptID) -> Bool { index.entry(at: prefix + id.relativePath) != nil }
+    /// The staged blob at a repository path.
+    let blob: (String) -> OID?
+    func data(_ relativePath: String) -> Data? { blob(prefix + relativePath).flatMap { try? repository.blob($0) } }
+    func exists(_ id: PromptID) -> Bool { blob(prefix + id.relativePath) != nil }
 }
 
 /// Files of a commit.
@@ -162,13 +148,13 @@ extension Library {
             }
             let changes = deltas.compactMap { delta in delta.newPath.flatMap { path in delta.newBlob.map { (path, $0) } } }
             return try lint(try stagedFiles(changes, prefix: prefix, repository: repository),
-                            source: IndexLintSource(index: index, repository: repository, prefix: prefix))
+                            source: StagedLintSource(repository: repository, prefix: prefix) { index.entry(at: $0)?.oid })
         }
         let changes = try gitCall("compare the index with HEAD") {
             try repository.stagedChanges(staged, against: headTree, under: prefix + "prompts")
         }
         let files = try stagedFiles(changes.map { ($0.path, $0.oid) }, prefix: prefix, repository: repository)
-        return try lint(files, source: IndexFileLintSource(index: staged, repository: repository, prefix: prefix))
+        return try lint(files, source: StagedLintSource(repository: repository, prefix: prefix) { staged.entry(at: $0)?.oid })
     }
 
     private func stagedFiles(_ changes: [(path: String, blob: OID)], prefix: String,

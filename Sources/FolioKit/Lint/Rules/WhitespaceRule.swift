@@ -13,7 +13,7 @@ struct WhitespaceRule: LintRule {
         // Bytes first (this runs on every line of every file); strings only for the lines that have a finding.
         file.data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), cr = UInt8(ascii: "\r"), newline = UInt8(ascii: "\n")
-            var lineNumber = 1, lineStart = 0
+            var lineNumber = 1, lineStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0  // past a byte-order mark
             func endOfLine(_ end: Int) {
                 var last = end
                 if last > lineStart, bytes[last - 1] == cr { last -= 1 }
