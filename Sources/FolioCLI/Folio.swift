@@ -19,7 +19,7 @@ public struct Folio: ParsableCommand {
             RenderCommand.self, MoveCommand.self, RemoveCommand.self, TemplatesCommand.self,
             SearchCommand.self, IndexCommand.self, UseCommand.self, StatsCommand.self,
             HistoryCommand.self, DiffCommand.self, RevertCommand.self, LabelCommand.self, VariantCommand.self,
-            ABCommand.self, FeedbackCommand.self, LintCommand.self, HooksCommand.self, ReviewCommand.self,
+            ABCommand.self, FeedbackCommand.self, LintCommand.self, HooksCommand.self, ReviewCommand.self, ContextCommand.self,
         ])
 
     public init() {}

@@ -1,0 +1,283 @@
+import Foundation
+internal import YAML
+
+/// A context file: `contexts/<yyyy>/<mm>/<date>-<slug>.context.md`. YAML frontmatter describes the session;
+/// the body has a summary, open tasks and the transcript. The transcript is readable Markdown whose turns,
+/// tool calls and results are introduced by HTML comments (`<!-- folio:turn … -->`), invisible when rendered
+/// and what lets folio read the turns back to restore them. See docs/contexts.md.
+public struct ContextFile: Sendable, Equatable {
+    public static let folder = "contexts"
+    public static let suffix = ".context.md"
+
+    public struct GitState: Sendable, Equatable {
+        public var remote: String?
+        public var branch: String?
+        public var head: String?
+        public var dirty: [String] = []
+    }
+
+    public struct Cuts: Sendable, Equatable {
+        /// Tool outputs longer than this keep their start and end.
+        public var toolOutput = 1_200
+        /// Tool inputs (file contents being written, patches) longer than this keep their start.
+        public var toolInput = 400
+        /// Messages longer than this keep their start and end.
+        public var message = 12_000
+        public var thinking = false
+        public static let `default` = Cuts()
+        public static let none = Cuts(toolOutput: .max, toolInput: .max, message: .max, thinking: true)
+    }
+
+    /// `2025/06/2025-06-14-fix-the-login`: the path below contexts/ without the suffix.
+    public var id: String
+    public var title: String
+    public var session: Session
+    /// The folder the session ran in, relative to the repository root (`.` for the root); nil when outside it.
+    public var folder: String?
+    public var git: GitState?
+    public var tags: [String] = []
+
+    public var relativePath: String { Self.folder + "/" + id + Self.suffix }
+
+    public var activity: SessionActivity { SessionActivity(session.toolCalls) }
+
+    /// Tasks not completed.
+    public var openTasks: [SessionTask] { session.tasks.filter { $0.status != .completed } }
+
+    // MARK: - Writing
+
+    public func render(cuts: Cuts = .default) -> String {
+        var out = "---\n"
+        func line(_ key: String, _ value: String?, indent: String = "") {
+            if let value { out += "\(indent)\(key): \(Self.quote(value))\n" }
+        }
+        line("id", id)
+        line("title", title)
+        out += "source:\n"
+        line("tool", session.tool.rawValue, indent: "  ")
+        line("version", session.toolVersion, indent: "  ")
+        line("session", session.sessionID, indent: "  ")
+        line("created", session.created.map(Timestamps.format))
+        line("updated", session.updated.map(Timestamps.format))
+        line("folder", folder)
+        if let git {
+            out += "git:\n"
+            line("remote", git.remote, indent: "  ")
+            line("branch", git.branch, indent: "  ")
+            line("head", git.head, indent: "  ")
+            if !git.dirty.isEmpty { out += "  dirty: [\(git.dirty.map(Self.quote).joined(separator: ", "))]\n" }
+        }
+        if !session.models.isEmpty { out += "models: [\(session.models.map(Self.quote).joined(separator: ", "))]\n" }
+        let activity = self.activity
+        out += "stats:\n"
+        out += "  messages: \(session.turns.filter { $0.role != .summary && !$0.text.isEmpty }.count)\n"
+        out += "  tool_calls: \(session.toolCalls.count)\n"
+        out += "  input_tokens: \(session.inputTokens)\n"
+        out += "  output_tokens: \(session.outputTokens)\n"
+        if session.sidechainMessages > 0 { out += "  sidechain_messages: \(session.sidechainMessages)\n" }
+        if !activity.files.isEmpty {
+            out += "files:\n"
+            for file in activity.files { out += "  - {path: \(Self.quote(relativeToFolder(file.path))), action: \(file.action.rawValue)}\n" }
+        }
+        if !activity.commands.isEmpty {
+            out += "commands:\n"
+            for command in activity.commands.prefix(200) { out += "  - \(Self.quote(Self.cut(command, to: 300)))\n" }
+        }
+        if !session.tasks.isEmpty {
+            out += "tasks:\n"
+            for task in session.tasks { out += "  - {content: \(Self.quote(task.content)), status: \(task.status.rawValue)}\n" }
+        }
+        line("summary", session.summary.map { Self.cut($0, to: 2_000) })
+        if !tags.isEmpty { out += "tags: [\(tags.map(Self.quote).joined(separator: ", "))]\n" }
+        out += "---\n\n# \(title)\n"
+
+        if let summary = session.summary, !summary.isEmpty { out += "\n## Summary\n\n\(Self.escape(summary))\n" }
+        if !openTasks.isEmpty {
+            out += "\n## Open tasks\n\n"
+            for task in openTasks { out += "- [ ] \(task.content)\(task.status == .inProgress ? " (in progress)" : "")\n" }
+        }
+        out += "\n## Transcript\n"
+        for turn in session.turns { out += render(turn, cuts: cuts) }
+        return out
+    }
+
+    private func render(_ turn: Turn, cuts: Cuts) -> String {
+        var attributes = "role=\(turn.role.rawValue)"
+        if let time = turn.time { attributes += " time=\(Timestamps.format(time))" }
+        if let model = turn.model, !model.contains(" ") { attributes += " model=\(model)" }
+        let heading = turn.role == .summary ? "Summary of the earlier conversation" : turn.role == .user ? "User" : "Assistant"
+        var out = "\n<!-- folio:turn \(attributes) -->\n### \(heading)\n"
+        var lastWasText = false
+        for block in turn.blocks {
+            switch block {
+            case .text(let text):
+                out += "\n" + Self.escape(Self.cut(text, to: cuts.message)) + "\n"
+                lastWasText = true
+                continue
+            case .thinking(let text):
+                guard cuts.thinking else { continue }
+                out += "\n<!-- folio:thinking -->\n" + Self.fenced(Self.cut(text, to: cuts.message), info: "thinking")
+            case .toolCall(let call):
+                if lastWasText { out += "\n" }
+                let input = call.input.replacingOccurrences(of: "\n", with: "\\n")
+                out += "<!-- folio:call id=\(Self.token(call.id)) name=\(Self.token(call.name)) -->\n→ **\(call.name)** \(Self.cut(input, to: cuts.toolInput))\n"
+            case .toolResult(let id, let output, let isError):
+                out += "<!-- folio:result id=\(Self.token(id))\(isError ? " error" : "") -->\n" + Self.fenced(Self.cut(output, to: cuts.toolOutput), info: "text")
+            case .image(let reference):
+                out += "\n[\(reference.hasPrefix("image") ? "" : "image: ")\(reference)]\n"
+            }
+            lastWasText = false
+        }
+        return out
+    }
+
+    /// Paths inside the session's folder are shown relative to it.
+    private func relativeToFolder(_ path: String) -> String {
+        guard let base = session.workingFolder, path.hasPrefix(base + "/") else { return path }
+        return String(path.dropFirst(base.count + 1))
+    }
+
+    // MARK: - Reading
+
+    /// Reads a context file folio wrote (for show and restore).
+    public static func parse(_ text: String, path: String) throws -> ContextFile {
+        let split = try PromptCodec.split(text, path: path)
+        let node: Node?
+        do {
+            node = try split.frontmatter.flatMap { try YAMLParser(mode: .lenient).parse($0).root }
+        } catch {
+            throw FolioError(.invalidInput, "\(path): the frontmatter is not valid YAML: \(error)")
+        }
+        var session = Session(tool: Session.Tool(rawValue: node?["source"]?["tool"]?.text ?? "") ?? .markdown)
+        session.toolVersion = node?["source"]?["version"]?.text
+        session.sessionID = node?["source"]?["session"]?.text
+        session.created = node?["created"]?.text.flatMap(Timestamps.parse)
+        session.updated = node?["updated"]?.text.flatMap(Timestamps.parse)
+        session.models = node?["models"]?.sequence?.compactMap { $0.text } ?? []
+        session.inputTokens = node?["stats"]?["input_tokens"]?.text.flatMap { Int($0) } ?? 0
+        session.outputTokens = node?["stats"]?["output_tokens"]?.text.flatMap { Int($0) } ?? 0
+        session.summary = node?["summary"]?.text
+        session.tasks = node?["tasks"]?.sequence?.compactMap { item in
+            item["content"]?.text.map { SessionTask(content: $0, status: SessionTask.Status(rawValue: item["status"]?.text ?? "") ?? .pending) }
+        } ?? []
+        session.turns = parseTranscript(split.body)
+        let id = node?["id"]?.text ?? ""
+        var file = ContextFile(id: id, title: node?["title"]?.text ?? id, session: session, folder: node?["folder"]?.text)
+        if let git = node?["git"] {
+            file.git = GitState(remote: git["remote"]?.text, branch: git["branch"]?.text, head: git["head"]?.text,
+                                dirty: git["dirty"]?.sequence?.compactMap { $0.text } ?? [])
+        }
+        file.tags = node?["tags"]?.sequence?.compactMap { $0.text } ?? []
+        return file
+    }
+
+    static func parseTranscript(_ body: String) -> [Turn] {
+        guard let start = body.range(of: "\n## Transcript\n") ?? (body.hasPrefix("## Transcript\n") ? body.range(of: "## Transcript\n") : nil) else { return [] }
+        var turns: [Turn] = []
+        var text: [Substring] = []
+        let lines = body[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
+        func flushText() {
+            let joined = text.joined(separator: "\n").trimmingCharacters(in: .newlines)
+            if !joined.isEmpty, !turns.isEmpty { turns[turns.count - 1].blocks.append(.text(joined)) }
+            text = []
+        }
+        var i = 0
+        while i < lines.count {
+            let line = lines[i]
+            guard line.hasPrefix("<!-- folio:"), line.hasSuffix(" -->") else {
+                text.append(line)
+                i += 1
+                continue
+            }
+            flushText()
+            let parsed = marker(line)
+            let fields = parsed.fields
+            switch parsed.kind {
+            case "turn":
+                turns.append(Turn(role: Turn.Role(rawValue: fields["role"] ?? "") ?? .user, time: fields["time"].flatMap(Timestamps.parse),
+                                  model: fields["model"], blocks: []))
+                i += 2  // the heading
+            case "call":
+                let display = i + 1 < lines.count ? lines[i + 1] : ""
+                let prefix = "→ **\(fields["name"] ?? "")** "
+                let input = display.hasPrefix(prefix) ? String(display.dropFirst(prefix.count)) : String(display)
+                if !turns.isEmpty {
+                    turns[turns.count - 1].blocks.append(.toolCall(ToolCall(id: fields["id"] ?? "", name: fields["name"] ?? "tool",
+                                                                            input: input.replacingOccurrences(of: "\\n", with: "\n"))))
+                }
+                i += 2
+            case "result", "thinking":
+                let (content, next) = fencedContent(lines, from: i + 1)
+                if !turns.isEmpty {
+                    turns[turns.count - 1].blocks.append(parsed.kind == "result"
+                        ? .toolResult(id: fields["id"] ?? "", output: content, isError: parsed.flags.contains("error"))
+                        : .thinking(content))
+                }
+                i = next
+            default:
+                text.append(line)
+                i += 1
+            }
+        }
+        flushText()
+        return turns
+    }
+
+    /// `<!-- folio:call id=x name=Bash -->` → kind `call`, fields id and name.
+    private static func marker(_ line: Substring) -> (kind: String, fields: [String: String], flags: Set<String>) {
+        let inner = line.dropFirst("<!-- folio:".count).dropLast(" -->".count)
+        let parts = inner.split(separator: " ")
+        var fields: [String: String] = [:], flags = Set<String>()
+        for part in parts.dropFirst() {
+            if let equals = part.firstIndex(of: "=") {
+                fields[String(part[..<equals])] = String(part[part.index(after: equals)...]).removingPercentEncoding
+            } else {
+                flags.insert(String(part))
+            }
+        }
+        return (parts.first.map(String.init) ?? "", fields, flags)
+    }
+
+    private static func fencedContent(_ lines: [Substring], from start: Int) -> (String, Int) {
+        guard start < lines.count, lines[start].hasPrefix("```") else { return ("", start) }
+        let fence = lines[start].prefix { $0 == "`" }
+        var end = start + 1
+        while end < lines.count, lines[end] != fence { end += 1 }
+        return (lines[(start + 1)..<min(end, lines.count)].joined(separator: "\n"), end + 1)
+    }
+
+    // MARK: - Helpers
+
+    static func quote(_ value: String) -> String {
+        // A JSON string is a valid YAML double-quoted scalar.
+        let data = (try? JSONSerialization.data(withJSONObject: [value], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
+        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    }
+
+    /// Marker values have no spaces: ids and tool names are percent-encoded where needed.
+    static func token(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.:"))) ?? value
+    }
+
+    /// Text that looks like folio's own markers is changed so it cannot be mistaken for one.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "<!-- folio:", with: "<!-- folio :")
+    }
+
+    /// Long text keeps its start and end, with a line saying how much was cut.
+    static func cut(_ text: String, to limit: Int) -> String {
+        guard limit != .max, text.utf8.count > limit else { return text }
+        let headLength = limit * 3 / 4, tailLength = limit / 4
+        let head = text.prefix(headLength), tail = text.suffix(tailLength)
+        let cut = text.count - head.count - tail.count
+        guard cut > 0 else { return text }
+        return "\(head)\n[… \(cut.formatted()) characters cut …]\n\(tail)"
+    }
+
+    static func fenced(_ text: String, info: String) -> String {
+        var longest = 0, run = 0
+        for character in text { if character == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return "\(fence)\(info)\n\(text)\n\(fence)\n"
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Aider: `.aider.chat.history.md` in the repository. `# aider chat started at …` opens a run, `#### ` lines
+/// are the user's, `> ` lines are aider's own notices (models, files added, edits applied), and everything
+/// else is the assistant's reply.
+enum AiderImporter: SessionImporter {
+    static let tool = Session.Tool.aider
+
+    static func read(_ path: String) throws -> Session {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FolioError(.notFound, "cannot read \(path): no such file, or no permission")
+        }
+        var session = Session(tool: tool)
+        session.workingFolder = (path as NSString).deletingLastPathComponent
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        var turns: [Turn] = []
+        var user: [String] = [], assistant: [String] = []
+        var runTime: Date?
+        var calls = 0
+        func flush() {
+            let question = user.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            if !question.isEmpty { turns.append(Turn(role: .user, time: runTime, blocks: [.text(question)])) }
+            let answer = assistant.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            if !answer.isEmpty {
+                if let last = turns.indices.last, turns[last].role == .assistant, question.isEmpty {
+                    turns[last].blocks.append(.text(answer))
+                } else {
+                    turns.append(Turn(role: .assistant, time: runTime, model: session.models.first, blocks: [.text(answer)]))
+                }
+            }
+            user = []
+            assistant = []
+        }
+        for raw in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.hasPrefix("# aider chat started at ") {
+                flush()
+                runTime = formatter.date(from: String(line.dropFirst("# aider chat started at ".count)).trimmingCharacters(in: .whitespaces))
+                if let runTime {
+                    session.created = min(session.created ?? runTime, runTime)
+                    session.updated = max(session.updated ?? runTime, runTime)
+                }
+            } else if line.hasPrefix("####") {
+                if !assistant.isEmpty { flush() }
+                user.append(String(line.dropFirst(4).drop { $0 == " " }).trimmingTrailingSpaces())
+            } else if line.hasPrefix(">") {
+                if !user.isEmpty || !assistant.isEmpty { flush() }
+                let notice = String(line.dropFirst().drop { $0 == " " }).trimmingTrailingSpaces()
+                if notice.hasPrefix("Main model: ") {
+                    let model = String(notice.dropFirst("Main model: ".count).prefix { $0 != " " })
+                    if !session.models.contains(model) { session.models.append(model) }
+                } else if notice.hasPrefix("Aider v") {
+                    session.toolVersion = String(notice.dropFirst("Aider v".count))
+                } else if notice.hasPrefix("Applied edit to ") {
+                    // An edit aider made: kept as a tool call so files touched can be listed.
+                    calls += 1
+                    let file = String(notice.dropFirst("Applied edit to ".count))
+                    let call = ToolCall(id: "aider-\(calls)", name: "Edit", input: JSON.compact(["file_path": file]))
+                    if let last = turns.indices.last, turns[last].role == .assistant { turns[last].blocks.append(.toolCall(call)) }
+                    else { turns.append(Turn(role: .assistant, time: runTime, blocks: [.toolCall(call)])) }
+                } else if notice.hasPrefix("Running ") {
+                    calls += 1
+                    let call = ToolCall(id: "aider-\(calls)", name: "Bash", input: JSON.compact(["command": String(notice.dropFirst("Running ".count))]))
+                    if let last = turns.indices.last, turns[last].role == .assistant { turns[last].blocks.append(.toolCall(call)) }
+                    else { turns.append(Turn(role: .assistant, time: runTime, blocks: [.toolCall(call)])) }
+                }
+            } else if !user.isEmpty && line.trimmingCharacters(in: .whitespaces).isEmpty && assistant.isEmpty {
+                continue
+            } else {
+                assistant.append(String(line))
+            }
+        }
+        flush()
+        session.turns = turns
+        return session
+    }
+}
+
+extension String {
+    /// Aider ends its lines with two spaces (a Markdown line break).
+    func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}

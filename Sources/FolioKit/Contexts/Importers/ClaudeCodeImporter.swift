@@ -1,0 +1,163 @@
+import Foundation
+
+/// Claude Code: `~/.claude/projects/<encoded folder>/<session>.jsonl` (or under `CLAUDE_CONFIG_DIR`).
+///
+/// Each line is a record; user and assistant records form a tree through `uuid`/`parentUuid`. After a rewind
+/// the file still holds the abandoned branch, so the conversation is the path from the last record back to the
+/// root. A compaction starts a new root (`compact_boundary`, with `logicalParentUuid` naming the record before)
+/// followed by a user record marked `isCompactSummary`. One API message may be split over several lines that
+/// share `message.id`; tool results come back in user records and are matched to their call by `tool_use_id`.
+/// Sidechain records (subagents) are counted, not followed.
+enum ClaudeCodeImporter: SessionImporter {
+    static let tool = Session.Tool.claudeCode
+
+    /// What folio keeps of one record while reading (not the whole JSON: sessions can be large).
+    struct Record {
+        let uuid: String?
+        let parent: String?
+        let logicalParent: String?
+        let kind: String
+        let line: Int
+        let turn: Turn?
+        let messageID: String?
+        let results: [(id: String, output: String, isError: Bool)]
+    }
+
+    static func read(_ path: String) throws -> Session {
+        var session = Session(tool: tool)
+        session.sessionID = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        var records: [Record] = []
+        var byUUID: [String: Int] = [:]
+        var usageSeen = Set<String>()
+        var summaries: [String] = []
+        var lineNumber = 0
+        for line in try LineReader(path: path) {
+            lineNumber += 1
+            guard !line.isEmpty, let record = JSON.object(line) else { continue }
+            let kind = record["type"] as? String ?? ""
+            if kind == "summary", let text = record["summary"] as? String { summaries.append(text); continue }
+            if let version = record["version"] as? String { session.toolVersion = version }
+            if let id = record["sessionId"] as? String { session.sessionID = id }
+            if let cwd = record["cwd"] as? String, !cwd.isEmpty { session.workingFolder = cwd }
+            if let branch = record["gitBranch"] as? String, !branch.isEmpty { session.gitBranch = branch }
+            let time = JSON.date(record["timestamp"])
+            if let time {
+                session.created = min(session.created ?? time, time)
+                session.updated = max(session.updated ?? time, time)
+            }
+            if record["isSidechain"] as? Bool == true { session.sidechainMessages += 1; continue }
+            // Models and usage count wherever they appear (some files hold only usage records).
+            let message = record["message"] as? JSONObject
+            let messageID = message?["id"] as? String
+            if let model = message?["model"] as? String, !model.hasPrefix("<"), !session.models.contains(model) {
+                session.models.append(model)
+            }
+            if let usage = message?["usage"] as? JSONObject, usageSeen.insert(messageID ?? "line \(lineNumber)").inserted {
+                session.inputTokens += JSON.int(usage["input_tokens"]) + JSON.int(usage["cache_creation_input_tokens"])
+                    + JSON.int(usage["cache_read_input_tokens"])
+                session.outputTokens += JSON.int(usage["output_tokens"])
+            }
+            guard kind == "user" || kind == "assistant" || kind == "system" else { continue }
+            var turn: Turn?
+            var results: [(String, String, Bool)] = []
+            // System records (a compaction's boundary among them) only link the tree.
+            if kind != "system", record["isMeta"] as? Bool != true {
+                let content: Any? = message?["content"] ?? (record["message"] as? String)
+                var blocks: [Block] = []
+                for block in (content as? [Any]) ?? [content as Any] {
+                    if let text = block as? String {
+                        if !text.isEmpty { blocks.append(.text(text)) }
+                        continue
+                    }
+                    guard let block = block as? JSONObject else { continue }
+                    switch block["type"] as? String {
+                    case "text": if let text = block["text"] as? String, !text.isEmpty { blocks.append(.text(text)) }
+                    case "thinking": if let text = block["thinking"] as? String, !text.isEmpty { blocks.append(.thinking(text)) }
+                    case "tool_use":
+                        let call = ToolCall(id: block["id"] as? String ?? "", name: block["name"] as? String ?? "tool",
+                                            input: JSON.compact(block["input"]))
+                        blocks.append(.toolCall(call))
+                        if call.name == "TodoWrite", let todos = (block["input"] as? JSONObject)?["todos"] as? [JSONObject] {
+                            session.tasks = todos.compactMap(task)
+                        }
+                    case "tool_result":
+                        results.append((block["tool_use_id"] as? String ?? "", JSON.text(block["content"]),
+                                        block["is_error"] as? Bool ?? false))
+                    case "image": blocks.append(.image("image (\((block["source"] as? JSONObject)?["media_type"] as? String ?? "unknown type"))"))
+                    default: break
+                    }
+                }
+                let role: Turn.Role = record["isCompactSummary"] as? Bool == true ? .summary : (kind == "assistant" ? .assistant : .user)
+                if !blocks.isEmpty {
+                    turn = Turn(role: role, time: time, model: message?["model"] as? String, blocks: blocks)
+                }
+            }
+            let uuid = record["uuid"] as? String
+            if let uuid { byUUID[uuid] = records.count }
+            records.append(Record(uuid: uuid, parent: record["parentUuid"] as? String,
+                                  logicalParent: record["logicalParentUuid"] as? String, kind: kind, line: lineNumber,
+                                  turn: turn, messageID: messageID, results: results))
+        }
+        session.summary = summaries.last
+        session.turns = assemble(activeBranch(records, byUUID: byUUID))
+        return session
+    }
+
+    /// The records on the path from the last record back to the root, in conversation order.
+    static func activeBranch(_ records: [Record], byUUID: [String: Int]) -> [Record] {
+        guard var current = records.indices.last else { return [] }
+        var chain: [Int] = []
+        var visited = Set<Int>()
+        while visited.insert(current).inserted {
+            chain.append(current)
+            let record = records[current]
+            if let parent = record.parent, let index = byUUID[parent] {
+                current = index
+            } else if let parent = record.logicalParent, let index = byUUID[parent] {
+                current = index  // across a compaction
+            } else if current > 0, !visited.contains(current - 1) {
+                // No parent, or one that is not in the file (a fragment, a hand-edited file): the file's order.
+                current -= 1
+            } else {
+                break
+            }
+        }
+        return chain.reversed().map { records[$0] }
+    }
+
+    /// Turns from records: split messages merged, tool results put after their calls.
+    static func assemble(_ records: [Record]) -> [Turn] {
+        var turns: [Turn] = []
+        var lastMessageID: String?
+        var callTurn: [String: Int] = [:]
+        for record in records {
+            for result in record.results {
+                let block = Block.toolResult(id: result.id, output: result.output, isError: result.isError)
+                if let index = callTurn[result.id] ?? turns.lastIndex(where: { $0.role == .assistant }) {
+                    turns[index].blocks.append(block)
+                } else {
+                    turns.append(Turn(role: .user, blocks: [block]))
+                }
+            }
+            guard let turn = record.turn else { continue }
+            if turn.role == .assistant, let id = record.messageID, id == lastMessageID, let last = turns.indices.last {
+                for block in turn.blocks where !turns[last].blocks.contains(block) { turns[last].blocks.append(block) }
+            } else {
+                turns.append(turn)
+            }
+            lastMessageID = turn.role == .assistant ? record.messageID : nil
+            for case .toolCall(let call) in turn.blocks { callTurn[call.id] = turns.count - 1 }
+        }
+        return turns.filter { !$0.blocks.isEmpty }
+    }
+
+    static func task(_ todo: JSONObject) -> SessionTask? {
+        guard let content = todo["content"] as? String ?? todo["step"] as? String else { return nil }
+        return SessionTask(content: content, status: SessionTask.Status(rawValue: todo["status"] as? String ?? "") ?? .pending)
+    }
+
+    /// Claude Code's folder name for a project: every character other than a letter or digit becomes `-`.
+    static func encodedFolder(_ path: String) -> String {
+        String(path.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
+    }
+}

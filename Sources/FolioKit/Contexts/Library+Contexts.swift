@@ -1,0 +1,282 @@
+import Foundation
+internal import Git
+
+/// Where to take a session from.
+public struct SessionSource: Sendable {
+    public var tool: Session.Tool?
+    public var sessionID: String?
+    public var file: String?
+    /// Text given on standard input (a pasted transcript).
+    public var text: String?
+
+    public init(tool: Session.Tool? = nil, sessionID: String? = nil, file: String? = nil, text: String? = nil) {
+        self.tool = tool
+        self.sessionID = sessionID
+        self.file = file
+        self.text = text
+    }
+}
+
+public struct ContextSaveOptions: Sendable {
+    public var title: String?
+    public var tags: [String] = []
+    public var redact = true
+    public var commit = true
+    public var cuts = ContextFile.Cuts.default
+
+    public init(title: String? = nil, tags: [String] = [], redact: Bool = true, commit: Bool = true) {
+        self.title = title
+        self.tags = tags
+        self.redact = redact
+        self.commit = commit
+    }
+}
+
+public struct ContextSaveOutcome: Sendable {
+    public let context: ContextFile
+    public let change: ChangeOutcome
+    /// The session file read.
+    public let sourcePath: String
+    /// What redaction replaced (`2 × AWS access key`); empty when nothing was found or redaction was off.
+    public let redactions: [String]
+    public let bytesRead: Int
+    public let bytesWritten: Int
+}
+
+/// One line of `folio context list`.
+public struct ContextSummary: Sendable, Equatable, Codable {
+    public let id: String
+    public let title: String
+    public let tool: String
+    public let created: String?
+    public let messages: Int
+    public let path: String
+}
+
+extension Library {
+    var home: String? { environment.variables["HOME"] }
+
+    // MARK: - Finding sessions
+
+    /// The session file to import: given, or the newest of the named tool (or of every tool) for this repository.
+    public func locateSession(_ source: SessionSource) throws -> (tool: Session.Tool, path: String) {
+        if let file = source.file {
+            let path = Self.absolute(file, from: environment.currentDirectory)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw FolioError(.notFound, "no session file at \(displayPath(absolute: path))")
+            }
+            return (source.tool ?? SessionImporters.detect(path), path)
+        }
+        let tools = source.tool.map { [$0] } ?? [.claudeCode, .codex, .gemini, .aider]
+        var candidates: [(tool: Session.Tool, path: String, modified: Date)] = []
+        for tool in tools {
+            for path in sessionFiles(of: tool) {
+                if let id = source.sessionID, !(path as NSString).lastPathComponent.contains(id) { continue }
+                let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date ?? .distantPast
+                candidates.append((tool, path, modified))
+            }
+        }
+        guard let newest = candidates.max(by: { $0.modified < $1.modified }) else {
+            let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI or aider"
+            let named = source.sessionID.map { " with id \($0)" } ?? ""
+            throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder); name a file with --file PATH, or pick the tool with --from")
+        }
+        return (newest.tool, newest.path)
+    }
+
+    /// The folder sessions are looked up for: the repository's root, or the library's.
+    var projectFolder: String {
+        ((try? repository)??.workdir).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? root
+    }
+
+    /// Session files of one tool that belong to this repository (its root or a folder inside it).
+    func sessionFiles(of tool: Session.Tool) -> [String] {
+        let fm = FileManager.default
+        let home = self.home ?? NSHomeDirectory()
+        let project = projectFolder
+        func files(in folder: String, where keep: (String) -> Bool) -> [String] {
+            ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter(keep).sorted().map { folder + "/" + $0 }
+        }
+        switch tool {
+        case .claudeCode:
+            let base = environment.variables["CLAUDE_CONFIG_DIR"] ?? home + "/.claude"
+            let encoded = ClaudeCodeImporter.encodedFolder(project)
+            let projects = base + "/projects"
+            return files(in: projects) { $0 == encoded || $0.hasPrefix(encoded + "-") }.flatMap { folder in
+                files(in: folder) { $0.hasSuffix(".jsonl") && !$0.hasPrefix("agent-") }
+            }
+        case .codex:
+            let base = (environment.variables["CODEX_HOME"] ?? home + "/.codex") + "/sessions"
+            guard let walker = fm.enumerator(atPath: base) else { return [] }
+            var found: [String] = []
+            while let relative = walker.nextObject() as? String {
+                guard relative.hasSuffix(".jsonl"), (relative as NSString).lastPathComponent.hasPrefix("rollout-") else { continue }
+                let path = base + "/" + relative
+                // The first line says where the session ran.
+                if let first = try? LineReader(path: path).first(where: { !$0.isEmpty }), let record = JSON.object(first),
+                   let cwd = ((record["payload"] as? JSONObject) ?? record)["cwd"] as? String,
+                   cwd == project || cwd.hasPrefix(project + "/") {
+                    found.append(path)
+                }
+            }
+            return found
+        case .gemini:
+            return [project, environment.currentDirectory].flatMap { folder in
+                files(in: home + "/.gemini/tmp/" + GeminiImporter.projectHash(folder) + "/chats") { $0.hasPrefix("session-") && $0.hasSuffix(".json") }
+            }
+        case .aider:
+            return [project, environment.currentDirectory].map { $0 + "/.aider.chat.history.md" }.filter { fm.fileExists(atPath: $0) }
+        case .cline, .roo:
+            let extensionID = tool == .cline ? "saoudrizwan.claude-dev" : "rooveterinaryinc.roo-cline"
+            let tasks = home + "/.config/Code/User/globalStorage/\(extensionID)/tasks"
+            return files(in: tasks) { _ in true }.filter { fm.fileExists(atPath: $0 + "/api_conversation_history.json") }
+        case .markdown:
+            return []
+        }
+    }
+
+    /// Reads a session, from a file or from text.
+    public func readSession(_ source: SessionSource) throws -> (session: Session, path: String, bytes: Int) {
+        if let text = source.text {
+            return (MarkdownImporter.parse(text), "standard input", text.utf8.count)
+        }
+        let (tool, path) = try locateSession(source)
+        let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        var session = try SessionImporters.importer(for: tool).read(path)
+        if tool == .roo { session.tool = .roo }
+        return (session, path, bytes)
+    }
+
+    // MARK: - Saving
+
+    public func saveContext(from source: SessionSource, options: ContextSaveOptions) throws -> ContextSaveOutcome {
+        let (read, path, bytes) = try readSession(source)
+        // A session with usage records and no messages (some tools write those) is still saved: its models and
+        // token counts are worth keeping.
+        guard !read.turns.isEmpty || !read.models.isEmpty || read.inputTokens > 0 || read.summary != nil else {
+            throw FolioError(.invalidInput, "\(path) holds no conversation folio can read (no messages, models or token counts); is it a session file of \(read.tool.rawValue)?")
+        }
+        var session = read
+        let folder = session.workingFolder.flatMap { relativeFolder($0) }
+        var redactor = Redactor(home: home)
+        if options.redact { session = redactor.redact(session) }
+        let title = options.title ?? session.title ?? Self.title(from: session)
+        let date = session.created ?? environment.now()
+        let id = try uniqueContextID(for: title, date: date)
+        var context = ContextFile(id: id, title: title, session: session, folder: folder)
+        context.git = gitState()
+        context.tags = options.tags
+        let text = context.render(cuts: options.cuts)
+        let change = try apply([LibraryChange(path: context.relativePath, contents: Data(text.utf8))],
+                               message: "folio: save context \(id)", commit: options.commit)
+        return ContextSaveOutcome(context: context, change: change, sourcePath: path, redactions: redactor.report,
+                                  bytesRead: bytes, bytesWritten: text.utf8.count)
+    }
+
+    /// The first thing the user asked, as a title.
+    static func title(from session: Session) -> String {
+        let first = session.turns.first { $0.role == .user && !$0.text.isEmpty }?.text
+            ?? session.summary ?? "Session \(session.sessionID ?? "")"
+        let line = first.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "Session"
+        let words = line.split(separator: " ").prefix(10).joined(separator: " ")
+        return words.count > 80 ? String(words.prefix(80)) + "…" : words
+    }
+
+    static func slug(_ title: String) -> String {
+        let lowered = title.lowercased().folding(options: .diacriticInsensitive, locale: nil)
+        var slug = ""
+        for character in lowered {
+            if character.isASCII, character.isLetter || character.isNumber { slug.append(character) }
+            else if slug.last != "-", !slug.isEmpty { slug.append("-") }
+            if slug.count >= 48 { break }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return slug.isEmpty ? "session" : slug
+    }
+
+    private func uniqueContextID(for title: String, date: Date) throws -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        let day = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        let base = String(format: "%04d/%02d/", parts.year!, parts.month!) + day + "-" + Self.slug(title)
+        var id = base, n = 2
+        while FileManager.default.fileExists(atPath: root + "/" + ContextFile.folder + "/" + id + ContextFile.suffix) {
+            id = "\(base)-\(n)"
+            n += 1
+        }
+        return id
+    }
+
+    /// The session's folder relative to the repository root.
+    private func relativeFolder(_ folder: String) -> String? {
+        let project = projectFolder
+        if folder == project { return "." }
+        return folder.hasPrefix(project + "/") ? String(folder.dropFirst(project.count + 1)) : nil
+    }
+
+    private func gitState() -> ContextFile.GitState? {
+        guard let repository = try? requireRepository() else { return nil }
+        var state = ContextFile.GitState()
+        state.remote = (try? repository.configString("remote.origin.url")) ?? nil
+        if let head = try? repository.head() {
+            state.branch = head.branchName
+            state.head = head.commit?.hex
+        }
+        state.dirty = ((try? repository.status(includeUntracked: false)) ?? []).map(\.path).filter { !$0.hasPrefix(repositoryPrefix(in: repository) + ContextFile.folder + "/") }
+        return state
+    }
+
+    // MARK: - Listing, reading, removing
+
+    public func contextIDs() -> [String] {
+        let folder = root + "/" + ContextFile.folder
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var ids: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if relative.hasSuffix(ContextFile.suffix) { ids.append(String(relative.dropLast(ContextFile.suffix.count))) }
+        }
+        return ids.sorted()
+    }
+
+    /// A context by its id, or by a unique part of it (`fix-the-login`).
+    public func resolveContextID(_ query: String) throws -> String {
+        let ids = contextIDs()
+        if ids.contains(query) { return query }
+        let matches = ids.filter { $0.hasSuffix(query) || ($0 as NSString).lastPathComponent.contains(query) }
+        if matches.count == 1 { return matches[0] }
+        if matches.isEmpty {
+            throw FolioError(.notFound, "no context '\(query)'\(Suggestions.hint(for: query, in: ids.map { ($0 as NSString).lastPathComponent })); list them with: folio context list")
+        }
+        throw FolioError(.invalidInput, "'\(query)' names \(matches.count) contexts (\(matches.prefix(5).joined(separator: ", "))); give more of the id")
+    }
+
+    public func context(_ query: String) throws -> ContextFile {
+        let id = try resolveContextID(query)
+        let path = root + "/" + ContextFile.folder + "/" + id + ContextFile.suffix
+        guard let data = FileManager.default.contents(atPath: path) else { throw FolioError(.notFound, "cannot read \(displayPath(absolute: path))") }
+        return try ContextFile.parse(String(decoding: data, as: UTF8.self), path: displayPath(absolute: path))
+    }
+
+    public func contextSummaries() throws -> [ContextSummary] {
+        try contextIDs().map { id in
+            let context = try context(id)
+            return ContextSummary(id: id, title: context.title, tool: context.session.tool.rawValue,
+                                  created: context.session.created.map(Timestamps.format),
+                                  messages: context.session.turns.filter { !$0.text.isEmpty }.count,
+                                  path: displayPath(ContextFile.folder + "/" + id + ContextFile.suffix))
+        }.sorted { ($0.created ?? "") > ($1.created ?? "") }
+    }
+
+    public func removeContext(_ query: String, commit: Bool) throws -> ChangeOutcome {
+        let id = try resolveContextID(query)
+        return try apply([LibraryChange(path: ContextFile.folder + "/" + id + ContextFile.suffix, contents: nil)],
+                         message: "folio: rm context \(id)", commit: commit)
+    }
+
+    /// The raw text of a context file.
+    public func contextText(_ query: String) throws -> String {
+        let id = try resolveContextID(query)
+        return String(decoding: FileManager.default.contents(atPath: root + "/" + ContextFile.folder + "/" + id + ContextFile.suffix) ?? Data(), as: UTF8.self)
+    }
+}

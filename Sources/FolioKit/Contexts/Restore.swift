@@ -1,0 +1,273 @@
+import Foundation
+
+/// What `folio context restore` produces for each target.
+public enum RestoreTarget: String, Sendable, CaseIterable {
+    case brief, claudeCode = "claude-code", codex, cursor, openai, anthropic
+}
+
+public struct RestoreOutcome: Sendable {
+    /// The text to print (the brief, the JSON, or the file's contents).
+    public let text: String
+    /// The file written with `--write`, if any.
+    public let writtenPath: String?
+    /// The command that continues the session (`claude --resume …`), if any.
+    public let resumeCommand: String?
+    /// Turns left out of a brief to fit the budget.
+    public let omittedTurns: Int
+}
+
+extension Library {
+    public func restoreContext(_ query: String, for target: RestoreTarget, budget: Int = 8_000, write: Bool = false,
+                               newSessionID: String = UUID().uuidString.lowercased()) throws -> RestoreOutcome {
+        let context = try context(query)
+        let workingFolder = context.folder.map { $0 == "." ? projectFolder : projectFolder + "/" + $0 } ?? projectFolder
+        switch target {
+        case .brief:
+            let (text, omitted) = ContextRestore.brief(context, budget: budget)
+            return RestoreOutcome(text: text, writtenPath: nil, resumeCommand: nil, omittedTurns: omitted)
+        case .openai:
+            return RestoreOutcome(text: ContextRestore.openAI(context), writtenPath: nil, resumeCommand: nil, omittedTurns: 0)
+        case .anthropic:
+            return RestoreOutcome(text: ContextRestore.anthropic(context), writtenPath: nil, resumeCommand: nil, omittedTurns: 0)
+        case .claudeCode:
+            let text = ContextRestore.claudeCode(context, sessionID: newSessionID, folder: workingFolder, now: environment.now())
+            let base = environment.variables["CLAUDE_CONFIG_DIR"] ?? (home ?? NSHomeDirectory()) + "/.claude"
+            let path = base + "/projects/" + ClaudeCodeImporter.encodedFolder(workingFolder) + "/" + newSessionID + ".jsonl"
+            return try finish(text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && claude --resume \(newSessionID)")
+        case .codex:
+            let now = environment.now()
+            let text = ContextRestore.codex(context, sessionID: newSessionID, folder: workingFolder, now: now)
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let day = calendar.dateComponents([.year, .month, .day], from: now)
+            let stamp = Timestamps.format(now).replacingOccurrences(of: ":", with: "-").replacingOccurrences(of: "Z", with: "")
+            let base = (environment.variables["CODEX_HOME"] ?? (home ?? NSHomeDirectory()) + "/.codex") + "/sessions"
+            let path = base + String(format: "/%04d/%02d/%02d/", day.year!, day.month!, day.day!) + "rollout-\(stamp)-\(newSessionID).jsonl"
+            return try finish(text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && codex resume \(newSessionID)")
+        case .cursor:
+            let (brief, omitted) = ContextRestore.brief(context, budget: budget)
+            let description = "folio context: \(context.title)".replacingOccurrences(of: "\n", with: " ")
+            let text = "---\ndescription: \(ContextFile.quote(description))\nglobs:\nalwaysApply: false\n---\n\n" + brief
+            let path = projectFolder + "/.cursor/rules/folio-context-" + Self.slug(context.title) + ".mdc"
+            let outcome = try finish(text, path: write ? path : nil, resume: nil)
+            return RestoreOutcome(text: outcome.text, writtenPath: outcome.writtenPath, resumeCommand: nil, omittedTurns: omitted)
+        }
+    }
+
+    /// Writes atomically (never over an existing file) when asked.
+    private func finish(_ text: String, path: String?, resume: String?) throws -> RestoreOutcome {
+        guard let path else { return RestoreOutcome(text: text, writtenPath: nil, resumeCommand: nil, omittedTurns: 0) }
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let temporary = path + ".folio-\(getpid()).tmp"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            guard link(temporary, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? fm.removeItem(atPath: temporary)
+                throw FolioError(.conflict, "cannot write \(path): \(reason)")
+            }
+            try? fm.removeItem(atPath: temporary)
+        } catch let error as FolioError {
+            throw error
+        } catch {
+            throw FolioError(.io, "cannot write \(path): \(error.localizedDescription)")
+        }
+        return RestoreOutcome(text: text, writtenPath: path, resumeCommand: resume, omittedTurns: 0)
+    }
+}
+
+enum ContextRestore {
+    // MARK: - Brief
+
+    /// Summary, open tasks, files and git state first; then the most recent turns that fit the budget.
+    static func brief(_ context: ContextFile, budget: Int) -> (String, Int) {
+        let session = context.session
+        var head = "# Resume: \(context.title)\n\n"
+        var origin = "Captured from \(session.tool.rawValue)"
+        if let created = session.created { origin += " on \(Timestamps.format(created))" }
+        if let folder = context.folder { origin += ", working in `\(folder)`" }
+        head += origin + ". Continue this work where it stopped.\n"
+        if let summary = session.summary, !summary.isEmpty { head += "\n## Summary\n\n\(summary)\n" }
+        if !context.openTasks.isEmpty {
+            head += "\n## Open tasks\n\n" + context.openTasks.map { "- [ ] \($0.content)\($0.status == .inProgress ? " (in progress)" : "")" }.joined(separator: "\n") + "\n"
+        }
+        let activity = context.activity
+        if !activity.files.isEmpty {
+            head += "\n## Files touched\n\n" + activity.files.prefix(40).map { "- \($0.path) (\($0.action.rawValue))" }.joined(separator: "\n") + "\n"
+        }
+        if let git = context.git, git.branch != nil || git.head != nil {
+            head += "\n## Git\n\n"
+            if let branch = git.branch { head += "- branch: \(branch)\n" }
+            if let commit = git.head { head += "- commit: \(commit.prefix(12))\n" }
+            if !git.dirty.isEmpty { head += "- uncommitted: \(git.dirty.prefix(20).joined(separator: ", "))\n" }
+        }
+        var remaining = budget - TokenEstimator.estimate(head)
+        var kept: [String] = []
+        let turns = session.turns.filter { !$0.text.isEmpty || $0.blocks.contains { if case .toolCall = $0 { true } else { false } } }
+        for turn in turns.reversed() {
+            let rendered = briefTurn(turn)
+            let cost = TokenEstimator.estimate(rendered)
+            guard cost <= remaining else { break }
+            remaining -= cost
+            kept.append(rendered)
+        }
+        let omitted = turns.count - kept.count
+        var out = head + "\n## Recent conversation\n"
+        if omitted > 0 { out += "\n(\(omitted) earlier turn\(omitted == 1 ? "" : "s") left out to fit \(budget) tokens.)\n" }
+        out += kept.reversed().joined()
+        return (out, omitted)
+    }
+
+    private static func briefTurn(_ turn: Turn) -> String {
+        var out = "\n**\(turn.role == .user ? "User" : turn.role == .assistant ? "Assistant" : "Summary")**: "
+        var parts: [String] = []
+        for block in turn.blocks {
+            switch block {
+            case .text(let text): parts.append(ContextFile.cut(text, to: 2_000))
+            case .toolCall(let call): parts.append("→ \(call.name) \(ContextFile.cut(call.input.replacingOccurrences(of: "\n", with: " "), to: 160))")
+            default: break
+            }
+        }
+        return out + parts.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: - Conversation JSON
+
+    /// A tool input back as JSON (cut inputs become a string).
+    static func input(_ call: ToolCall) -> Any {
+        JSON.parse(Data(call.input.utf8)).flatMap { $0 as? JSONObject } ?? ["input": call.input]
+    }
+
+    static func json(_ value: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func pretty(_ value: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// OpenAI chat messages: tool calls on the assistant message, results as `tool` messages.
+    static func openAI(_ context: ContextFile) -> String {
+        var messages: [JSONObject] = [["role": "system", "content": "Conversation restored by folio from \(context.session.tool.rawValue): \(context.title)"]]
+        for turn in context.session.turns {
+            let text = turn.text
+            if turn.role != .assistant {
+                if !text.isEmpty { messages.append(["role": "user", "content": text]) }
+                continue
+            }
+            var message: JSONObject = ["role": "assistant", "content": text]
+            let calls = turn.blocks.compactMap { if case .toolCall(let call) = $0 { call } else { nil } }
+            if !calls.isEmpty {
+                message["tool_calls"] = calls.map { ["id": $0.id, "type": "function", "function": ["name": $0.name, "arguments": json(input($0))]] }
+            }
+            messages.append(message)
+            for case .toolResult(let id, let output, _) in turn.blocks {
+                messages.append(["role": "tool", "tool_call_id": id, "content": output])
+            }
+        }
+        return pretty(["messages": messages])
+    }
+
+    /// Anthropic messages: alternating roles, tool results in the user message after the call.
+    static func anthropic(_ context: ContextFile) -> String {
+        var messages: [JSONObject] = []
+        func add(_ role: String, _ blocks: [JSONObject]) {
+            guard !blocks.isEmpty else { return }
+            if let last = messages.indices.last, messages[last]["role"] as? String == role {
+                messages[last]["content"] = (messages[last]["content"] as? [JSONObject] ?? []) + blocks
+            } else {
+                messages.append(["role": role, "content": blocks])
+            }
+        }
+        for turn in context.session.turns {
+            var own: [JSONObject] = [], results: [JSONObject] = []
+            for block in turn.blocks {
+                switch block {
+                case .text(let text): own.append(["type": "text", "text": text])
+                case .toolCall(let call): own.append(["type": "tool_use", "id": call.id, "name": call.name, "input": input(call)])
+                case .toolResult(let id, let output, let isError):
+                    results.append(["type": "tool_result", "tool_use_id": id, "content": output, "is_error": isError])
+                default: break
+                }
+            }
+            add(turn.role == .assistant ? "assistant" : "user", own)
+            add("user", results)
+        }
+        return pretty(["system": "Conversation restored by folio from \(context.session.tool.rawValue): \(context.title)", "messages": messages])
+    }
+
+    // MARK: - Session files
+
+    /// A Claude Code session: one record per message, chained by uuid, tool results in user records.
+    static func claudeCode(_ context: ContextFile, sessionID: String, folder: String, now: Date) -> String {
+        var lines: [String] = []
+        var parent: String?
+        var counter = 0
+        func record(_ type: String, _ message: JSONObject, time: Date?, extra: JSONObject = [:]) {
+            counter += 1
+            let uuid = UUID().uuidString.lowercased()
+            var record: JSONObject = ["type": type, "uuid": uuid, "parentUuid": parent ?? NSNull(), "sessionId": sessionID,
+                                      "cwd": folder, "version": "folio", "isSidechain": false, "userType": "external",
+                                      "timestamp": Timestamps.format(time ?? now), "message": message]
+            for (key, value) in extra { record[key] = value }
+            lines.append(json(record))
+            parent = uuid
+        }
+        for turn in context.session.turns {
+            var content: [JSONObject] = [], results: [JSONObject] = []
+            for block in turn.blocks {
+                switch block {
+                case .text(let text): content.append(["type": "text", "text": text])
+                case .toolCall(let call): content.append(["type": "tool_use", "id": call.id, "name": call.name, "input": input(call)])
+                case .toolResult(let id, let output, let isError):
+                    results.append(["type": "tool_result", "tool_use_id": id, "content": output, "is_error": isError])
+                default: break
+                }
+            }
+            if turn.role == .assistant {
+                if !content.isEmpty {
+                    record("assistant", ["id": "msg_folio_\(counter)", "type": "message", "role": "assistant",
+                                         "model": turn.model ?? context.session.models.first ?? "unknown", "content": content], time: turn.time)
+                }
+            } else if !content.isEmpty {
+                record("user", ["role": "user", "content": content], time: turn.time,
+                       extra: turn.role == .summary ? ["isCompactSummary": true] : [:])
+            }
+            if !results.isEmpty { record("user", ["role": "user", "content": results], time: turn.time) }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A Codex rollout: session_meta, then response items.
+    static func codex(_ context: ContextFile, sessionID: String, folder: String, now: Date) -> String {
+        var lines = [json(["timestamp": Timestamps.format(now), "type": "session_meta",
+                           "payload": ["id": sessionID, "timestamp": Timestamps.format(now), "cwd": folder, "originator": "folio",
+                                       "cli_version": "folio", "instructions": NSNull()] as JSONObject])]
+        func item(_ payload: JSONObject, _ time: Date?) {
+            lines.append(json(["timestamp": Timestamps.format(time ?? now), "type": "response_item", "payload": payload]))
+        }
+        for turn in context.session.turns {
+            let assistant = turn.role == .assistant
+            for block in turn.blocks {
+                switch block {
+                case .text(let text):
+                    item(["type": "message", "role": assistant ? "assistant" : "user",
+                          "content": [["type": assistant ? "output_text" : "input_text", "text": text]]], turn.time)
+                case .toolCall(let call):
+                    item(["type": "function_call", "name": call.name, "arguments": json(input(call)), "call_id": call.id], turn.time)
+                case .toolResult(let id, let output, _):
+                    item(["type": "function_call_output", "call_id": id, "output": output], turn.time)
+                default: break
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func shellQuote(_ text: String) -> String {
+        text.allSatisfy { $0.isLetter || $0.isNumber || "/._-~".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
