@@ -122,6 +122,18 @@ public enum Corpus {
             .compactMap { $0 as? URL }.filter { $0.lastPathComponent != "MANIFEST.tsv" && !$0.hasDirectoryPath } ?? []
         return files.sorted { $0.path < $1.path }
     }
+
+    /// Every session transcript of every tool, sorted.
+    public static var sessionFiles: [URL] {
+        let folder = root.appendingPathComponent("sessions")
+        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.lastPathComponent != "MANIFEST.tsv" && !$0.hasDirectoryPath } ?? []
+        return files.sorted { $0.path < $1.path }
+    }
+
+    public static func session(_ tool: String, containing part: String) -> URL {
+        sessionFiles.first { $0.path.contains("/sessions/\(tool)/") && $0.lastPathComponent.contains(part) }!
+    }
 }
 
 /// The repository's root folder (for templates/ and docs/).

@@ -119,8 +119,12 @@ public struct ContextFile: Sendable, Equatable {
                 out += "\n<!-- folio:thinking -->\n" + Self.fenced(Self.cut(text, to: cuts.message), info: "thinking")
             case .toolCall(let call):
                 if lastWasText { out += "\n" }
-                let input = call.input.replacingOccurrences(of: "\n", with: "\\n")
-                out += "<!-- folio:call id=\(Self.token(call.id)) name=\(Self.token(call.name)) -->\n→ **\(call.name)** \(Self.cut(input, to: cuts.toolInput))\n"
+                // One line: newlines in the input are written as \n, and a long input keeps its start.
+                var input = call.input.replacingOccurrences(of: "\n", with: "\\n")
+                if cuts.toolInput != .max, input.count > cuts.toolInput {
+                    input = "\(input.prefix(cuts.toolInput)) [… \((input.count - cuts.toolInput).formatted()) characters cut …]"
+                }
+                out += "<!-- folio:call id=\(Self.token(call.id)) name=\(Self.token(call.name)) -->\n→ **\(call.name)** \(input)\n"
             case .toolResult(let id, let output, let isError):
                 out += "<!-- folio:result id=\(Self.token(id))\(isError ? " error" : "") -->\n" + Self.fenced(Self.cut(output, to: cuts.toolOutput), info: "text")
             case .image(let reference):

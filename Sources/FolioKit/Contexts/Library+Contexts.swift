@@ -24,7 +24,8 @@ public struct ContextSaveOptions: Sendable {
     public var commit = true
     public var cuts = ContextFile.Cuts.default
 
-    public init(title: String? = nil, tags: [String] = [], redact: Bool = true, commit: Bool = true) {
+    public init(title: String? = nil, tags: [String] = [], redact: Bool = true, commit: Bool = true, cuts: ContextFile.Cuts = .default) {
+        self.cuts = cuts
         self.title = title
         self.tags = tags
         self.redact = redact

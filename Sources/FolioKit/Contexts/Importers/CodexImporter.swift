@@ -62,8 +62,11 @@ enum CodexImporter: SessionImporter {
                 let role = payload["role"] as? String
                 let text = JSON.text(payload["content"])
                 guard role == "user" || role == "assistant", !text.isEmpty, !(role == "user" && injected(text)) else { continue }
-                turns.append(Turn(role: role == "user" ? .user : .assistant, time: time, model: role == "assistant" ? model : nil,
-                                  blocks: [.text(text)]))
+                if role == "assistant" {
+                    append(.text(text), to: &turns, time: time, model: model)  // the answer after its tool calls
+                } else {
+                    turns.append(Turn(role: .user, time: time, blocks: [.text(text)]))
+                }
             case "reasoning":
                 let text = JSON.text(payload["summary"])
                 if !text.isEmpty { append(.thinking(text), to: &turns, time: time, model: model) }

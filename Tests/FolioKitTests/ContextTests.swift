@@ -1,0 +1,241 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import FolioKit
+
+@Suite struct SessionImportTests {
+    @Test(arguments: Corpus.sessionFiles)
+    func everyCorpusSessionImportsAndSaves(_ url: URL) throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let outcome = try library.saveContext(from: SessionSource(file: url.path), options: ContextSaveOptions())
+        // What was written reads back as the same conversation.
+        let reread = try library.context(outcome.context.id)
+        #expect(reread.session.turns.map(\.role) == outcome.context.session.turns.map(\.role), "\(url.lastPathComponent)")
+        // The text of every turn survives (long messages keep their start and end; spacing may differ).
+        func words(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let expected = outcome.context.session.turns.map { turn in
+            words(turn.blocks.compactMap { if case .text(let text) = $0 { ContextFile.escape(ContextFile.cut(text, to: ContextFile.Cuts.default.message)) } else { nil } }
+                .joined(separator: "\n\n"))
+        }
+        #expect(reread.session.turns.map { words($0.text) } == expected, "\(url.lastPathComponent)")
+    }
+
+    @Test func claudeCodeTodoWriteSessionHasItsTurnsToolsAndTasks() throws {
+        let session = try ClaudeCodeImporter.read(Corpus.session("claude-code", containing: "todowrite").path)
+        #expect(session.turns.filter { $0.role == .user }.map(\.text) == [
+            "Can you help me implement a new feature with proper task management?", "Can you add a task for security review as well?"])
+        #expect(session.toolCalls.map(\.name) == ["TodoWrite", "TodoWrite", "TodoWrite"])
+        // The last TodoWrite is the task list; each result sits after its call.
+        #expect(session.tasks.map(\.status) == [.completed, .completed, .inProgress, .pending, .pending, .pending])
+        let results = session.turns.flatMap(\.blocks).filter { if case .toolResult = $0 { true } else { false } }
+        #expect(results.count == 3)
+    }
+
+    @Test func claudeCodeSidechainsAreCountedNotFollowed() throws {
+        let session = try ClaudeCodeImporter.read(Corpus.session("claude-code", containing: "sidechain").path)
+        #expect(session.sidechainMessages == 3)
+        #expect(session.toolCalls.map(\.name) == ["Task"])
+        #expect(session.turns.allSatisfy { $0.role == .assistant })
+    }
+
+    @Test func codexSessionHasCallsPatchesAndFiles() throws {
+        let session = try CodexImporter.read(Corpus.session("codex", containing: "rollout-2026").path)
+        #expect(session.sessionID == "11111111-1111-4111-8111-111111111111")
+        #expect(session.turns.map(\.role) == [.user, .assistant])
+        #expect(session.turns[0].text == "List the synthetic files.")
+        #expect(session.toolCalls.map(\.name) == ["exec_command", "apply_patch", "mcp__synthetic__lookup"])
+        let activity = SessionActivity(session.toolCalls)
+        #expect(activity.commands == ["find . -maxdepth 1 -type f"])
+        #expect(activity.files.map(\.path) == ["gamma.txt"])
+        // Codex's injected context is not a user turn.
+        let other = try CodexImporter.read(Corpus.session("codex", containing: "sample_codex").path)
+        #expect(other.turns.map(\.role) == [.user])
+        #expect(other.turns[0].text.hasPrefix("can you analyse the MD files"))
+    }
+
+    @Test func aiderGeminiAndClineSessions() throws {
+        let aider = try AiderImporter.read(Corpus.session("aider", containing: "zen-mcp").path)
+        #expect(aider.models == ["gemini/gemini-2.5-pro-preview-06-05"])
+        #expect(aider.toolVersion == "0.86.1")
+        #expect(aider.turns.first?.role == .user)
+        #expect(aider.turns.first?.text.hasPrefix("/add") == true)
+
+        let gemini = try GeminiImporter.read(Corpus.session("gemini", containing: "session-test").path)
+        #expect(gemini.turns.map(\.text) == ["Gemini hello", "Hello from Gemini!"])
+
+        let cline = try ClineImporter.read(Corpus.session("cline", containing: "api_conversation").path)
+        #expect(cline.turns.count == 94)
+        #expect(cline.turns[0].text.hasPrefix("You have been given a Dockerized codebase"))
+        #expect(!cline.turns.contains { $0.text.contains("<environment_details>") })
+        #expect(SessionActivity(cline.toolCalls).files.contains { $0.path == "ActionSystem.cs" && $0.action == .read })
+    }
+
+    @Test func markdownTranscriptsAndNotes() {
+        let transcript = MarkdownImporter.parse("# Fixing CI\n\n**User:** why is CI red?\n\n**Assistant:** The lint step fails.\nIt needs a key.\n\nUser: thanks\n")
+        #expect(transcript.title == "Fixing CI")
+        #expect(transcript.turns.map(\.role) == [.user, .assistant, .user])
+        #expect(transcript.turns[1].text == "The lint step fails.\nIt needs a key.")
+        let notes = MarkdownImporter.parse("Just some notes\nabout the refactor.\n")
+        #expect(notes.turns.map(\.text) == ["Just some notes\nabout the refactor."])
+    }
+}
+
+/// Synthetic Claude Code sessions for the cases the corpus does not cover.
+@Suite struct ClaudeCodeEdgeCaseTests {
+    func write(_ records: [[String: Any]], in folder: TemporaryFolder, extraLines: [String] = []) throws -> String {
+        let lines = try records.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) } + extraLines
+        let path = folder.at("session.jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func user(_ uuid: String, _ parent: String?, _ text: Any, extra: [String: Any] = [:]) -> [String: Any] {
+        var record: [String: Any] = ["type": "user", "uuid": uuid, "parentUuid": parent ?? NSNull(), "sessionId": "s1",
+                                     "timestamp": "2026-01-01T10:00:00Z", "message": ["role": "user", "content": text]]
+        record.merge(extra) { $1 }
+        return record
+    }
+
+    func assistant(_ uuid: String, _ parent: String?, id: String, _ content: [[String: Any]]) -> [String: Any] {
+        ["type": "assistant", "uuid": uuid, "parentUuid": parent ?? NSNull(), "sessionId": "s1", "timestamp": "2026-01-01T10:00:01Z",
+         "message": ["id": id, "role": "assistant", "model": "claude-x", "content": content,
+                     "usage": ["input_tokens": 10, "output_tokens": 5]]]
+    }
+
+    @Test func aRewoundBranchIsNotTheConversation() throws {
+        let folder = TemporaryFolder("rewind")
+        let path = try write([
+            user("u1", nil, "first question"),
+            assistant("a1", "u1", id: "m1", [["type": "text", "text": "first answer"]]),
+            user("u2", "a1", "abandoned follow-up"),
+            assistant("a2", "u2", id: "m2", [["type": "text", "text": "abandoned answer"]]),
+            // The user rewound to a1 and asked something else.
+            user("u3", "a1", "better follow-up"),
+            assistant("a3", "u3", id: "m3", [["type": "text", "text": "better answer"]]),
+        ], in: folder)
+        let session = try ClaudeCodeImporter.read(path)
+        #expect(session.turns.map(\.text) == ["first question", "first answer", "better follow-up", "better answer"])
+    }
+
+    @Test func aCompactedSessionKeepsTheSummaryAndWhatFollows() throws {
+        let folder = TemporaryFolder("compact")
+        let path = try write([
+            user("u1", nil, "old question"),
+            assistant("a1", "u1", id: "m1", [["type": "text", "text": "old answer"]]),
+            ["type": "system", "subtype": "compact_boundary", "uuid": "c1", "parentUuid": NSNull(), "logicalParentUuid": "a1",
+             "timestamp": "2026-01-01T11:00:00Z"],
+            user("u2", "c1", "This session continues: we were fixing the parser.", extra: ["isCompactSummary": true]),
+            user("u3", "u2", "new question"),
+            assistant("a3", "u3", id: "m3", [["type": "text", "text": "new answer"]]),
+        ], in: folder)
+        let session = try ClaudeCodeImporter.read(path)
+        #expect(session.turns.map(\.role) == [.user, .assistant, .summary, .user, .assistant])
+        #expect(session.turns[2].text == "This session continues: we were fixing the parser.")
+    }
+
+    @Test func oneMessageSplitOverLinesIsOneTurnAndToolResultsFollowTheirCalls() throws {
+        let folder = TemporaryFolder("split")
+        let path = try write([
+            user("u1", nil, "list files"),
+            assistant("a1", "u1", id: "m1", [["type": "thinking", "thinking": "let me look"]]),
+            assistant("a2", "a1", id: "m1", [["type": "text", "text": "Looking."]]),
+            assistant("a3", "a2", id: "m1", [["type": "tool_use", "id": "t1", "name": "Bash", "input": ["command": "ls"]]]),
+            user("u2", "a3", [["type": "tool_result", "tool_use_id": "t1", "content": [["type": "text", "text": "a.txt"]]]]),
+            assistant("a4", "u2", id: "m2", [["type": "text", "text": "One file."]]),
+        ], in: folder)
+        let session = try ClaudeCodeImporter.read(path)
+        #expect(session.turns.map(\.role) == [.user, .assistant, .assistant])
+        #expect(session.turns[1].blocks == [.thinking("let me look"), .text("Looking."),
+                                            .toolCall(ToolCall(id: "t1", name: "Bash", input: #"{"command":"ls"}"#)),
+                                            .toolResult(id: "t1", output: "a.txt", isError: false)])
+        // Usage repeated on each line of one message counts once.
+        #expect(session.inputTokens == 20)
+    }
+
+    @Test func aSecretInAToolOutputIsRedactedAndReported() throws {
+        let (folder, library) = try makeLibrary()
+        let path = try write([
+            user("u1", nil, "show the env file in \(folder.path)/app"),
+            assistant("a1", "u1", id: "m1", [["type": "tool_use", "id": "t1", "name": "Read", "input": ["file_path": "\(folder.path)/.env"]]]),
+            user("u2", "a1", [["type": "tool_result", "tool_use_id": "t1", "content": "AWS_KEY=AKIAIOSFODNN7EXAMPLE\nDEBUG=1"]]),
+        ], in: folder)
+        let library2 = try Library.open(explicitPath: library.root, environment: environment(library.root, extra: ["HOME": folder.path]))
+        let outcome = try library2.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        let text = try library2.contextText(outcome.context.id)
+        #expect(!text.contains("AKIAIOSFODNN7EXAMPLE"))
+        #expect(text.contains("AWS_KEY=[REDACTED:aws-access-key]"))
+        #expect(!text.contains(folder.path))
+        #expect(text.contains("~/app"))
+        #expect(outcome.redactions.contains("1 × AWS access key"))
+        // Asked for by name, nothing is redacted.
+        let raw = try library2.saveContext(from: SessionSource(file: path), options: ContextSaveOptions(redact: false, commit: false))
+        #expect(try library2.contextText(raw.context.id).contains("AKIAIOSFODNN7EXAMPLE"))
+    }
+
+    @Test func aLineOfSixtyKilobytesAndBrokenLinesAreRead() throws {
+        let folder = TemporaryFolder("long")
+        let long = String(repeating: "x", count: 60_000)
+        let path = try write([
+            user("u1", nil, "read the big file"),
+            assistant("a1", "u1", id: "m1", [["type": "tool_use", "id": "t1", "name": "Read", "input": ["file_path": "big.txt"]]]),
+            user("u2", "a1", [["type": "tool_result", "tool_use_id": "t1", "content": long]]),
+        ], in: folder, extraLines: ["{not json", "", "[1,2]", #"{"type":"future-record","data":1}"#])
+        let session = try ClaudeCodeImporter.read(path)
+        #expect(session.turns.count == 2)
+        let context = ContextFile(id: "x", title: "x", session: session)
+        let rendered = context.render()
+        #expect(rendered.contains("[… 58,800 characters cut …]"))
+        #expect(rendered.utf8.count < 5_000)
+    }
+}
+
+@Suite struct ContextRestoreTests {
+    @Test func aClaudeCodeSessionRoundTripsThroughItsRestoredFile() throws {
+        let (folder, library) = try makeLibrary()
+        let claudeHome = folder.at(".claude-home")
+        let env = environment(library.root, extra: ["CLAUDE_CONFIG_DIR": claudeHome, "HOME": folder.path])
+        let lib = try Library.open(explicitPath: library.root, environment: env)
+        let original = try lib.saveContext(from: SessionSource(file: Corpus.session("claude-code", containing: "representative").path),
+                                           options: ContextSaveOptions(cuts: .none))
+        let restored = try lib.restoreContext(original.context.id, for: .claudeCode, write: true, newSessionID: "11111111-2222-3333-4444-555555555555")
+        let written = try #require(restored.writtenPath)
+        #expect(written.hasPrefix(claudeHome + "/projects/"))
+        #expect(restored.resumeCommand?.hasSuffix("claude --resume 11111111-2222-3333-4444-555555555555") == true)
+        // Every line is JSON Claude Code can read, chained by parentUuid.
+        let again = try ClaudeCodeImporter.read(written)
+        #expect(again.turns.map(\.role) == original.context.session.turns.map(\.role))
+        #expect(again.turns.map(\.text) == original.context.session.turns.map(\.text))
+        #expect(again.toolCalls.map(\.name) == original.context.session.toolCalls.map(\.name))
+        // Never over an existing file.
+        #expect(throws: FolioError.self) { try lib.restoreContext(original.context.id, for: .claudeCode, write: true, newSessionID: "11111111-2222-3333-4444-555555555555") }
+    }
+
+    @Test func theBriefFitsItsBudgetDroppingOlderTurnsFirst() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let saved = try library.saveContext(from: SessionSource(file: Corpus.session("cline", containing: "api_conversation").path), options: ContextSaveOptions())
+        let small = try library.restoreContext(saved.context.id, for: .brief, budget: 1_000)
+        #expect(TokenEstimator.estimate(small.text) <= 1_100)
+        #expect(small.omittedTurns > 0)
+        #expect(small.text.contains("## Files touched"))
+        let large = try library.restoreContext(saved.context.id, for: .brief, budget: 200_000)
+        #expect(large.omittedTurns == 0)
+    }
+
+    @Test func apiMessagesAlternateAndPairToolResults() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let saved = try library.saveContext(from: SessionSource(file: Corpus.session("claude-code", containing: "representative").path), options: ContextSaveOptions())
+        let anthropic = try #require(JSON.object(Data(try library.restoreContext(saved.context.id, for: .anthropic).text.utf8)))
+        let messages = try #require(anthropic["messages"] as? [[String: Any]])
+        let roles = messages.compactMap { $0["role"] as? String }
+        #expect(zip(roles, roles.dropFirst()).allSatisfy { $0 != $1 })
+        let openai = try #require(JSON.object(Data(try library.restoreContext(saved.context.id, for: .openai).text.utf8)))
+        let chat = try #require(openai["messages"] as? [[String: Any]])
+        let callIDs = chat.flatMap { ($0["tool_calls"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } }
+        let answered = chat.compactMap { $0["tool_call_id"] as? String }
+        #expect(!callIDs.isEmpty)
+        #expect(Set(callIDs) == Set(answered))
+    }
+}
