@@ -96,7 +96,7 @@ public struct IndexFile: Sendable {
                 extended = raw.bigEndian(UInt16.self, at: cursor)
                 cursor += 2
             }
-            let name: UnsafeRawBufferPointer
+            var stored: Range<Int>?  // versions 2 and 3: where the path is in the file
             if version == 4 {
                 // The path is the previous one minus `strip` bytes, plus a NUL-terminated suffix.
                 guard let (strip, length) = raw.varint(at: cursor, end: end), strip <= previous.count else { throw .damaged }
@@ -105,18 +105,17 @@ public struct IndexFile: Sendable {
                 previous.removeLast(strip)
                 previous.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[cursor..<nul]))
                 offset = nul + 1
-                name = UnsafeRawBufferPointer(rebasing: raw[cursor..<nul])
             } else {
                 guard let nul = raw.firstZero(from: cursor, end: end) else { throw .damaged }
-                name = UnsafeRawBufferPointer(rebasing: raw[cursor..<nul])
+                stored = cursor..<nul
                 // Entries are NUL-padded to a multiple of 8 bytes, with at least one NUL.
-                offset = start + (((cursor - start) + name.count + 8) & ~7)
+                offset = start + (((nul - start) + 8) & ~7)
             }
-            // A sparse index stores whole folders as entries: leave that to libgit2.
+            // A sparse index stores whole folders as entries: declined (with the way to turn it off).
             if mode == 0o040000 { throw .sparseIndex }
             let stage = (flags >> 12) & 3, intentToAdd = extended & 0x2000 != 0
             guard stage == 0, !intentToAdd else { continue }
-            if version == 4 { pathBytes.append(contentsOf: previous) } else { pathBytes.append(contentsOf: name) }
+            if let stored { pathBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[stored])) } else { pathBytes.append(contentsOf: previous) }
             pathEnds.append(pathBytes.count)
             oids.append(OID(rawBytes: raw.baseAddress! + start + 40))
             modes.append(mode)

@@ -70,7 +70,7 @@ public struct ContextFile: Sendable, Equatable {
         if !session.models.isEmpty { out += "models: [\(session.models.map(Self.quote).joined(separator: ", "))]\n" }
         let activity = self.activity
         out += "stats:\n"
-        out += "  messages: \(session.turns.filter { $0.role != .summary && !$0.text.isEmpty }.count)\n"
+        out += "  messages: \(session.messageCount)\n"
         out += "  tool_calls: \(session.toolCalls.count)\n"
         out += "  input_tokens: \(session.inputTokens)\n"
         out += "  output_tokens: \(session.outputTokens)\n"

@@ -55,7 +55,8 @@ public struct ContextSummary: Sendable, Equatable, Codable {
 }
 
 extension Library {
-    var home: String? { environment.variables["HOME"] }
+    /// The user's home folder: where the tools keep sessions, and what redaction turns into `~`.
+    var home: String { environment.variables["HOME"] ?? NSHomeDirectory() }
 
     // MARK: - Finding sessions
 
@@ -93,7 +94,7 @@ extension Library {
     /// Session files of one tool that belong to this repository (its root or a folder inside it).
     func sessionFiles(of tool: Session.Tool) -> [String] {
         let fm = FileManager.default
-        let home = self.home ?? NSHomeDirectory()
+        let home = self.home
         let project = projectFolder
         func files(in folder: String, where keep: (String) -> Bool) -> [String] {
             ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter(keep).sorted().map { folder + "/" + $0 }
@@ -253,31 +254,39 @@ extension Library {
     }
 
     public func context(_ query: String) throws -> ContextFile {
-        let id = try resolveContextID(query)
-        let path = root + "/" + ContextFile.folder + "/" + id + ContextFile.suffix
+        try context(id: try resolveContextID(query))
+    }
+
+    private func contextPath(_ id: String) -> String { ContextFile.folder + "/" + id + ContextFile.suffix }
+
+    /// The context with exactly this id.
+    private func context(id: String) throws -> ContextFile {
+        let path = root + "/" + contextPath(id)
         guard let data = FileManager.default.contents(atPath: path) else { throw FolioError(.notFound, "cannot read \(displayPath(absolute: path))") }
         return try ContextFile.parse(String(decoding: data, as: UTF8.self), path: displayPath(absolute: path))
     }
 
     public func contextSummaries() throws -> [ContextSummary] {
         try contextIDs().map { id in
-            let context = try context(id)
+            let context = try context(id: id)
             return ContextSummary(id: id, title: context.title, tool: context.session.tool.rawValue,
                                   created: context.session.created.map(Timestamps.format),
-                                  messages: context.session.turns.filter { !$0.text.isEmpty }.count,
-                                  path: displayPath(ContextFile.folder + "/" + id + ContextFile.suffix))
+                                  messages: context.session.messageCount, path: displayPath(contextPath(id)))
         }.sorted { ($0.created ?? "") > ($1.created ?? "") }
     }
 
     public func removeContext(_ query: String, commit: Bool) throws -> ChangeOutcome {
         let id = try resolveContextID(query)
-        return try apply([LibraryChange(path: ContextFile.folder + "/" + id + ContextFile.suffix, contents: nil)],
+        return try apply([LibraryChange(path: contextPath(id), contents: nil)],
                          message: "folio: rm context \(id)", commit: commit)
     }
 
     /// The raw text of a context file.
     public func contextText(_ query: String) throws -> String {
         let id = try resolveContextID(query)
-        return String(decoding: FileManager.default.contents(atPath: root + "/" + ContextFile.folder + "/" + id + ContextFile.suffix) ?? Data(), as: UTF8.self)
+        guard let data = FileManager.default.contents(atPath: root + "/" + contextPath(id)) else {
+            throw FolioError(.notFound, "cannot read \(displayPath(contextPath(id)))")
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -31,7 +31,7 @@ extension Library {
             return RestoreOutcome(text: ContextRestore.anthropic(context), writtenPath: nil, resumeCommand: nil, omittedTurns: 0)
         case .claudeCode:
             let text = ContextRestore.claudeCode(context, sessionID: newSessionID, folder: workingFolder, now: environment.now())
-            let base = environment.variables["CLAUDE_CONFIG_DIR"] ?? (home ?? NSHomeDirectory()) + "/.claude"
+            let base = environment.variables["CLAUDE_CONFIG_DIR"] ?? home + "/.claude"
             let path = base + "/projects/" + ClaudeCodeImporter.encodedFolder(workingFolder) + "/" + newSessionID + ".jsonl"
             return try finish(text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && claude --resume \(newSessionID)")
         case .codex:
@@ -41,7 +41,7 @@ extension Library {
             calendar.timeZone = TimeZone(identifier: "UTC")!
             let day = calendar.dateComponents([.year, .month, .day], from: now)
             let stamp = Timestamps.format(now).replacingOccurrences(of: ":", with: "-").replacingOccurrences(of: "Z", with: "")
-            let base = (environment.variables["CODEX_HOME"] ?? (home ?? NSHomeDirectory()) + "/.codex") + "/sessions"
+            let base = (environment.variables["CODEX_HOME"] ?? home + "/.codex") + "/sessions"
             let path = base + String(format: "/%04d/%02d/%02d/", day.year!, day.month!, day.day!) + "rollout-\(stamp)-\(newSessionID).jsonl"
             return try finish(text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && codex resume \(newSessionID)")
         case .cursor:
@@ -120,7 +120,7 @@ enum ContextRestore {
     }
 
     private static func briefTurn(_ turn: Turn) -> String {
-        var out = "\n**\(turn.role == .user ? "User" : turn.role == .assistant ? "Assistant" : "Summary")**: "
+        let out = "\n**\(turn.role == .user ? "User" : turn.role == .assistant ? "Assistant" : "Summary")**: "
         var parts: [String] = []
         for block in turn.blocks {
             switch block {
@@ -171,6 +171,22 @@ enum ContextRestore {
         return pretty(["messages": messages])
     }
 
+    /// A turn's blocks in Anthropic's content format: its own (text, tool_use) and the tool results, which
+    /// belong in the user message that follows.
+    static func anthropicBlocks(_ turn: Turn) -> (own: [JSONObject], results: [JSONObject]) {
+        var own: [JSONObject] = [], results: [JSONObject] = []
+        for block in turn.blocks {
+            switch block {
+            case .text(let text): own.append(["type": "text", "text": text])
+            case .toolCall(let call): own.append(["type": "tool_use", "id": call.id, "name": call.name, "input": input(call)])
+            case .toolResult(let id, let output, let isError):
+                results.append(["type": "tool_result", "tool_use_id": id, "content": output, "is_error": isError])
+            default: break
+            }
+        }
+        return (own, results)
+    }
+
     /// Anthropic messages: alternating roles, tool results in the user message after the call.
     static func anthropic(_ context: ContextFile) -> String {
         var messages: [JSONObject] = []
@@ -183,16 +199,7 @@ enum ContextRestore {
             }
         }
         for turn in context.session.turns {
-            var own: [JSONObject] = [], results: [JSONObject] = []
-            for block in turn.blocks {
-                switch block {
-                case .text(let text): own.append(["type": "text", "text": text])
-                case .toolCall(let call): own.append(["type": "tool_use", "id": call.id, "name": call.name, "input": input(call)])
-                case .toolResult(let id, let output, let isError):
-                    results.append(["type": "tool_result", "tool_use_id": id, "content": output, "is_error": isError])
-                default: break
-                }
-            }
+            let (own, results) = anthropicBlocks(turn)
             add(turn.role == .assistant ? "assistant" : "user", own)
             add("user", results)
         }
@@ -217,16 +224,7 @@ enum ContextRestore {
             parent = uuid
         }
         for turn in context.session.turns {
-            var content: [JSONObject] = [], results: [JSONObject] = []
-            for block in turn.blocks {
-                switch block {
-                case .text(let text): content.append(["type": "text", "text": text])
-                case .toolCall(let call): content.append(["type": "tool_use", "id": call.id, "name": call.name, "input": input(call)])
-                case .toolResult(let id, let output, let isError):
-                    results.append(["type": "tool_result", "tool_use_id": id, "content": output, "is_error": isError])
-                default: break
-                }
-            }
+            let (content, results) = anthropicBlocks(turn)
             if turn.role == .assistant {
                 if !content.isEmpty {
                     record("assistant", ["id": "msg_folio_\(counter)", "type": "message", "role": "assistant",

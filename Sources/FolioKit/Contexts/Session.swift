@@ -30,6 +30,16 @@ public struct Session: Sendable, Equatable {
     public init(tool: Tool) { self.tool = tool }
 
     public var toolCalls: [ToolCall] { turns.flatMap(\.blocks).compactMap { if case .toolCall(let call) = $0 { call } else { nil } } }
+
+    /// User and assistant turns that say something (not tool traffic alone, not summaries).
+    public var messageCount: Int { turns.filter { $0.role != .summary && !$0.text.isEmpty }.count }
+
+    /// Widens created…updated to include `time`.
+    mutating func saw(_ time: Date?) {
+        guard let time else { return }
+        created = min(created ?? time, time)
+        updated = max(updated ?? time, time)
+    }
 }
 
 public struct Turn: Sendable, Equatable {
@@ -94,13 +104,14 @@ public struct SessionActivity: Sendable, Equatable {
         private var rank: Int { switch self { case .read: 0; case .edit: 1; case .write: 2 } }
     }
 
-    /// Path → the strongest action (write > edit > read), in first-touched order.
-    public var files: [(path: String, action: FileAction)] = []
-    public var commands: [String] = []
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.files.map(\.path) == b.files.map(\.path) && a.files.map(\.action) == b.files.map(\.action) && a.commands == b.commands
+    public struct FileTouch: Sendable, Equatable {
+        public let path: String
+        public let action: FileAction
     }
+
+    /// Each file once, with the strongest action (write > edit > read), in first-touched order.
+    public var files: [FileTouch] = []
+    public var commands: [String] = []
 
     /// Reads tool calls of every tool folio imports: Claude Code's Read/Edit/Write/Bash, Codex's shell and
     /// apply_patch, Cline's read_file/write_to_file/execute_command, Gemini's read_file/run_shell_command.
@@ -145,6 +156,6 @@ public struct SessionActivity: Sendable, Equatable {
                 break
             }
         }
-        files = order.map { ($0, actions[$0]!) }
+        files = order.map { FileTouch(path: $0, action: actions[$0]!) }
     }
 }

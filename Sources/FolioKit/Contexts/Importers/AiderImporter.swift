@@ -19,6 +19,16 @@ enum AiderImporter: SessionImporter {
         var user: [String] = [], assistant: [String] = []
         var runTime: Date?
         var calls = 0
+        /// An edit applied or a command run, kept as a tool call of the current assistant turn.
+        func inferredCall(_ name: String, _ input: [String: String]) {
+            calls += 1
+            let call = ToolCall(id: "aider-\(calls)", name: name, input: JSON.compact(input))
+            if let last = turns.indices.last, turns[last].role == .assistant {
+                turns[last].blocks.append(.toolCall(call))
+            } else {
+                turns.append(Turn(role: .assistant, time: runTime, blocks: [.toolCall(call)]))
+            }
+        }
         func flush() {
             let question = user.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
             if !question.isEmpty { turns.append(Turn(role: .user, time: runTime, blocks: [.text(question)])) }
@@ -38,10 +48,7 @@ enum AiderImporter: SessionImporter {
             if line.hasPrefix("# aider chat started at ") {
                 flush()
                 runTime = formatter.date(from: String(line.dropFirst("# aider chat started at ".count)).trimmingCharacters(in: .whitespaces))
-                if let runTime {
-                    session.created = min(session.created ?? runTime, runTime)
-                    session.updated = max(session.updated ?? runTime, runTime)
-                }
+                session.saw(runTime)
             } else if line.hasPrefix("####") {
                 if !assistant.isEmpty { flush() }
                 user.append(String(line.dropFirst(4).drop { $0 == " " }).trimmingTrailingSpaces())
@@ -54,17 +61,9 @@ enum AiderImporter: SessionImporter {
                 } else if notice.hasPrefix("Aider v") {
                     session.toolVersion = String(notice.dropFirst("Aider v".count))
                 } else if notice.hasPrefix("Applied edit to ") {
-                    // An edit aider made: kept as a tool call so files touched can be listed.
-                    calls += 1
-                    let file = String(notice.dropFirst("Applied edit to ".count))
-                    let call = ToolCall(id: "aider-\(calls)", name: "Edit", input: JSON.compact(["file_path": file]))
-                    if let last = turns.indices.last, turns[last].role == .assistant { turns[last].blocks.append(.toolCall(call)) }
-                    else { turns.append(Turn(role: .assistant, time: runTime, blocks: [.toolCall(call)])) }
+                    inferredCall("Edit", ["file_path": String(notice.dropFirst("Applied edit to ".count))])
                 } else if notice.hasPrefix("Running ") {
-                    calls += 1
-                    let call = ToolCall(id: "aider-\(calls)", name: "Bash", input: JSON.compact(["command": String(notice.dropFirst("Running ".count))]))
-                    if let last = turns.indices.last, turns[last].role == .assistant { turns[last].blocks.append(.toolCall(call)) }
-                    else { turns.append(Turn(role: .assistant, time: runTime, blocks: [.toolCall(call)])) }
+                    inferredCall("Bash", ["command": String(notice.dropFirst("Running ".count))])
                 }
             } else if !user.isEmpty && line.trimmingCharacters(in: .whitespaces).isEmpty && assistant.isEmpty {
                 continue

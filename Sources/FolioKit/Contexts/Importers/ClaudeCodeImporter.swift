@@ -16,8 +16,6 @@ enum ClaudeCodeImporter: SessionImporter {
         let uuid: String?
         let parent: String?
         let logicalParent: String?
-        let kind: String
-        let line: Int
         let turn: Turn?
         let messageID: String?
         let results: [(id: String, output: String, isError: Bool)]
@@ -41,10 +39,7 @@ enum ClaudeCodeImporter: SessionImporter {
             if let cwd = record["cwd"] as? String, !cwd.isEmpty { session.workingFolder = cwd }
             if let branch = record["gitBranch"] as? String, !branch.isEmpty { session.gitBranch = branch }
             let time = JSON.date(record["timestamp"])
-            if let time {
-                session.created = min(session.created ?? time, time)
-                session.updated = max(session.updated ?? time, time)
-            }
+            session.saw(time)
             if record["isSidechain"] as? Bool == true { session.sidechainMessages += 1; continue }
             // Models and usage count wherever they appear (some files hold only usage records).
             let message = record["message"] as? JSONObject
@@ -95,8 +90,7 @@ enum ClaudeCodeImporter: SessionImporter {
             let uuid = record["uuid"] as? String
             if let uuid { byUUID[uuid] = records.count }
             records.append(Record(uuid: uuid, parent: record["parentUuid"] as? String,
-                                  logicalParent: record["logicalParentUuid"] as? String, kind: kind, line: lineNumber,
-                                  turn: turn, messageID: messageID, results: results))
+                                  logicalParent: record["logicalParentUuid"] as? String, turn: turn, messageID: messageID, results: results))
         }
         session.summary = summaries.last
         session.turns = assemble(activeBranch(records, byUUID: byUUID))

@@ -20,10 +20,7 @@ enum CodexImporter: SessionImporter {
         for line in try LineReader(path: path) {
             guard !line.isEmpty, let record = JSON.object(line) else { continue }
             let time = JSON.date(record["timestamp"])
-            if let time {
-                session.created = min(session.created ?? time, time)
-                session.updated = max(session.updated ?? time, time)
-            }
+            session.saw(time)
             let type = record["type"] as? String ?? ""
             let payload = record["payload"] as? JSONObject ?? record
             switch type {
