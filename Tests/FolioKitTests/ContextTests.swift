@@ -12,11 +12,11 @@ import TestSupport
         // What was written reads back as the same conversation.
         let reread = try library.context(outcome.context.id)
         #expect(reread.session.turns.map(\.role) == outcome.context.session.turns.map(\.role), "\(url.lastPathComponent)")
-        // The text of every turn survives (long messages keep their start and end; spacing may differ).
+        // The text of every turn survives as it was kept (long messages keep their start and end; spacing may
+        // differ).
         func words(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
         let expected = outcome.context.session.turns.map { turn in
-            words(turn.blocks.compactMap { if case .text(let text) = $0 { ContextFile.escape(ContextFile.cut(text, to: ContextFile.Cuts.default.message)) } else { nil } }
-                .joined(separator: "\n\n"))
+            words(turn.blocks.compactMap { if case .text(let text) = $0 { ContextFile.escape(text) } else { nil } }.joined(separator: "\n\n"))
         }
         #expect(reread.session.turns.map { words($0.text) } == expected, "\(url.lastPathComponent)")
     }
@@ -183,9 +183,10 @@ import TestSupport
         ], in: folder, extraLines: ["{not json", "", "[1,2]", #"{"type":"future-record","data":1}"#])
         let session = try ClaudeCodeImporter.read(path)
         #expect(session.turns.count == 2)
-        let context = ContextFile(id: "x", title: "x", session: session)
+        var redactor = Redactor(home: nil)
+        let context = ContextFile(id: "x", title: "x", session: session.kept(.default, redactor: &redactor))
         let rendered = context.render()
-        #expect(rendered.contains("[… 58,800 characters cut …]"))
+        #expect(rendered.contains("[… 59,600 characters cut …]"))  // a file read keeps 400 characters
         #expect(rendered.utf8.count < 5_000)
     }
 }

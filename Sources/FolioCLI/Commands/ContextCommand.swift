@@ -41,6 +41,12 @@ struct ContextCommand: ParsableCommand {
         @Flag(name: .customLong("no-redact"), help: "Keep secrets and the home folder as they are (think twice).")
         var noRedact = false
 
+        @Flag(help: "Keep the model's thinking (left out by default).")
+        var thinking = false
+
+        @Flag(help: "Keep every message, tool input and output whole (no cuts; the file can be as large as the session).")
+        var full = false
+
         @Flag(help: "Print JSON.")
         var json = false
 
@@ -60,8 +66,10 @@ struct ContextCommand: ParsableCommand {
                 source.file = nil
                 source.text = String(decoding: context.readStandardInput(), as: UTF8.self)
             }
+            var cuts = full ? ContextFile.Cuts.none : .default
+            cuts.thinking = thinking
             let outcome = try library.saveContext(from: source, options: ContextSaveOptions(
-                title: title, tags: tags, redact: !noRedact, commit: !commit.noCommit))
+                title: title, tags: tags, redact: !noRedact, commit: !commit.noCommit, cuts: cuts))
             if json {
                 try context.printJSON(SaveJSON(outcome))
                 return

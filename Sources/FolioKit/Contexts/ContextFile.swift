@@ -17,15 +17,25 @@ public struct ContextFile: Sendable, Equatable {
     }
 
     public struct Cuts: Sendable, Equatable {
-        /// Tool outputs longer than this keep their start and end.
-        public var toolOutput = 1_200
+        /// Tool outputs longer than this keep their start (three quarters) and end (a quarter). (See
+        /// `Session.kept`.)
+        public var toolOutput = 800
+        /// What a tool that read a file returned: the file is in the repository, so less is kept.
+        public var fileOutput = 400
         /// Tool inputs (file contents being written, patches) longer than this keep their start.
-        public var toolInput = 400
+        public var toolInput = 300
         /// Messages longer than this keep their start and end.
         public var message = 12_000
         public var thinking = false
         public static let `default` = Cuts()
-        public static let none = Cuts(toolOutput: .max, toolInput: .max, message: .max, thinking: true)
+        public static let none = Cuts(toolOutput: .max, fileOutput: .max, toolInput: .max, message: .max, thinking: true)
+        public init(toolOutput: Int = 800, fileOutput: Int = 400, toolInput: Int = 300, message: Int = 12_000, thinking: Bool = false) {
+            self.toolOutput = toolOutput
+            self.fileOutput = fileOutput
+            self.toolInput = toolInput
+            self.message = message
+            self.thinking = thinking
+        }
     }
 
     /// `2025/06/2025-06-14-fix-the-login`: the path below contexts/ without the suffix.
@@ -36,17 +46,26 @@ public struct ContextFile: Sendable, Equatable {
     public var folder: String?
     public var git: GitState?
     public var tags: [String] = []
+    /// Files touched and commands run, read from the whole session (its tool inputs are cut in the transcript).
+    public var activity: SessionActivity
+
+    public init(id: String, title: String, session: Session, folder: String? = nil, activity: SessionActivity? = nil) {
+        self.id = id
+        self.title = title
+        self.session = session
+        self.folder = folder
+        self.activity = activity ?? SessionActivity(session.toolCalls)
+    }
 
     public var relativePath: String { Self.folder + "/" + id + Self.suffix }
-
-    public var activity: SessionActivity { SessionActivity(session.toolCalls) }
 
     /// Tasks not completed.
     public var openTasks: [SessionTask] { session.tasks.filter { $0.status != .completed } }
 
     // MARK: - Writing
 
-    public func render(cuts: Cuts = .default) -> String {
+    /// The file's text. The session is written as it is: cut and redact it first (`Session.kept`).
+    public func render() -> String {
         var out = "---\n"
         func line(_ key: String, _ value: String?, indent: String = "") {
             if let value { out += "\(indent)\(key): \(Self.quote(value))\n" }
@@ -68,7 +87,6 @@ public struct ContextFile: Sendable, Equatable {
             if !git.dirty.isEmpty { out += "  dirty: [\(git.dirty.map(Self.quote).joined(separator: ", "))]\n" }
         }
         if !session.models.isEmpty { out += "models: [\(session.models.map(Self.quote).joined(separator: ", "))]\n" }
-        let activity = self.activity
         out += "stats:\n"
         out += "  messages: \(session.messageCount)\n"
         out += "  tool_calls: \(session.toolCalls.count)\n"
@@ -97,11 +115,11 @@ public struct ContextFile: Sendable, Equatable {
             for task in openTasks { out += "- [ ] \(task.content)\(task.status == .inProgress ? " (in progress)" : "")\n" }
         }
         out += "\n## Transcript\n"
-        for turn in session.turns { out += render(turn, cuts: cuts) }
+        for turn in session.turns { out += render(turn) }
         return out
     }
 
-    private func render(_ turn: Turn, cuts: Cuts) -> String {
+    private func render(_ turn: Turn) -> String {
         var attributes = "role=\(turn.role.rawValue)"
         if let time = turn.time { attributes += " time=\(Timestamps.format(time))" }
         if let model = turn.model, !model.contains(" ") { attributes += " model=\(model)" }
@@ -111,22 +129,18 @@ public struct ContextFile: Sendable, Equatable {
         for block in turn.blocks {
             switch block {
             case .text(let text):
-                out += "\n" + Self.escape(Self.cut(text, to: cuts.message)) + "\n"
+                out += "\n" + Self.escape(text) + "\n"
                 lastWasText = true
                 continue
             case .thinking(let text):
-                guard cuts.thinking else { continue }
-                out += "\n<!-- folio:thinking -->\n" + Self.fenced(Self.cut(text, to: cuts.message), info: "thinking")
+                out += "\n<!-- folio:thinking -->\n" + Self.fenced(text, info: "thinking")
             case .toolCall(let call):
                 if lastWasText { out += "\n" }
-                // One line: newlines in the input are written as \n, and a long input keeps its start.
-                var input = call.input.replacingOccurrences(of: "\n", with: "\\n")
-                if cuts.toolInput != .max, input.count > cuts.toolInput {
-                    input = "\(input.prefix(cuts.toolInput)) [… \((input.count - cuts.toolInput).formatted()) characters cut …]"
-                }
+                // One line: newlines in the input are written as \n.
+                let input = call.input.utf8.contains(0x0A) ? call.input.replacingOccurrences(of: "\n", with: "\\n") : call.input
                 out += "<!-- folio:call id=\(Self.token(call.id)) name=\(Self.token(call.name)) -->\n→ **\(call.name)** \(input)\n"
             case .toolResult(let id, let output, let isError):
-                out += "<!-- folio:result id=\(Self.token(id))\(isError ? " error" : "") -->\n" + Self.fenced(Self.cut(output, to: cuts.toolOutput), info: "text")
+                out += "<!-- folio:result id=\(Self.token(id))\(isError ? " error" : "") -->\n" + Self.fenced(output, info: "text")
             case .image(let reference):
                 out += "\n[\(reference.hasPrefix("image") ? "" : "image: ")\(reference)]\n"
             }
@@ -172,6 +186,14 @@ public struct ContextFile: Sendable, Equatable {
                                 dirty: git["dirty"]?.sequence?.compactMap { $0.text } ?? [])
         }
         file.tags = node?["tags"]?.sequence?.compactMap { $0.text } ?? []
+        // Files and commands as the frontmatter lists them (the transcript's tool inputs may be cut).
+        if let files = node?["files"]?.sequence {
+            file.activity.files = files.compactMap { item in
+                guard let path = item["path"]?.text else { return nil }
+                return SessionActivity.FileTouch(path: path, action: SessionActivity.FileAction(rawValue: item["action"]?.text ?? "") ?? .read)
+            }
+        }
+        if let commands = node?["commands"]?.sequence { file.activity.commands = commands.compactMap { $0.text } }
         return file
     }
 
@@ -265,18 +287,11 @@ public struct ContextFile: Sendable, Equatable {
 
     /// Text that looks like folio's own markers is changed so it cannot be mistaken for one.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "<!-- folio:", with: "<!-- folio :")
+        guard text.utf8.contains(UInt8(ascii: "<")), text.contains("<!-- folio:") else { return text }
+        return text.replacingOccurrences(of: "<!-- folio:", with: "<!-- folio :")
     }
 
-    /// Long text keeps its start and end, with a line saying how much was cut.
-    static func cut(_ text: String, to limit: Int) -> String {
-        guard limit != .max, text.utf8.count > limit else { return text }
-        let headLength = limit * 3 / 4, tailLength = limit / 4
-        let head = text.prefix(headLength), tail = text.suffix(tailLength)
-        let cut = text.count - head.count - tail.count
-        guard cut > 0 else { return text }
-        return "\(head)\n[… \(cut.formatted()) characters cut …]\n\(tail)"
-    }
+    static func cut(_ text: String, to limit: Int) -> String { TextCut.cut(text, to: limit) }
 
     static func fenced(_ text: String, info: String) -> String {
         var longest = 0, run = 0

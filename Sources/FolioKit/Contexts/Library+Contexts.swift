@@ -158,17 +158,17 @@ extension Library {
         guard !read.turns.isEmpty || !read.models.isEmpty || read.inputTokens > 0 || read.summary != nil else {
             throw FolioError(.invalidInput, "\(path) holds no conversation folio can read (no messages, models or token counts); is it a session file of \(read.tool.rawValue)?")
         }
-        var session = read
-        let folder = session.workingFolder.flatMap { relativeFolder($0) }
-        var redactor = Redactor(home: home)
-        if options.redact { session = redactor.redact(session) }
+        let folder = read.workingFolder.flatMap { relativeFolder($0) }
+        var redactor = Redactor(home: home, enabled: options.redact)
+        let activity = redactor.redact(SessionActivity(read.toolCalls))
+        let session = read.kept(options.cuts, redactor: &redactor)
         let title = options.title ?? session.title ?? Self.title(from: session)
         let date = session.created ?? environment.now()
         let id = try uniqueContextID(for: title, date: date)
-        var context = ContextFile(id: id, title: title, session: session, folder: folder)
+        var context = ContextFile(id: id, title: title, session: session, folder: folder, activity: activity)
         context.git = gitState()
         context.tags = options.tags
-        let text = context.render(cuts: options.cuts)
+        let text = context.render()
         let change = try apply([LibraryChange(path: context.relativePath, contents: Data(text.utf8))],
                                message: "folio: save context \(id)", commit: options.commit)
         return ContextSaveOutcome(context: context, change: change, sourcePath: path, redactions: redactor.report,

@@ -113,6 +113,11 @@ public struct SessionActivity: Sendable, Equatable {
     public var files: [FileTouch] = []
     public var commands: [String] = []
 
+    /// Whether a tool of that name returns a file's contents.
+    static func readsFile(_ name: String) -> Bool {
+        ["read", "read_file", "view", "notebookread", "readfile", "read_many_files"].contains(name.lowercased())
+    }
+
     /// Reads tool calls of every tool folio imports: Claude Code's Read/Edit/Write/Bash, Codex's shell and
     /// apply_patch, Cline's read_file/write_to_file/execute_command, Gemini's read_file/run_shell_command.
     public init(_ calls: [ToolCall]) {
@@ -128,10 +133,10 @@ public struct SessionActivity: Sendable, Equatable {
             }
         }
         for call in calls {
-            let input = (try? JSONSerialization.jsonObject(with: Data(call.input.utf8))) as? [String: Any] ?? [:]
+            let input = JSONReader.parse(Data(call.input.utf8)) as? [String: Any] ?? [:]
             let path = (input["file_path"] ?? input["path"] ?? input["notebook_path"] ?? input["absolute_path"]) as? String
             switch call.name.lowercased() {
-            case "read", "read_file", "view", "notebookread", "readfile", "read_many_files":
+            case _ where Self.readsFile(call.name):
                 touch(path, .read)
             case "edit", "multiedit", "notebookedit", "replace_in_file", "apply_diff", "str_replace_editor", "replace", "edit_file":
                 touch(path, .edit)

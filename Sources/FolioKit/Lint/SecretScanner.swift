@@ -23,11 +23,15 @@ public enum SecretScanner {
         let group: Int
         /// Minimum Shannon entropy (bits per character) of the secret, when it must look random.
         let minimumEntropy: Double?
+        /// Whether a trigger must be followed by `:` or `=` (the pattern is a name assigned a value): checked on
+        /// bytes before the regex runs, as words like `token` and `key` are everywhere in code and sessions.
+        var assigned = false
     }
 
     static let patterns: [Pattern] = {
-        func pattern(_ kind: String, _ triggers: [String], _ regex: String, group: Int = 0, entropy: Double? = nil) -> Pattern {
-            Pattern(kind: kind, triggers: triggers, regex: try! NSRegularExpression(pattern: regex), group: group, minimumEntropy: entropy)
+        func pattern(_ kind: String, _ triggers: [String], _ regex: String, group: Int = 0, entropy: Double? = nil, assigned: Bool = false) -> Pattern {
+            Pattern(kind: kind, triggers: triggers, regex: try! NSRegularExpression(pattern: regex), group: group, minimumEntropy: entropy,
+                    assigned: assigned)
         }
         return [
             pattern("private key", ["-----begin"], #"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----"#),
@@ -44,7 +48,7 @@ public enum SecretScanner {
                     #"\b[a-z][a-z0-9+.-]*://[^\s:/@'"]+:([^\s:/@'"{}]{3,})@[^\s/'"]+"#, group: 1),
             pattern("secret assigned in text", ["key", "secret", "token", "password", "passwd", "pwd", "credential"],
                     #"(?i)\b(?:api[_-]?key|secret(?:[_-]?key)?|access[_-]?key|auth[_-]?token|token|password|passwd|pwd|credentials?)\b["']?\s*[:=]\s*["']?([A-Za-z0-9_/+=.\-]{12,})"#,
-                    group: 1, entropy: 3.5),
+                    group: 1, entropy: 3.5, assigned: true),
             pattern("high-entropy string", [], #"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/=_-])"#, entropy: 4.5),
         ]
     }()
@@ -52,7 +56,10 @@ public enum SecretScanner {
     static let allowMarkers = ["folio:allow-secret", "gitleaks:allow", "pragma: allowlist secret"]
 
     /// Every secret found in `text`.
-    public static func scan(_ text: String) -> [Match] {
+    public static func scan(_ text: String) -> [Match] { scan(text[...]) }
+
+    /// Every secret in part of a text; the ranges are indices of the whole text.
+    public static func scan(_ text: Substring) -> [Match] {
         // Work on bytes: lowercased ASCII for the trigger words, and lines found by their newlines. Only a line
         // that holds a trigger of some pattern becomes a String for the regular expressions; most lines of a
         // prompt hold none.
@@ -74,7 +81,9 @@ public enum SecretScanner {
             let range = lineStart..<lineEnd
             lineStart = lineEnd + 1
             let active = present.filter { index in
-                patterns[index].triggers.isEmpty ? hasLongToken(bytes[range]) : patterns[index].triggers.contains { contains(lowered, $0, in: range) }
+                let pattern = patterns[index]
+                if pattern.triggers.isEmpty { return hasLongToken(bytes[range]) }
+                return pattern.triggers.contains { pattern.assigned ? assignedAfter(lowered, $0, in: range) : contains(lowered, $0, in: range) }
             }
             if active.isEmpty || allowMarkers.contains(where: { contains(lowered, $0, in: range) }) { continue }
             let line = String(decoding: bytes[range], as: UTF8.self)
@@ -103,24 +112,26 @@ public enum SecretScanner {
         return matches.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
     }
 
-    /// Whether `needle` (lowercase ASCII) occurs in `haystack[range]`: memchr finds each candidate first byte.
+    /// Whether `needle` (lowercase ASCII) occurs in `haystack[range]`.
     static func contains(_ haystack: [UInt8], _ needle: String, in range: Range<Int>) -> Bool {
-        let count = needle.utf8.count
-        guard count > 0, range.count >= count else { return false }
-        return haystack.withUnsafeBufferPointer { buffer in
-            needle.withCString { pattern in
-                let base = UnsafeRawPointer(buffer.baseAddress!)
-                let first = Int32(UInt8(bitPattern: pattern[0]))
-                var position = range.lowerBound
-                let last = range.upperBound - count
-                while position <= last {
-                    guard let hit = memchr(base + position, first, last - position + 1) else { return false }
-                    let offset = base.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(hit, pattern, count) == 0 { return true }
-                    position = offset + 1
-                }
-                return false
+        haystack.withUnsafeBytes { Bytes.firstOffset(of: needle, in: $0, from: range.lowerBound, to: range.upperBound) != nil }
+    }
+
+    /// Whether `word` occurs in `haystack[range]` followed by the rest of a name, an optional quote, spaces and
+    /// `:` or `=` — what the assignment pattern needs before its regex can match.
+    static func assignedAfter(_ haystack: [UInt8], _ word: String, in range: Range<Int>) -> Bool {
+        haystack.withUnsafeBytes { bytes in
+            var from = range.lowerBound
+            while let hit = Bytes.firstOffset(of: word, in: bytes, from: from, to: range.upperBound) {
+                var index = hit + word.utf8.count
+                while index < range.upperBound, (bytes[index] >= 0x61 && bytes[index] <= 0x7A) || (bytes[index] >= 0x30 && bytes[index] <= 0x39)
+                        || bytes[index] == 0x5F || bytes[index] == 0x2D { index += 1 }
+                if index < range.upperBound, bytes[index] == 0x22 || bytes[index] == 0x27 { index += 1 }
+                while index < range.upperBound, bytes[index] == 0x20 || (bytes[index] >= 0x09 && bytes[index] <= 0x0D) { index += 1 }
+                if index < range.upperBound, bytes[index] == 0x3A || bytes[index] == 0x3D { return true }
+                from = hit + 1
             }
+            return false
         }
     }
 

@@ -47,23 +47,77 @@ enum SessionImporters {
 typealias JSONObject = [String: Any]
 
 enum JSON {
-    static func object(_ data: Data) -> JSONObject? {
-        (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? JSONObject
-    }
+    static func object(_ data: Data) -> JSONObject? { JSONReader.parse(data) as? JSONObject }
 
-    static func parse(_ data: Data) -> Any? {
-        try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-    }
+    static func parse(_ data: Data) -> Any? { JSONReader.parse(data) }
 
-    /// Compact JSON for a value (tool inputs are kept this way).
+    /// Compact JSON for a value (tool inputs are kept this way): no spaces, slashes unescaped, and the keys
+    /// that say what a call is about (`file_path`, `command`, `pattern`, …) first, so a cut input keeps them;
+    /// the other keys sorted.
     static func compact(_ value: Any?) -> String {
         guard let value else { return "{}" }
         if let string = value as? String { return string }
-        guard JSONSerialization.isValidJSONObject(value),
-              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return "\(value)"
+        var out: [UInt8] = []
+        write(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static let leadingKeys = ["file_path", "path", "notebook_path", "absolute_path", "command", "cmd", "pattern", "url", "query",
+                              "description"]
+
+    private static func write(_ value: Any, to out: inout [UInt8]) {
+        switch value {
+        case let string as String:
+            writeString(string, to: &out)
+        case let object as JSONObject:
+            out.append(UInt8(ascii: "{"))
+            let lead = leadingKeys.filter { object[$0] != nil }
+            let rest = object.keys.filter { !leadingKeys.contains($0) }.sorted()
+            for (index, key) in (lead + rest).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                write(object[key]!, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        case let list as [Any]:
+            out.append(UInt8(ascii: "["))
+            for (index, item) in list.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                write(item, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case let bool as Bool:
+            out += (bool ? "true" : "false").utf8
+        case let number as Int:
+            out += String(number).utf8
+        case let number as Double:
+            out += (number.isFinite && number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)).utf8
+        case let number as NSNumber:  // from Foundation: its booleans are a class of their own
+            out += ("\(type(of: number))".contains("Boolean") ? (number.boolValue ? "true" : "false") : number.stringValue).utf8
+        case is NSNull:
+            out += "null".utf8
+        default:
+            writeString("\(value)", to: &out)
         }
-        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func writeString(_ string: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Text of content given as a string, a list of blocks, or a block.
@@ -84,6 +138,7 @@ enum JSON {
 
     static func date(_ value: Any?) -> Date? {
         guard let string = value as? String else {
+            if let number = value as? Int { return Date(timeIntervalSince1970: number > 1_000_000_000_000 ? Double(number) / 1000 : Double(number)) }
             if let number = value as? Double { return Date(timeIntervalSince1970: number > 1e12 ? number / 1000 : number) }
             return nil
         }
@@ -93,7 +148,7 @@ enum JSON {
     static func int(_ value: Any?) -> Int {
         switch value {
         case let number as Int: number
-        case let number as Double: Int(number)
+        case let number as Double: number.isFinite && abs(number) < 9e18 ? Int(number) : 0
         case let number as NSNumber: number.intValue
         case let string as String: Int(string) ?? 0
         default: 0
@@ -101,33 +156,13 @@ enum JSON {
     }
 }
 
-enum Timestamps {
-    nonisolated(unsafe) private static let fractional: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
-    nonisolated(unsafe) private static let plain = ISO8601DateFormatter()
-    private static let lock = NSLock()
-
-    static func parse(_ string: String) -> Date? {
-        lock.lock()
-        defer { lock.unlock() }
-        return fractional.date(from: string) ?? plain.date(from: string)
-    }
-
-    static func format(_ date: Date) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        return plain.string(from: date)
-    }
-}
-
 /// Reads a file line by line without loading it whole (sessions can be hundreds of megabytes; one line can
 /// be megabytes long).
 struct LineReader: Sequence, IteratorProtocol {
     private let handle: FileHandle
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
+    /// Where the next line starts in `buffer`.
+    private var position = 0
     private var atEnd = false
     private static let chunk = 1 << 20
 
@@ -140,22 +175,34 @@ struct LineReader: Sequence, IteratorProtocol {
 
     mutating func next() -> Data? {
         while true {
-            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer = buffer[(newline + 1)...]
-                return Data(line)
+            let start = position
+            let newline: Int? = buffer.withUnsafeBytes { bytes in
+                guard start < bytes.count, let hit = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else { return nil }
+                return bytes.baseAddress!.distance(to: UnsafeRawPointer(hit))
+            }
+            if let newline {
+                position = newline + 1
+                return Data(buffer[start..<newline])
             }
             if atEnd {
-                guard !buffer.isEmpty else { return nil }
-                defer { buffer = Data() }
-                return Data(buffer)
+                guard start < buffer.count else { return nil }
+                position = buffer.count
+                return Data(buffer[start...])
             }
-            let more = (try? handle.read(upToCount: Self.chunk)) ?? nil
-            if let more, !more.isEmpty {
-                buffer = buffer.isEmpty ? more : Data(buffer) + more
-            } else {
-                atEnd = true
+            // Keep the unfinished line, then read more after it.
+            if start > 0 {
+                buffer.removeSubrange(0..<start)
+                position = 0
             }
+            let old = buffer.count
+            buffer.reserveCapacity(old + Self.chunk)
+            var got = 0
+            buffer.append(contentsOf: repeatElement(0, count: Self.chunk))
+            buffer.withUnsafeMutableBytes { bytes in
+                got = Glibc.read(handle.fileDescriptor, bytes.baseAddress! + old, Self.chunk)
+            }
+            buffer.removeLast(Self.chunk - Swift.max(got, 0))
+            if got <= 0 { atEnd = true }
         }
     }
 }
