@@ -240,3 +240,34 @@ import TestSupport
         #expect(Set(callIDs) == Set(answered))
     }
 }
+
+@Suite struct ContextSearchTests {
+    @Test func contextsAreFoundByTheirWordsAndTheIndexFollowsEditsAndRemovals() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let todo = try library.saveContext(from: SessionSource(file: Corpus.session("claude-code", containing: "todowrite").path),
+                                           options: ContextSaveOptions(tags: ["planning"]))
+        let codex = try library.saveContext(from: SessionSource(file: Corpus.session("codex", containing: "rollout").path), options: ContextSaveOptions())
+        let index = try library.index()
+        // A word said in one transcript finds that context, not the other; tags filter.
+        #expect(try index.searchContexts("security review").map(\.id) == [todo.context.id])
+        #expect(try index.searchContexts("security", tags: ["planning"]).map(\.id) == [todo.context.id])
+        #expect(try index.searchContexts("security", tags: ["nothing"]).isEmpty)
+        let hit = try #require(try index.searchContexts("security review").first)
+        #expect(hit.tool == "claude-code" && hit.messages == todo.context.session.messageCount && hit.tags == ["planning"])
+        #expect(hit.snippet?.contains("\u{1}") == true)
+        // Without words: every context, newest first.
+        #expect(try Set(index.searchContexts(nil).map(\.id)) == [todo.context.id, codex.context.id])
+        // An edit to a context file is seen at the next search.
+        let path = library.root + "/" + todo.context.relativePath
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "## Transcript\n", with: "## Transcript\n\nA note about zanzibar.\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try index.searchContexts("zanzibar").map(\.id) == [todo.context.id])
+        // A file folio cannot read is still listed, with the reason; a removed context is gone.
+        try "---\n\tid: tab-indented\n---\n".write(toFile: library.root + "/contexts/broken.context.md", atomically: true, encoding: .utf8)
+        let broken = try #require(try index.searchContexts(nil).first { $0.id == "broken" })
+        #expect(broken.error?.contains("the frontmatter is not valid YAML") == true)
+        _ = try library.removeContext(todo.context.id, commit: true)
+        #expect(try index.searchContexts("security review").isEmpty)
+    }
+}

@@ -4,10 +4,12 @@ import FolioKit
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Search prompts by words and filters (full-text, ranked).",
+        abstract: "Search prompts (or, with --contexts, saved sessions) by words and filters (full-text, ranked).",
         discussion: """
             Words match ids, titles, tags, descriptions and bodies; id and title count most. revi* matches a prefix,
             "error handling" a phrase, title:review one field, -word excludes, a OR b either. Filters work without words.
+            With --contexts, words match the contexts' titles, tags, summaries and transcripts (summary:x one field);
+            without words, the newest contexts come first.
             """)
 
     @Argument(help: "Words to look for.")
@@ -24,6 +26,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "At most this many results.")
     var limit = 20
 
+    @Flag(help: "Search the saved session contexts instead of the prompts.")
+    var contexts = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -31,6 +36,11 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if contexts {
+            let prompts = [filter.category.map { _ in "--category" }, filter.status.map { _ in "--status" }, owner.map { _ in "--owner" },
+                           author.map { _ in "--author" }].compactMap { $0 }
+            if let first = prompts.first { throw ValidationError("\(first) filters prompts; with --contexts only --tag and --limit apply") }
+        }
     }
 
     struct Hit: Encodable {
@@ -48,6 +58,7 @@ struct SearchCommand: ParsableCommand {
         let context = CLIContext.current
         let library = try library.open(context)
         let text = words.joined(separator: " ")
+        if contexts { return try runContexts(library, text, context) }
         let query = SearchQuery(text: text.isEmpty ? nil : text, tags: filter.tags, category: filter.category, status: filter.status,
                                 owner: owner, author: author, limit: limit)
         let hits = try library.index().search(query)
@@ -55,7 +66,7 @@ struct SearchCommand: ParsableCommand {
             try context.printJSON(hits.map { hit in
                 Hit(id: hit.entry.id, title: hit.entry.title, description: hit.entry.description, tags: hit.entry.tags,
                     status: hit.entry.status, score: (hit.score * 1000).rounded() / 1000,
-                    snippet: hit.snippet.map { $0.replacingOccurrences(of: "\u{1}", with: "").replacingOccurrences(of: "\u{2}", with: "") },
+                    snippet: hit.snippet.map(Self.plain),
                     path: hit.entry.path)
             })
             return
@@ -68,13 +79,42 @@ struct SearchCommand: ParsableCommand {
         for hit in hits {
             let tags = hit.entry.tags.isEmpty ? "" : "  " + term.cyan(hit.entry.tags.map { "#\($0)" }.joined(separator: " "))
             context.print(term.bold(hit.entry.id) + (hit.entry.title.map { "  \($0)" } ?? "") + tags)
-            if let snippet = hit.snippet {
-                let flat = snippet.split(whereSeparator: \.isNewline).joined(separator: " ")
-                let shown = term.enabled
-                    ? flat.replacingOccurrences(of: "\u{1}", with: "\u{1B}[1;33m").replacingOccurrences(of: "\u{2}", with: "\u{1B}[0m")
-                    : flat.replacingOccurrences(of: "\u{1}", with: "").replacingOccurrences(of: "\u{2}", with: "")
-                context.print("  " + shown)
-            }
+            if let snippet = hit.snippet { context.print("  " + shown(snippet, term)) }
         }
+    }
+
+    private func runContexts(_ library: Library, _ text: String, _ context: CLIContext) throws {
+        let hits = try library.index().searchContexts(text.isEmpty ? nil : text, tags: filter.tags, limit: limit)
+        if json {
+            try context.printJSON(hits.map { hit in
+                ContextHit(id: hit.id, title: hit.title, tool: hit.tool, created: hit.created, messages: hit.messages, tags: hit.tags,
+                           score: (hit.score * 1000).rounded() / 1000, snippet: hit.snippet.map(Self.plain), error: hit.error)
+            })
+            return
+        }
+        let term = context.out
+        if hits.isEmpty {
+            context.print(term.dim("No contexts match."))
+            return
+        }
+        for hit in hits {
+            let tags = hit.tags.isEmpty ? "" : "  " + term.cyan(hit.tags.map { "#\($0)" }.joined(separator: " "))
+            let facts = [hit.tool.isEmpty ? nil : hit.tool, hit.created.map { String($0.prefix(10)) }, "\(hit.messages) messages"].compactMap { $0 }.joined(separator: ", ")
+            context.print(term.bold(hit.id) + "  \(hit.title)  " + term.dim("(\(facts))") + tags)
+            if let error = hit.error { context.print("  " + term.red("unreadable: \(error)")) }
+            if let snippet = hit.snippet { context.print("  " + shown(snippet, term)) }
+        }
+    }
+
+    private static func plain(_ snippet: String) -> String {
+        snippet.replacingOccurrences(of: "\u{1}", with: "").replacingOccurrences(of: "\u{2}", with: "")
+    }
+
+    /// A snippet on one line, its matches highlighted on a terminal.
+    private func shown(_ snippet: String, _ term: Terminal) -> String {
+        let flat = snippet.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return term.enabled
+            ? flat.replacingOccurrences(of: "\u{1}", with: "\u{1B}[1;33m").replacingOccurrences(of: "\u{2}", with: "\u{1B}[0m")
+            : Self.plain(flat)
     }
 }

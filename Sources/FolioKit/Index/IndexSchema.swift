@@ -68,6 +68,27 @@ enum IndexSchema {
                 CREATE TABLE chain (position INTEGER PRIMARY KEY, oid TEXT NOT NULL UNIQUE);
                 """)
         }
+        // Contexts: one row per context file, read again when its stamp changes; searched apart from prompts.
+        migrator.registerMigration("v3-contexts") { db in
+            try db.execute(sql: """
+                CREATE TABLE contexts (
+                    rowid INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    path TEXT NOT NULL UNIQUE,
+                    title TEXT NOT NULL,
+                    tool TEXT NOT NULL,
+                    created TEXT,
+                    messages INTEGER NOT NULL DEFAULT 0,
+                    tags TEXT NOT NULL DEFAULT '[]',
+                    error TEXT,
+                    mtime INTEGER, size INTEGER, inode INTEGER, ctime INTEGER
+                );
+                CREATE VIRTUAL TABLE contexts_fts USING fts5(
+                    id, title, tags, summary, body,
+                    tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+                """)
+        }
         return migrator
     }()
 

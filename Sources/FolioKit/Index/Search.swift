@@ -233,7 +233,7 @@ extension PromptIndex {
     /// Turns what a person typed into an FTS5 query in which every word is quoted, so no input can break
     /// the syntax: `revi*` → `"revi"*`, `"error handling"` stays a phrase, `title:x` searches one column,
     /// `-word` excludes, AND/OR/NOT pass through. With `plainWords`, operators are words too.
-    static func ftsQuery(_ text: String, plainWords: Bool = false) -> String? {
+    static func ftsQuery(_ text: String, plainWords: Bool = false, columns: Set<String> = PromptIndex.columns) -> String? {
         var parts: [String] = []
         var positive = 0
         var negated: [String] = []
