@@ -19,6 +19,8 @@ import TestSupport
             words(turn.blocks.compactMap { if case .text(let text) = $0 { ContextFile.escape(text) } else { nil } }.joined(separator: "\n\n"))
         }
         #expect(reread.session.turns.map { words($0.text) } == expected, "\(url.lastPathComponent)")
+        // What folio writes, folio lint accepts.
+        #expect(try library.lint(paths: [outcome.context.relativePath]).findings.map(\.text) == [], "\(url.lastPathComponent)")
     }
 
     @Test func claudeCodeTodoWriteSessionHasItsTurnsToolsAndTasks() throws {

@@ -114,6 +114,31 @@ struct RuleExample: Sendable, CustomTestStringConvertible {
         #expect(error?.message.contains("git update-index --no-split-index") == true, "\(String(describing: error))")
     }
 
+    @Test func contextsAreLintedInTheWorkTreeAndWhenStaged() throws {
+        let (folder, library) = try makeLibrary()
+        // A context saved by folio is clean; one saved without redaction and committed through git is not.
+        let clean = try library.saveContext(from: SessionSource(file: Corpus.session("claude-code", containing: "todowrite").path),
+                                            options: ContextSaveOptions())
+        #expect(try library.lint().findings.isEmpty)
+        let raw = try library.saveContext(from: SessionSource(file: Corpus.session("claude-code", containing: "todowrite").path),
+                                          options: ContextSaveOptions(redact: false, commit: false))
+        let path = library.root + "/" + raw.context.relativePath
+        try (try String(contentsOfFile: path, encoding: .utf8) + "\nAWS key: AKIAIOSFODNN7EXAMPLE\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try git("add", raw.context.relativePath, in: folder.path)
+        let staged = try library.lintStaged()
+        #expect(staged.files == [raw.context.relativePath])
+        #expect(staged.findings.map(\.rule) == ["secret-detected"])
+        // The whole library: prompts and contexts; a context with a wrong id is named with the fix.
+        let cleanPath = library.root + "/" + clean.context.relativePath
+        let text = try String(contentsOfFile: cleanPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "id: \"\(clean.context.id)\"", with: "id: \"2020/01/elsewhere\"").write(toFile: cleanPath, atomically: true, encoding: .utf8)
+        let all = try library.lint()
+        #expect(Set(all.files) == [clean.context.relativePath, raw.context.relativePath])
+        let wrongID = try #require(all.findings.first { $0.rule == "context-format" })
+        #expect(wrongID.relativePath == clean.context.relativePath && wrongID.line == 2)
+        #expect(wrongID.message.contains("set id to the path below contexts/"))
+    }
+
     @Test func folioYAMLSetsSeveritiesAndAnInlineCommentDisablesARule() throws {
         let (folder, library) = try makeLibrary()
         folder.write("folio.yaml", "lint:\n  max_tokens: 3\n  rules:\n    whitespace: off\n    unused-variable: error\n")

@@ -4,9 +4,9 @@ import FolioKit
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
-        abstract: "Check prompt files for errors, leaked secrets and style problems.",
+        abstract: "Check prompt and context files for errors, leaked secrets and style problems.",
         discussion: """
-            With no paths, checks every prompt of the library; with --staged, what the next commit would contain.
+            With no paths, checks every prompt and saved context of the library; with --staged, what the next commit would contain.
             Exits 1 when a finding is an error (with --strict, a warning too), 0 otherwise. Rules, their severities
             and how to turn them off: folio lint --list-rules, and docs/lint-rules.md.
             """)
@@ -15,7 +15,7 @@ struct LintCommand: ParsableCommand {
         case text, json, sarif, junit, github
     }
 
-    @Argument(help: "Prompt files or folders (default: the whole library).")
+    @Argument(help: "Prompt or context files, or folders (default: the whole library).")
     var paths: [String] = []
 
     @Flag(help: "Check the files staged for the next commit (the git index), not the work tree.")

@@ -250,7 +250,7 @@ public struct ContextFile: Sendable, Equatable {
     }
 
     /// `<!-- folio:call id=x name=Bash -->` → kind `call`, fields id and name.
-    private static func marker(_ line: Substring) -> (kind: String, fields: [String: String], flags: Set<String>) {
+    static func marker(_ line: Substring) -> (kind: String, fields: [String: String], flags: Set<String>) {
         let inner = line.dropFirst("<!-- folio:".count).dropLast(" -->".count)
         let parts = inner.split(separator: " ")
         var fields: [String: String] = [:], flags = Set<String>()

@@ -1,8 +1,5 @@
 import Foundation
 internal import GRDB
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A context found by `folio search --contexts`.
 public struct ContextHit: Sendable, Equatable, Codable {
@@ -84,7 +81,7 @@ extension PromptIndex {
     @discardableResult
     func refreshContexts() throws -> RefreshReport {
         let started = Date()
-        let files = Self.contextFiles(root: root)
+        let files = WorkTreeScanner.contextFiles(root: root)
         return try withDatabase { queue in
             try queue.write { db in
                 var report = RefreshReport(checkedEveryFile: true)
@@ -142,29 +139,5 @@ extension PromptIndex {
                              stamp.modified, stamp.size, stamp.inode, stamp.changed])
         try db.execute(sql: "INSERT INTO contexts_fts (rowid, id, title, tags, summary, body) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [db.lastInsertedRowID, id.replacingOccurrences(of: "/", with: " "), title, tags.joined(separator: " "), summary, body])
-    }
-
-    /// Every context file under `root/contexts` (library-relative paths) with its stamp.
-    static func contextFiles(root: String) -> [String: FileStamp] {
-        var files: [String: FileStamp] = [:]
-        var pending = [ContextFile.folder]
-        while let relative = pending.popLast() {
-            guard let directory = opendir(root + "/" + relative) else { continue }
-            defer { closedir(directory) }
-            while let entry = readdir(directory) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                }
-                if name.hasPrefix(".") { continue }
-                var info = stat()
-                guard fstatat(dirfd(directory), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
-                if (info.st_mode & S_IFMT) == S_IFDIR {
-                    pending.append(relative + "/" + name)
-                } else if name.hasSuffix(ContextFile.suffix), (info.st_mode & S_IFMT) == S_IFREG {
-                    files[relative + "/" + name] = FileStamp(info)
-                }
-            }
-        }
-        return files
     }
 }

@@ -156,6 +156,30 @@ enum WorkTreeScanner {
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return FileStamp(info)
     }
+
+    /// Every context file under `root/contexts` (library-relative paths) with its stamp.
+    static func contextFiles(root: String) -> [String: FileStamp] {
+        var files: [String: FileStamp] = [:]
+        var pending = [ContextFile.folder]
+        while let relative = pending.popLast() {
+            guard let directory = opendir(root + "/" + relative) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name.hasPrefix(".") { continue }
+                var info = stat()
+                guard fstatat(dirfd(directory), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                if (info.st_mode & S_IFMT) == S_IFDIR {
+                    pending.append(relative + "/" + name)
+                } else if name.hasSuffix(ContextFile.suffix), (info.st_mode & S_IFMT) == S_IFREG {
+                    files[relative + "/" + name] = FileStamp(info)
+                }
+            }
+        }
+        return files
+    }
 }
 
 extension FileStamp {

@@ -17,7 +17,7 @@ public enum LintRules {
         FileReadableRule(), YAMLSyntaxRule(), FrontmatterSchemaRule(), IDMatchesPathRule(), DuplicateIDRule(),
         UndeclaredVariableRule(), UnusedVariableRule(), RequiredWithDefaultRule(), InvalidDefaultRule(),
         MissingIncludeRule(), IncludeCycleRule(), TemplateSyntaxRule(), SecretDetectedRule(), TokenBudgetRule(),
-        DeprecatedIncludeRule(), EmptyBodyRule(), WhitespaceRule(),
+        DeprecatedIncludeRule(), EmptyBodyRule(), WhitespaceRule(), ContextFormatRule(),
     ]
 
     /// Every rule's id, description, severity and examples.
@@ -89,8 +89,12 @@ extension Library {
     public func lint(paths: [String] = []) throws -> LintReport {
         var files: [(relative: String, display: String)] = []
         var outside: [LintFinding] = []
+        // Prompts and contexts, each kind in path order.
+        func everyFile() -> [String] {
+            WorkTreeScanner.scan(root: root).files.keys.sorted() + WorkTreeScanner.contextFiles(root: root).keys.sorted()
+        }
         if paths.isEmpty {
-            files = WorkTreeScanner.scan(root: root).files.keys.sorted().map { ($0, displayPath($0)) }
+            files = everyFile().map { ($0, displayPath($0)) }
         } else {
             for path in paths {
                 let full = Self.absolute(path, from: environment.currentDirectory)
@@ -108,8 +112,8 @@ extension Library {
                 }
                 let relative = full == root ? "" : String(full.dropFirst(root.count + 1))
                 if isFolder.boolValue {
-                    let under = WorkTreeScanner.scan(root: root).files.keys.filter { relative.isEmpty || $0.hasPrefix(relative + "/") }
-                    files += under.sorted().map { ($0, displayPath($0)) }
+                    let under = everyFile().filter { relative.isEmpty || $0.hasPrefix(relative + "/") }
+                    files += under.map { ($0, displayPath($0)) }
                 } else {
                     files.append((relative, displayPath(relative)))
                 }
@@ -120,6 +124,9 @@ extension Library {
         let report = try lint(loaded, source: source)
         return LintReport(findings: outside + report.findings, files: report.files)
     }
+
+    /// The folders lint reads, below the library root.
+    static let lintedFolders = ["prompts", ContextFile.folder]
 
     /// Lints what the next commit would contain: the prompt files staged in the git index that differ from HEAD.
     /// In a git hook, that is the index git names in GIT_INDEX_FILE (`git commit -a` commits a temporary one).
@@ -144,14 +151,14 @@ extension Library {
             }
             let stagedTree = try gitCall("read the staged tree") { try index.writeTree() }
             let deltas = try gitCall("compare the index with HEAD") {
-                try repository.changedFiles(from: headTree, to: stagedTree, under: prefix + "prompts")
+                try Self.lintedFolders.flatMap { try repository.changedFiles(from: headTree, to: stagedTree, under: prefix + $0) }
             }
             let changes = deltas.compactMap { delta in delta.newPath.flatMap { path in delta.newBlob.map { (path, $0) } } }
             return try lint(try stagedFiles(changes, prefix: prefix, repository: repository),
                             source: StagedLintSource(repository: repository, prefix: prefix) { index.entry(at: $0)?.oid })
         }
         let changes = try gitCall("compare the index with HEAD") {
-            try repository.stagedChanges(staged, against: headTree, under: prefix + "prompts")
+            try Self.lintedFolders.flatMap { try repository.stagedChanges(staged, against: headTree, under: prefix + $0) }
         }
         let files = try stagedFiles(changes.map { ($0.path, $0.oid) }, prefix: prefix, repository: repository)
         return try lint(files, source: StagedLintSource(repository: repository, prefix: prefix) { staged.entry(at: $0)?.oid })
@@ -159,7 +166,7 @@ extension Library {
 
     private func stagedFiles(_ changes: [(path: String, blob: OID)], prefix: String,
                              repository: Repository) throws -> [(relative: String, display: String, data: Data)] {
-        try changes.filter { $0.path.hasSuffix(PromptID.fileSuffix) }.map { change in
+        try changes.filter { LintFileKind.of(String($0.path.dropFirst(prefix.count))) != nil }.map { change in
             let relative = String(change.path.dropFirst(prefix.count))
             return (relative, displayPath(relative), try gitCall { try repository.blob(change.blob) })
         }
@@ -199,7 +206,7 @@ extension Library {
             var found: [LintFinding] = []
             for rule in rules {
                 let info = type(of: rule).info
-                if file.disabled.contains(info.id) { continue }
+                if file.disabled.contains(info.id) || !info.kinds.contains(file.kind) { continue }
                 // A file that cannot be read is reported once; the other rules have nothing to look at.
                 if file.text == nil, info.id != FileReadableRule.info.id { continue }
                 var collector = FindingCollector(rule: info.id, severity: info.severity, configured: settings.severities[info.id], file: file)

@@ -19,10 +19,13 @@ extension LintSource {
 struct LintFile {
     /// Prompts larger than this are not analysed (a finding says so).
     static let sizeLimit = 1_048_576
+    /// Contexts are transcripts: saved with `--full` they can be as large as the session.
+    static let contextSizeLimit = 64 * 1_048_576
     static let disableMarker = Data("folio-lint-disable:".utf8)
 
     let displayPath: String
     let relativePath: String
+    let kind: LintFileKind
     let repositoryPath: String
     let id: PromptID?
     let data: Data
@@ -45,8 +48,9 @@ struct LintFile {
         repositoryPath = repositoryPrefix + relativePath
         self.displayPath = displayPath
         self.data = data
-        id = PromptID.fromRelativePath(relativePath)
-        let readable = data.count <= Self.sizeLimit && !data.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, data.count) != nil } ?? false }
+        kind = LintFileKind.of(relativePath) ?? .prompt
+        id = kind == .prompt ? PromptID.fromRelativePath(relativePath) : nil
+        let readable = data.count <= Self.sizeLimit(kind) && !data.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, data.count) != nil } ?? false }
         text = readable ? String(validating: data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data, as: UTF8.self) : nil
         var split: PromptCodec.Split?
         var splitError: FolioError?
@@ -69,7 +73,7 @@ struct LintFile {
                     frontmatter = try? YAMLParser(mode: .lenient).parse(yaml).root
                 } catch {}
             }
-            if split != nil, yamlError == nil, let id = id ?? (try? PromptID("unnamed")) {
+            if kind == .prompt, split != nil, yamlError == nil, let id = id ?? (try? PromptID("unnamed")) {
                 do {
                     prompt = try PromptCodec.decode(text, id: id, path: displayPath).prompt
                 } catch let error as FolioError {
@@ -92,9 +96,11 @@ struct LintFile {
         self.yamlError = yamlError
         self.prompt = prompt
         self.decodeError = decodeError
-        self.scan = split.map { TemplateScanner.scan($0.body) }
+        self.scan = kind == .prompt ? split.map { TemplateScanner.scan($0.body) } : nil
         self.disabled = disabled
     }
+
+    static func sizeLimit(_ kind: LintFileKind) -> Int { kind == .context ? contextSizeLimit : sizeLimit }
 
     /// The file line of a body line.
     func fileLine(bodyLine: Int) -> Int { bodyLine + (split?.bodyLine ?? 1) - 1 }

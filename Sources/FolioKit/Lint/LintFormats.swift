@@ -145,8 +145,9 @@ extension LintRules {
 
             <!-- Generated from the rules' own descriptions and examples by `make docs` (folio lint --rules-doc). Do not edit. -->
 
-            `folio lint` checks prompt files against these rules. Each rule's examples are also its tests: ↓ marks
-            where the rule reports a finding.
+            `folio lint` checks prompt files (`prompts/**/*.prompt.md`) and session contexts
+            (`contexts/**/*.context.md`) against these rules; the Files column says which. Each rule's examples are
+            also its tests: ↓ marks where the rule reports a finding.
 
             Change a rule's severity, or turn it off, in folio.yaml:
 
@@ -160,16 +161,18 @@ extension LintRules {
 
             Turn rules off for one file with a comment anywhere in it: `<!-- folio-lint-disable: whitespace, token-budget -->`.
 
-            | Rule | Default | What it checks |
-            |---|---|---|
+            | Rule | Default | Files | What it checks |
+            |---|---|---|---|
 
             """
         for info in infos {
             let firstSentence = info.description.components(separatedBy: ". ").first ?? info.description
-            out += "| [`\(info.id)`](#\(info.id)) | \(info.severity.rawValue) | \(firstSentence.hasSuffix(".") ? firstSentence : firstSentence + ".") |\n"
+            let kinds = LintFileKind.allCases.filter { info.kinds.contains($0) }.map { $0.rawValue + "s" }.joined(separator: ", ")
+            out += "| [`\(info.id)`](#\(info.id)) | \(info.severity.rawValue) | \(kinds) | \(firstSentence.hasSuffix(".") ? firstSentence : firstSentence + ".") |\n"
         }
         for info in infos {
-            out += "\n## \(info.id)\n\n\(info.description)\n\nDefault severity: **\(info.severity.rawValue)**.\n"
+            let kinds = LintFileKind.allCases.filter { info.kinds.contains($0) }.map { $0.rawValue + " files" }.joined(separator: " and ")
+            out += "\n## \(info.id)\n\n\(info.description)\n\nDefault severity: **\(info.severity.rawValue)**. Checks \(kinds).\n"
             for (title, examples) in [("Triggers", info.triggering), ("Does not trigger", info.nonTriggering)] {
                 out += "\n\(title):\n"
                 for example in examples {

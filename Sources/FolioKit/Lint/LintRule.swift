@@ -61,6 +61,19 @@ public struct LintExample: Sendable {
     }
 }
 
+/// The kinds of file lint reads: prompts (`prompts/**/*.prompt.md`) and session contexts
+/// (`contexts/**/*.context.md`).
+public enum LintFileKind: String, Sendable, Codable, CaseIterable {
+    case prompt, context
+
+    /// The kind of a library-relative path, or nil for a file lint does not read.
+    static func of(_ relativePath: String) -> LintFileKind? {
+        if relativePath.hasSuffix(ContextFile.suffix), relativePath.hasPrefix(ContextFile.folder + "/") { return .context }
+        if relativePath.hasSuffix(PromptID.fileSuffix) { return .prompt }
+        return nil
+    }
+}
+
 /// What a rule is, for docs, SARIF and configuration.
 public struct LintRuleInfo: Sendable {
     public let id: String
@@ -69,6 +82,19 @@ public struct LintRuleInfo: Sendable {
     public let severity: LintSeverity
     public let triggering: [LintExample]
     public let nonTriggering: [LintExample]
+    /// The files the rule checks.
+    public let kinds: Set<LintFileKind>
+
+    init(id: String, name: String, description: String, severity: LintSeverity, triggering: [LintExample], nonTriggering: [LintExample],
+         kinds: Set<LintFileKind> = [.prompt]) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.severity = severity
+        self.triggering = triggering
+        self.nonTriggering = nonTriggering
+        self.kinds = kinds
+    }
 }
 
 /// A lint rule: one check, described, with its examples. Each lives in its own file under Lint/Rules.

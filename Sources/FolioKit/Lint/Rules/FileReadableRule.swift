@@ -1,18 +1,21 @@
-/// A prompt file must be UTF-8 text of reasonable size; anything else is reported and not analysed further.
+/// A prompt or context file must be UTF-8 text of reasonable size; anything else is reported and not analysed
+/// further.
 struct FileReadableRule: LintRule {
     static let info = LintRuleInfo(
         id: "file-readable", name: "File readable",
-        description: "A prompt file must be UTF-8 text without NUL bytes and at most 1 MB; other files are reported and skipped by the other rules.",
+        description: "A prompt file must be UTF-8 text without NUL bytes and at most 1 MB (a context file at most 64 MB); other files are reported and skipped by the other rules.",
         severity: .error,
         triggering: [LintExample("↓Hello\u{0}world\n")],
-        nonTriggering: [LintExample("Hello world\n")])
+        nonTriggering: [LintExample("Hello world\n")],
+        kinds: [.prompt, .context])
 
     func check(_ file: LintFile, _ context: LintContext, _ report: inout FindingCollector) {
-        if file.data.count > LintFile.sizeLimit {
-            report.add("the file is \(file.data.count / 1_048_576) MB; a prompt is text of at most 1 MB", line: 1, column: 1)
+        let limit = LintFile.sizeLimit(file.kind)
+        if file.data.count > limit {
+            report.add("the file is \(file.data.count / 1_048_576) MB; a \(file.kind.rawValue) is text of at most \(limit / 1_048_576) MB", line: 1, column: 1)
         } else if file.text == nil {
             let binary = file.data.contains(0)
-            report.add(binary ? "the file is binary (it contains NUL bytes), not a prompt" : "the file is not valid UTF-8 text; save it as UTF-8",
+            report.add(binary ? "the file is binary (it contains NUL bytes), not a \(file.kind.rawValue)" : "the file is not valid UTF-8 text; save it as UTF-8",
                        line: 1, column: 1)
         }
     }

@@ -9,7 +9,8 @@ struct YAMLSyntaxRule: LintRule {
             LintExample("---\ntitle: a\n↓title: b\n---\nbody\n"),
             LintExample("↓---\ntitle: never closed\n"),
         ],
-        nonTriggering: [LintExample("---\ntitle: ok\nglobs: \"*.ts\"\n---\nbody\n"), LintExample("No frontmatter at all.\n")])
+        nonTriggering: [LintExample("---\ntitle: ok\nglobs: \"*.ts\"\n---\nbody\n"), LintExample("No frontmatter at all.\n")],
+        kinds: [.prompt, .context])
 
     func check(_ file: LintFile, _ context: LintContext, _ report: inout FindingCollector) {
         if let error = file.splitError {
