@@ -120,6 +120,52 @@ import TestSupport
         #expect(session.turns.map(\.text) == ["first question", "first answer", "better follow-up", "better answer"])
     }
 
+    @Test func subagentFilesBesideTheSessionCountTheirWorkNotTheirWords() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let path = try write([
+            user("u1", nil, "find where the parser is tested"),
+            assistant("a1", "u1", id: "m1", [["type": "tool_use", "id": "t1", "name": "Task",
+                                              "input": ["description": "find parser tests", "subagent_type": "Explore"]]]),
+            user("u2", "a1", [["type": "tool_result", "tool_use_id": "t1", "content": "Tests/ParserTests.swift covers it."]]),
+            assistant("a2", "u2", id: "m2", [["type": "text", "text": "It is in Tests/ParserTests.swift."]]),
+        ], in: folder)
+        // Claude Code 2: <session>/subagents/agent-<id>.jsonl and its .meta.json.
+        let agentRecords: [[String: Any]] = [
+            user("s1", nil, "find parser tests", extra: ["isSidechain": true, "agentId": "a7"]),
+            assistant("s2", "s1", id: "sm1", [["type": "tool_use", "id": "st1", "name": "Grep", "input": ["pattern": "parse"]]])
+                .merging(["isSidechain": true, "agentId": "a7"]) { $1 },
+            user("s3", "s2", [["type": "tool_result", "tool_use_id": "st1", "content": "Tests/ParserTests.swift"]], extra: ["isSidechain": true]),
+            assistant("s4", "s3", id: "sm2", [["type": "tool_use", "id": "st2", "name": "Read", "input": ["file_path": "Tests/ParserTests.swift"]]])
+                .merging(["isSidechain": true]) { $1 },
+            user("s5", "s4", [["type": "tool_result", "tool_use_id": "st2", "content": "import Testing"]], extra: ["isSidechain": true]),
+            assistant("s6", "s5", id: "sm3", [["type": "text", "text": "Tests/ParserTests.swift covers it."]]).merging(["isSidechain": true]) { $1 },
+        ]
+        let agents = folder.at("session/subagents")
+        try FileManager.default.createDirectory(atPath: agents, withIntermediateDirectories: true)
+        let lines = try agentRecords.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: agents + "/agent-a7.jsonl", atomically: true, encoding: .utf8)
+        try #"{"agentType":"Explore","spawnDepth":1,"model":"claude-haiku-x"}"#.write(toFile: agents + "/agent-a7.meta.json", atomically: true, encoding: .utf8)
+        try "{broken".write(toFile: agents + "/agent-b8.jsonl", atomically: true, encoding: .utf8)
+
+        let session = try ClaudeCodeImporter.read(path)
+        // The transcript is the main conversation; the subagent's answer is the Task result in it.
+        #expect(session.turns.map(\.role) == [.user, .assistant, .assistant])
+        let agent = try #require(session.subagents.first { $0.id == "a7" })
+        #expect(agent.type == "Explore" && agent.model == "claude-haiku-x")
+        #expect(agent.toolCalls.map(\.name) == ["Grep", "Read"])
+        #expect(agent.messages == 2)
+        #expect(session.sidechainMessages == session.subagents.reduce(0) { $0 + $1.messages })
+        #expect(session.inputTokens == 2 * 10 + 3 * 10 && session.outputTokens == 2 * 5 + 3 * 5)
+        // Saved: the files it read are the session's, and the frontmatter lists it.
+        let outcome = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        #expect(outcome.context.activity.files.map(\.path) == ["Tests/ParserTests.swift"])
+        let reread = try library.context(outcome.context.id)
+        #expect(reread.session.subagents.map(\.id).contains("a7"))
+        #expect(reread.session.subagents.first { $0.id == "a7" }?.type == "Explore")
+        #expect(try library.lint(paths: [outcome.context.relativePath]).findings.isEmpty)
+    }
+
     @Test func aCompactedSessionKeepsTheSummaryAndWhatFollows() throws {
         let folder = TemporaryFolder("compact")
         let path = try write([

@@ -54,7 +54,7 @@ public struct ContextFile: Sendable, Equatable {
         self.title = title
         self.session = session
         self.folder = folder
-        self.activity = activity ?? SessionActivity(session.toolCalls)
+        self.activity = activity ?? SessionActivity(session.allToolCalls)
     }
 
     public var relativePath: String { Self.folder + "/" + id + Self.suffix }
@@ -93,6 +93,17 @@ public struct ContextFile: Sendable, Equatable {
         out += "  input_tokens: \(session.inputTokens)\n"
         out += "  output_tokens: \(session.outputTokens)\n"
         if session.sidechainMessages > 0 { out += "  sidechain_messages: \(session.sidechainMessages)\n" }
+        if !session.subagents.isEmpty {
+            out += "subagents:\n"
+            for agent in session.subagents {
+                var fields = ["id: \(Self.quote(agent.id))"]
+                if let type = agent.type { fields.append("type: \(Self.quote(type))") }
+                if let model = agent.model { fields.append("model: \(Self.quote(model))") }
+                fields += ["messages: \(agent.messages)", "tool_calls: \(agent.toolCalls.count)",
+                           "input_tokens: \(agent.inputTokens)", "output_tokens: \(agent.outputTokens)"]
+                out += "  - {\(fields.joined(separator: ", "))}\n"
+            }
+        }
         if !activity.files.isEmpty {
             out += "files:\n"
             for file in activity.files { out += "  - {path: \(Self.quote(relativeToFolder(file.path))), action: \(file.action.rawValue)}\n" }
@@ -175,6 +186,14 @@ public struct ContextFile: Sendable, Equatable {
         session.inputTokens = node?["stats"]?["input_tokens"]?.text.flatMap { Int($0) } ?? 0
         session.outputTokens = node?["stats"]?["output_tokens"]?.text.flatMap { Int($0) } ?? 0
         session.summary = node?["summary"]?.text
+        session.sidechainMessages = node?["stats"]?["sidechain_messages"]?.text.flatMap { Int($0) } ?? 0
+        session.subagents = node?["subagents"]?.sequence?.compactMap { item in
+            item["id"]?.text.map { id in
+                Subagent(id: id, type: item["type"]?.text, model: item["model"]?.text, messages: item["messages"]?.text.flatMap { Int($0) } ?? 0,
+                         inputTokens: item["input_tokens"]?.text.flatMap { Int($0) } ?? 0,
+                         outputTokens: item["output_tokens"]?.text.flatMap { Int($0) } ?? 0)
+            }
+        } ?? []
         session.tasks = node?["tasks"]?.sequence?.compactMap { item in
             item["content"]?.text.map { SessionTask(content: $0, status: SessionTask.Status(rawValue: item["status"]?.text ?? "") ?? .pending) }
         } ?? []

@@ -160,7 +160,7 @@ extension Library {
         }
         let folder = read.workingFolder.flatMap { relativeFolder($0) }
         var redactor = Redactor(home: home, enabled: options.redact)
-        let activity = redactor.redact(SessionActivity(read.toolCalls))
+        let activity = redactor.redact(SessionActivity(read.allToolCalls))
         let session = read.kept(options.cuts, redactor: &redactor)
         let title = options.title ?? session.title ?? Self.title(from: session)
         let date = session.created ?? environment.now()

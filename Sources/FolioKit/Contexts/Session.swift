@@ -26,8 +26,15 @@ public struct Session: Sendable, Equatable {
     public var outputTokens = 0
     /// Messages of subagents or sidechains, counted but not part of the main transcript.
     public var sidechainMessages = 0
+    /// Subagents the session started whose own transcripts sit beside it (Claude Code's
+    /// `<session>/subagents/agent-<id>.jsonl`). Their work counts (files, commands, tokens); their
+    /// conversations are not part of the transcript, where the call that started them has their answer.
+    public var subagents: [Subagent] = []
 
     public init(tool: Tool) { self.tool = tool }
+
+    /// The session's tool calls and its subagents'.
+    public var allToolCalls: [ToolCall] { toolCalls + subagents.flatMap(\.toolCalls) }
 
     public var toolCalls: [ToolCall] { turns.flatMap(\.blocks).compactMap { if case .toolCall(let call) = $0 { call } else { nil } } }
 
@@ -40,6 +47,17 @@ public struct Session: Sendable, Equatable {
         created = min(created ?? time, time)
         updated = max(updated ?? time, time)
     }
+}
+
+public struct Subagent: Sendable, Equatable {
+    public var id: String
+    /// `general-purpose`, `Explore`, … (from the agent's `.meta.json`).
+    public var type: String?
+    public var model: String?
+    public var messages = 0
+    public var toolCalls: [ToolCall] = []
+    public var inputTokens = 0
+    public var outputTokens = 0
 }
 
 public struct Turn: Sendable, Equatable {

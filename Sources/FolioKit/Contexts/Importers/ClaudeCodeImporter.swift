@@ -7,7 +7,9 @@ import Foundation
 /// root. A compaction starts a new root (`compact_boundary`, with `logicalParentUuid` naming the record before)
 /// followed by a user record marked `isCompactSummary`. One API message may be split over several lines that
 /// share `message.id`; tool results come back in user records and are matched to their call by `tool_use_id`.
-/// Sidechain records (subagents) are counted, not followed.
+/// Sidechain records (subagents, in older versions) are counted, not followed. Claude Code 2 keeps each
+/// subagent's transcript beside the session, in `<session>/subagents/agent-<id>.jsonl` with an
+/// `agent-<id>.meta.json`; those are read as subagents (their calls, files and tokens count).
 enum ClaudeCodeImporter: SessionImporter {
     static let tool = Session.Tool.claudeCode
 
@@ -22,6 +24,28 @@ enum ClaudeCodeImporter: SessionImporter {
     }
 
     static func read(_ path: String) throws -> Session {
+        var session = try read(path, subagent: false)
+        let folder = (path as NSString).deletingPathExtension + "/subagents"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.hasPrefix("agent-") && $0.hasSuffix(".jsonl") }.sorted()
+        for name in names {
+            // A subagent file folio cannot read does not stop the capture of the session.
+            guard let agent = try? read(folder + "/" + name, subagent: true) else { continue }
+            let base = String(name.dropLast(".jsonl".count))
+            let meta = FileManager.default.contents(atPath: folder + "/" + base + ".meta.json").flatMap(JSON.object)
+            session.subagents.append(Subagent(id: String(base.dropFirst("agent-".count)), type: meta?["agentType"] as? String,
+                                              model: meta?["model"] as? String ?? agent.models.first, messages: agent.messageCount,
+                                              toolCalls: agent.toolCalls, inputTokens: agent.inputTokens, outputTokens: agent.outputTokens))
+            session.sidechainMessages += agent.messageCount
+            session.inputTokens += agent.inputTokens
+            session.outputTokens += agent.outputTokens
+            for model in agent.models where !session.models.contains(model) { session.models.append(model) }
+        }
+        return session
+    }
+
+    /// One file: a session, or (`subagent`) a subagent's transcript, whose records are all sidechain records.
+    static func read(_ path: String, subagent: Bool) throws -> Session {
         var session = Session(tool: tool)
         session.sessionID = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         var records: [Record] = []
@@ -40,7 +64,7 @@ enum ClaudeCodeImporter: SessionImporter {
             if let branch = record["gitBranch"] as? String, !branch.isEmpty { session.gitBranch = branch }
             let time = JSON.date(record["timestamp"])
             session.saw(time)
-            if record["isSidechain"] as? Bool == true { session.sidechainMessages += 1; continue }
+            if !subagent, record["isSidechain"] as? Bool == true { session.sidechainMessages += 1; continue }
             // Models and usage count wherever they appear (some files hold only usage records).
             let message = record["message"] as? JSONObject
             let messageID = message?["id"] as? String
