@@ -260,6 +260,26 @@ import TestSupport
         #expect(throws: FolioError.self) { try lib.restoreContext(original.context.id, for: .claudeCode, write: true, newSessionID: "11111111-2222-3333-4444-555555555555") }
     }
 
+    @Test func aClaudeCodeSessionRestoredForCodexReadsBackAsTheSameConversation() throws {
+        let (folder, library) = try makeLibrary()
+        let codexHome = folder.at(".codex-home")
+        let lib = try Library.open(explicitPath: library.root, environment: environment(library.root, extra: ["CODEX_HOME": codexHome, "HOME": folder.path]))
+        let original = try lib.saveContext(from: SessionSource(file: Corpus.session("claude-code", containing: "representative").path),
+                                           options: ContextSaveOptions(cuts: .none))
+        let restored = try lib.restoreContext(original.context.id, for: .codex, write: true, newSessionID: "22222222-3333-4444-5555-666666666666")
+        let written = try #require(restored.writtenPath)
+        #expect(written.hasPrefix(codexHome + "/sessions/"))
+        #expect((written as NSString).lastPathComponent.hasPrefix("rollout-"))
+        #expect(restored.resumeCommand?.hasSuffix("codex resume 22222222-3333-4444-5555-666666666666") == true)
+        // folio's own Codex reader (which the corpus's real rollouts test) reads the same conversation back.
+        #expect(SessionImporters.detect(written) == .codex)
+        let again = try CodexImporter.read(written)
+        let said = { (session: Session) in session.turns.filter { $0.role != .summary && !$0.text.isEmpty }.map { "\($0.role): \($0.text)" } }
+        #expect(said(again) == said(original.context.session))
+        #expect(again.toolCalls.map(\.name) == original.context.session.toolCalls.map(\.name))
+        #expect(again.sessionID == "22222222-3333-4444-5555-666666666666")
+    }
+
     @Test func theBriefFitsItsBudgetDroppingOlderTurnsFirst() throws {
         let (folder, library) = try makeLibrary()
         defer { withExtendedLifetime(folder) {} }
