@@ -72,37 +72,34 @@ struct SearchCommand: ParsableCommand {
             return
         }
         let term = context.out
-        if hits.isEmpty {
-            context.print(term.dim("No prompts match."))
-            return
-        }
-        for hit in hits {
-            let tags = hit.entry.tags.isEmpty ? "" : "  " + term.cyan(hit.entry.tags.map { "#\($0)" }.joined(separator: " "))
-            context.print(term.bold(hit.entry.id) + (hit.entry.title.map { "  \($0)" } ?? "") + tags)
-            if let snippet = hit.snippet { context.print("  " + shown(snippet, term)) }
-        }
+        show(hits.map { hit in
+            (term.bold(hit.entry.id) + (hit.entry.title.map { "  \($0)" } ?? ""), hit.entry.tags, [hit.snippet.map { shown($0, term) }])
+        }, none: "No prompts match.", context)
     }
 
     private func runContexts(_ library: Library, _ text: String, _ context: CLIContext) throws {
         let hits = try library.index().searchContexts(text.isEmpty ? nil : text, tags: filter.tags, limit: limit)
         if json {
-            try context.printJSON(hits.map { hit in
-                ContextHit(id: hit.id, title: hit.title, tool: hit.tool, created: hit.created, messages: hit.messages, tags: hit.tags,
-                           score: (hit.score * 1000).rounded() / 1000, snippet: hit.snippet.map(Self.plain), error: hit.error)
-            })
+            try context.printJSON(hits.map(\.printable))
             return
         }
         let term = context.out
-        if hits.isEmpty {
-            context.print(term.dim("No contexts match."))
-            return
-        }
-        for hit in hits {
-            let tags = hit.tags.isEmpty ? "" : "  " + term.cyan(hit.tags.map { "#\($0)" }.joined(separator: " "))
-            let facts = [hit.tool.isEmpty ? nil : hit.tool, hit.created.map { String($0.prefix(10)) }, "\(hit.messages) messages"].compactMap { $0 }.joined(separator: ", ")
-            context.print(term.bold(hit.id) + "  \(hit.title)  " + term.dim("(\(facts))") + tags)
-            if let error = hit.error { context.print("  " + term.red("unreadable: \(error)")) }
-            if let snippet = hit.snippet { context.print("  " + shown(snippet, term)) }
+        show(hits.map { hit in
+            let facts = [hit.tool.isEmpty ? nil : hit.tool, hit.created.map { String($0.prefix(10)) }, "\(hit.messages) messages"]
+                .compactMap { $0 }.joined(separator: ", ")
+            return (term.bold(hit.id) + "  \(hit.title)  " + term.dim("(\(facts))"), hit.tags,
+                    [hit.error.map { term.red("unreadable: \($0)") }, hit.snippet.map { shown($0, term) }])
+        }, none: "No contexts match.", context)
+    }
+
+    /// One result per heading line (with its tags), then its notes indented below it.
+    private func show(_ rows: [(heading: String, tags: [String], notes: [String?])], none: String, _ context: CLIContext) {
+        let term = context.out
+        if rows.isEmpty { context.print(term.dim(none)) }
+        for row in rows {
+            let tags = row.tags.isEmpty ? "" : "  " + term.cyan(row.tags.map { "#\($0)" }.joined(separator: " "))
+            context.print(row.heading + tags)
+            for case let note? in row.notes { context.print("  " + note) }
         }
     }
 

@@ -16,17 +16,11 @@ public struct ContextHit: Sendable, Equatable, Codable {
     /// Why the file could not be read, when it could not (it is then found by its path only).
     public let error: String?
 
-    public init(id: String, title: String, tool: String, created: String?, messages: Int, tags: [String], score: Double,
-                snippet: String?, error: String?) {
-        self.id = id
-        self.title = title
-        self.tool = tool
-        self.created = created
-        self.messages = messages
-        self.tags = tags
-        self.score = score
-        self.snippet = snippet
-        self.error = error
+    /// The hit as `--json` prints it: the score to three decimals, the snippet without its match marks.
+    public var printable: ContextHit {
+        ContextHit(id: id, title: title, tool: tool, created: created, messages: messages, tags: tags, score: (score * 1000).rounded() / 1000,
+                   snippet: snippet.map { $0.replacingOccurrences(of: "\u{1}", with: "").replacingOccurrences(of: "\u{2}", with: "") },
+                   error: error)
     }
 }
 
@@ -124,10 +118,11 @@ extension PromptIndex {
             messages = context.session.messageCount
             tags = context.tags
             summary = context.session.summary ?? ""
-            // The transcript as a person reads it: the markers that let folio read it back are left out.
+            // The transcript's words: the markers that let folio read it back, code fences and the turn headings
+            // are left out, so snippets read as the conversation.
             let split = try PromptCodec.split(text, path: path)
             body = split.body.split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { !$0.hasPrefix("<!-- folio:") }.joined(separator: "\n")
+                .filter { !$0.hasPrefix("<!-- folio:") && !$0.hasPrefix("```") && !$0.hasPrefix("### ") }.joined(separator: "\n")
         } catch {
             environment.notify("\(error); until it is fixed, search finds this context by its path only")
             problem = "\(error)"
