@@ -13,6 +13,8 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
         /// A reference did not have the value the caller expected (a concurrent change).
         case modified
         case noIdentity
+        /// The remote refused the credentials offered (or none could be offered).
+        case auth
         case other(Int32)
     }
 
@@ -43,6 +45,7 @@ extension GitError.Code {
         case GIT_EINVALIDSPEC.rawValue: self = .invalidSpec
         case GIT_ELOCKED.rawValue: self = .locked
         case GIT_EMODIFIED.rawValue: self = .modified
+        case GIT_EAUTH.rawValue: self = .auth
         default: self = .other(value)
         }
     }

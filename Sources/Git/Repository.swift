@@ -10,7 +10,7 @@ public final class Repository {
     /// The git directory (absolute, no trailing slash), e.g. `/src/app/.git`.
     public let gitDir: String
 
-    private init(pointer: OpaquePointer) {
+    init(pointer: OpaquePointer) {
         self.pointer = pointer
         gitDir = Self.trimSlash(String(cString: git_repository_path(pointer)))
         workdir = git_repository_workdir(pointer).map { Self.trimSlash(String(cString: $0)) }

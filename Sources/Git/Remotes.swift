@@ -1,0 +1,299 @@
+import Foundation
+internal import CGit2
+
+/// A configured remote: its name and URL.
+public struct RemoteInfo: Sendable, Equatable {
+    public let name: String
+    public let url: String
+}
+
+/// How far a transfer has got (objects received and indexed, bytes), for progress bars.
+public struct TransferProgress: Sendable, Equatable {
+    public let receivedObjects: Int
+    public let indexedObjects: Int
+    public let totalObjects: Int
+    public let receivedBytes: Int
+}
+
+/// What a transfer may use and report. Credentials are tried in order, each once: ssh-agent and key files for
+/// ssh, a user name and token for https; the error names every method tried.
+public struct TransferOptions: @unchecked Sendable {
+    public var progress: ((TransferProgress) -> Void)?
+    public var username: String?
+    public var password: String?
+    /// Private key files to offer over ssh (their `.pub` beside them when present), with an optional passphrase.
+    public var sshKeys: [String] = []
+    public var sshPassphrase: String?
+    public var useSSHAgent = true
+
+    public init(progress: ((TransferProgress) -> Void)? = nil) {
+        self.progress = progress
+    }
+}
+
+/// A push that the remote refused for some references.
+public struct PushRejection: Sendable, Equatable {
+    public let reference: String
+    /// The remote's reason (`non-fast-forward`, `fetch first`, …).
+    public let reason: String
+}
+
+/// State a transfer's callbacks share: what to report and which credentials were tried.
+final class TransferSession {
+    let options: TransferOptions
+    var tried: [String] = []
+    var rejections: [PushRejection] = []
+    private var agentTried = false
+    private var keyIndex = 0
+    private var userpassTried = false
+
+    init(_ options: TransferOptions) { self.options = options }
+
+    /// The next credential to offer, or nil when every allowed method has been tried.
+    func credential(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>?, url: String, user: String?, allowed: UInt32) -> Int32 {
+        let username = user ?? options.username ?? "git"
+        if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
+            if options.useSSHAgent, !agentTried {
+                agentTried = true
+                tried.append("ssh-agent")
+                return git_credential_ssh_key_from_agent(out, username)
+            }
+            while keyIndex < options.sshKeys.count {
+                let key = options.sshKeys[keyIndex]
+                keyIndex += 1
+                guard FileManager.default.fileExists(atPath: key) else { continue }
+                tried.append("key \(key)")
+                let publicKey = FileManager.default.fileExists(atPath: key + ".pub") ? key + ".pub" : nil
+                return git_credential_ssh_key_new(out, username, publicKey, key, options.sshPassphrase)
+            }
+        }
+        if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0, !userpassTried, let password = options.password {
+            userpassTried = true
+            tried.append("user name and token")
+            return git_credential_userpass_plaintext_new(out, options.username ?? user ?? "git", password)
+        }
+        return GIT_PASSTHROUGH.rawValue
+    }
+
+    /// Callbacks pointing back at this session (which must outlive the transfer).
+    func callbacks() -> git_remote_callbacks {
+        var callbacks = git_remote_callbacks()
+        git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION))
+        callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
+        callbacks.credentials = { out, url, user, allowed, payload in
+            let session = Unmanaged<TransferSession>.fromOpaque(payload!).takeUnretainedValue()
+            return session.credential(out, url: url.map { String(cString: $0) } ?? "", user: user.map { String(cString: $0) }, allowed: allowed)
+        }
+        callbacks.transfer_progress = { stats, payload in
+            let session = Unmanaged<TransferSession>.fromOpaque(payload!).takeUnretainedValue()
+            if let stats, let progress = session.options.progress {
+                progress(TransferProgress(receivedObjects: Int(stats.pointee.received_objects), indexedObjects: Int(stats.pointee.indexed_objects),
+                                          totalObjects: Int(stats.pointee.total_objects), receivedBytes: Int(stats.pointee.received_bytes)))
+            }
+            return 0
+        }
+        callbacks.push_update_reference = { reference, status, payload in
+            let session = Unmanaged<TransferSession>.fromOpaque(payload!).takeUnretainedValue()
+            if let reference, let status {
+                session.rejections.append(PushRejection(reference: String(cString: reference), reason: String(cString: status)))
+            }
+            return 0
+        }
+        return callbacks
+    }
+
+    /// An error from a transfer, with the credentials tried when authentication was the problem.
+    func failure(_ error: GitError) -> GitError {
+        let lowered = error.message.lowercased()
+        guard lowered.contains("auth") || lowered.contains("credential") || lowered.contains("401") || lowered.contains("permission denied") else {
+            return error
+        }
+        let methods = tried.isEmpty ? "no credentials were available" : "tried: " + tried.joined(separator: ", ")
+        return GitError(code: .auth, operation: error.operation, message: "\(error.message) (\(methods))")
+    }
+}
+
+final class RemoteHandle {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_remote_free(pointer) }
+}
+
+extension Repository {
+    // MARK: - Configured remotes
+
+    public func remotes() throws -> [RemoteInfo] {
+        var names = git_strarray()
+        try check(git_remote_list(&names, pointer), "list remotes")
+        defer { git_strarray_dispose(&names) }
+        return try (0..<names.count).compactMap { index in
+            guard let raw = names.strings[index] else { return nil }
+            let name = String(cString: raw)
+            return RemoteInfo(name: name, url: try remote(name).url)
+        }
+    }
+
+    public func remote(_ name: String) throws -> RemoteInfo {
+        let handle = try lookupRemote(name)
+        return RemoteInfo(name: name, url: git_remote_url(handle.pointer).map { String(cString: $0) } ?? "")
+    }
+
+    /// Adds a remote with git's default fetch refspec (`+refs/heads/*:refs/remotes/NAME/*`).
+    public func addRemote(_ name: String, url: String) throws {
+        var out: OpaquePointer?
+        try check(git_remote_create(&out, pointer, name, url), "add remote '\(name)'")
+        git_remote_free(out)
+    }
+
+    public func removeRemote(_ name: String) throws {
+        try check(git_remote_delete(pointer, name), "remove remote '\(name)'")
+    }
+
+    private func lookupRemote(_ name: String) throws -> RemoteHandle {
+        var out: OpaquePointer?
+        try check(git_remote_lookup(&out, pointer, name), "find remote '\(name)'")
+        return RemoteHandle(out!)
+    }
+
+    // MARK: - Transfers
+
+    /// Fetches `refspecs` (the remote's configured ones when empty) from a configured remote.
+    public func fetch(remote name: String, refspecs: [String] = [], options: TransferOptions = TransferOptions()) throws {
+        let handle = try lookupRemote(name)
+        let session = TransferSession(options)
+        var fetchOptions = git_fetch_options()
+        try check(git_fetch_options_init(&fetchOptions, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare fetch")
+        fetchOptions.callbacks = session.callbacks()
+        fetchOptions.prune = GIT_FETCH_NO_PRUNE
+        do {
+            try withStrArray(refspecs) { specs in
+                try check(git_remote_fetch(handle.pointer, refspecs.isEmpty ? nil : specs, &fetchOptions, "folio: fetch"),
+                          "fetch from '\(name)'")
+            }
+        } catch let error as GitError {
+            throw session.failure(error)
+        }
+        withExtendedLifetime(session) {}
+    }
+
+    /// Pushes `refspecs` to a configured remote. References the remote refused are returned, not thrown: the
+    /// caller decides (fetch, integrate and retry on a non-fast-forward).
+    public func push(remote name: String, refspecs: [String], options: TransferOptions = TransferOptions()) throws -> [PushRejection] {
+        let handle = try lookupRemote(name)
+        let session = TransferSession(options)
+        var pushOptions = git_push_options()
+        try check(git_push_options_init(&pushOptions, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
+        pushOptions.callbacks = session.callbacks()
+        do {
+            try withStrArray(refspecs) { specs in
+                try check(git_remote_push(handle.pointer, specs, &pushOptions), "push to '\(name)'")
+            }
+        } catch let error as GitError {
+            // Local and file transports report a refused reference as an error rather than through the callback.
+            let lowered = error.message.lowercased()
+            if lowered.contains("non-fast-forward") || lowered.contains("fast forward") || lowered.contains("fetch first") {
+                return [PushRejection(reference: refspecs.first ?? "", reason: "non-fast-forward")]
+            }
+            throw session.failure(error)
+        }
+        return withExtendedLifetime(session) { session.rejections }
+    }
+
+    /// Points HEAD at branch `name` (which may not exist yet: an unborn branch).
+    public func setHead(branch name: String) throws {
+        try check(git_repository_set_head(pointer, "refs/heads/\(name)"), "switch to branch '\(name)'")
+    }
+
+    /// Clones `url` into `path` (which must not exist or be empty) with its default branch checked out.
+    public static func clone(_ url: String, to path: String, options: TransferOptions = TransferOptions()) throws -> Repository {
+        _ = libgit2Initialized
+        let session = TransferSession(options)
+        var cloneOptions = git_clone_options()
+        try check(git_clone_options_init(&cloneOptions, UInt32(GIT_CLONE_OPTIONS_VERSION)), "prepare clone")
+        cloneOptions.fetch_opts.callbacks = session.callbacks()
+        var out: OpaquePointer?
+        do {
+            try check(git_clone(&out, url, path, &cloneOptions), "clone \(url)")
+        } catch let error as GitError {
+            throw session.failure(error)
+        }
+        return withExtendedLifetime(session) { Repository(pointer: out!) }
+    }
+
+    // MARK: - Merging
+
+    /// Whether `descendant` has `ancestor` in its history.
+    public func isAncestor(_ ancestor: OID, of descendant: OID) throws -> Bool {
+        if ancestor == descendant { return true }
+        var rawA = descendant.raw, rawB = ancestor.raw
+        let result = git_graph_descendant_of(pointer, &rawA, &rawB)
+        try check(result, "compare \(descendant.short) with \(ancestor.short)")
+        return result == 1
+    }
+}
+
+/// Runs `body` with a `git_strarray` holding `strings` (valid only during the call).
+func withStrArray<T>(_ strings: [String], _ body: (UnsafePointer<git_strarray>) throws -> T) rethrows -> T {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    var pointers = copies
+    return try pointers.withUnsafeMutableBufferPointer { buffer in
+        var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+        return try body(&array)
+    }
+}
+
+/// The result of merging two commits in memory: the merged tree, or the paths that conflict.
+public struct TreeMerge: Sendable, Equatable {
+    public let tree: OID?
+    public let conflicts: [String]
+}
+
+extension Repository {
+    /// Merges `theirs` into `ours` in memory (the work tree and index untouched): git's three-way merge of the
+    /// two commits from their common ancestor.
+    public func merge(ours: OID, theirs: OID) throws -> TreeMerge {
+        var rawOurs = ours.raw, rawTheirs = theirs.raw
+        var ourCommit: OpaquePointer?, theirCommit: OpaquePointer?
+        try check(git_commit_lookup(&ourCommit, pointer, &rawOurs), "read commit \(ours.short)")
+        defer { git_commit_free(ourCommit) }
+        try check(git_commit_lookup(&theirCommit, pointer, &rawTheirs), "read commit \(theirs.short)")
+        defer { git_commit_free(theirCommit) }
+        var options = git_merge_options()
+        try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "prepare merge")
+        var index: OpaquePointer?
+        try check(git_merge_commits(&index, pointer, ourCommit, theirCommit, &options), "merge \(theirs.short) into \(ours.short)")
+        defer { git_index_free(index) }
+        guard git_index_has_conflicts(index) == 1 else {
+            var tree = git_oid()
+            try check(git_index_write_tree_to(&tree, index, pointer), "write the merged tree")
+            return TreeMerge(tree: OID(tree), conflicts: [])
+        }
+        var iterator: OpaquePointer?
+        try check(git_index_conflict_iterator_new(&iterator, index), "list conflicts")
+        defer { git_index_conflict_iterator_free(iterator) }
+        var paths: [String] = []
+        var ancestor: UnsafePointer<git_index_entry>?, our: UnsafePointer<git_index_entry>?, their: UnsafePointer<git_index_entry>?
+        while true {
+            let result = git_index_conflict_next(&ancestor, &our, &their, iterator)
+            if result == GIT_ITEROVER.rawValue { break }
+            try check(result, "list conflicts")
+            if let path = (our ?? their ?? ancestor)?.pointee.path { paths.append(String(cString: path)) }
+        }
+        return TreeMerge(tree: nil, conflicts: paths)
+    }
+
+    /// Makes the work tree and index hold `commit`'s tree, then moves HEAD's branch from `expected` to it. Safe:
+    /// a file with local changes that the new tree would overwrite stops it before anything is written.
+    public func checkoutAndAdvance(from expected: Head, to commit: OID, message: String) throws {
+        var raw = commit.raw
+        var object: OpaquePointer?
+        try check(git_object_lookup(&object, pointer, &raw, GIT_OBJECT_COMMIT), "read commit \(commit.short)")
+        defer { git_object_free(object) }
+        var options = git_checkout_options()
+        try check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "prepare checkout")
+        options.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
+        try check(git_checkout_tree(pointer, object, &options), "update the work tree to \(commit.short)")
+        try advanceHead(from: expected, to: commit, message: message)
+    }
+}
