@@ -38,8 +38,7 @@ final class GitDaemon {
     func team(url: (String) -> String) throws -> (TemporaryFolder, Library, Library) {
         let folder = TemporaryFolder("sync")
         _ = try git("init", "-q", "--bare", "hub.git", in: folder.path)
-        let first = try Library.initialize(at: folder.at("ada"), withTemplates: false, environment: environment(folder.at("ada")))
-        _ = first
+        _ = try Library.initialize(at: folder.at("ada"), withTemplates: false, environment: environment(folder.at("ada")))
         let ada = try Library.open(explicitPath: folder.at("ada"), environment: environment(folder.at("ada")))
         try ada.addRemote("origin", url: url(folder.at("hub.git")))
         _ = try ada.sync()
@@ -57,6 +56,8 @@ final class GitDaemon {
         let merged = try bob.sync()
         guard case .merged = merged.integration else { Issue.record("expected a merge, got \(merged.integration)"); return }
         #expect(merged.pushed)
+        // The push moved bob's view of the remote: nothing is left to send.
+        #expect(try bob.sync().pushed == false)
         let back = try ada.sync()
         guard case .fastForward = back.integration else { Issue.record("expected a fast-forward, got \(back.integration)"); return }
         for library in [ada, bob] {

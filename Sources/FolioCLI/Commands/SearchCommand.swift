@@ -66,7 +66,7 @@ struct SearchCommand: ParsableCommand {
             try context.printJSON(hits.map { hit in
                 Hit(id: hit.entry.id, title: hit.entry.title, description: hit.entry.description, tags: hit.entry.tags,
                     status: hit.entry.status, score: (hit.score * 1000).rounded() / 1000,
-                    snippet: hit.snippet.map(Self.plain),
+                    snippet: hit.snippet.map(SearchHit.withoutMarks),
                     path: hit.entry.path)
             })
             return
@@ -103,15 +103,11 @@ struct SearchCommand: ParsableCommand {
         }
     }
 
-    private static func plain(_ snippet: String) -> String {
-        snippet.replacingOccurrences(of: "\u{1}", with: "").replacingOccurrences(of: "\u{2}", with: "")
-    }
-
     /// A snippet on one line, its matches highlighted on a terminal.
     private func shown(_ snippet: String, _ term: Terminal) -> String {
         let flat = snippet.split(whereSeparator: \.isNewline).joined(separator: " ")
         return term.enabled
             ? flat.replacingOccurrences(of: "\u{1}", with: "\u{1B}[1;33m").replacingOccurrences(of: "\u{2}", with: "\u{1B}[0m")
-            : Self.plain(flat)
+            : SearchHit.withoutMarks(flat)
     }
 }

@@ -110,13 +110,13 @@ public struct ContextFile: Sendable, Equatable {
         }
         if !activity.commands.isEmpty {
             out += "commands:\n"
-            for command in activity.commands.prefix(200) { out += "  - \(Self.quote(Self.cut(command, to: 300)))\n" }
+            for command in activity.commands.prefix(200) { out += "  - \(Self.quote(TextCut.cut(command, to: 300)))\n" }
         }
         if !session.tasks.isEmpty {
             out += "tasks:\n"
             for task in session.tasks { out += "  - {content: \(Self.quote(task.content)), status: \(task.status.rawValue)}\n" }
         }
-        line("summary", session.summary.map { Self.cut($0, to: 2_000) })
+        line("summary", session.summary.map { TextCut.cut($0, to: 2_000) })
         if !tags.isEmpty { out += "tags: [\(tags.map(Self.quote).joined(separator: ", "))]\n" }
         out += "---\n\n# \(title)\n"
 
@@ -170,7 +170,11 @@ public struct ContextFile: Sendable, Equatable {
 
     /// Reads a context file folio wrote (for show and restore).
     public static func parse(_ text: String, path: String) throws -> ContextFile {
-        let split = try PromptCodec.split(text, path: path)
+        try parse(try PromptCodec.split(text, path: path), path: path)
+    }
+
+    /// A context file already split into frontmatter and body (the index needs the body too).
+    static func parse(_ split: PromptCodec.Split, path: String) throws -> ContextFile {
         let node: Node?
         do {
             node = try split.frontmatter.flatMap { try YAMLParser(mode: .lenient).parse($0).root }
@@ -310,7 +314,6 @@ public struct ContextFile: Sendable, Equatable {
         return text.replacingOccurrences(of: "<!-- folio:", with: "<!-- folio :")
     }
 
-    static func cut(_ text: String, to limit: Int) -> String { TextCut.cut(text, to: limit) }
 
     static func fenced(_ text: String, info: String) -> String {
         var longest = 0, run = 0

@@ -266,8 +266,16 @@ extension Library {
         return try ContextFile.parse(String(decoding: data, as: UTF8.self), path: displayPath(absolute: path))
     }
 
+    /// Every context, newest first: from the sidecar index (refreshed from the files' stamps, so each file is read
+    /// only when it changed), or from the files themselves when the library has no git repository.
     public func contextSummaries() throws -> [ContextSummary] {
-        try contextIDs().map { id in
+        if let index = try? index() {
+            return try index.searchContexts(nil, limit: Int(Int32.max)).map { hit in
+                ContextSummary(id: hit.id, title: hit.title, tool: hit.tool, created: hit.created, messages: hit.messages,
+                               path: displayPath(contextPath(hit.id)))
+            }
+        }
+        return try contextIDs().map { id in
             let context = try context(id: id)
             return ContextSummary(id: id, title: context.title, tool: context.session.tool.rawValue,
                                   created: context.session.created.map(Timestamps.format),

@@ -124,8 +124,8 @@ enum ContextRestore {
         var parts: [String] = []
         for block in turn.blocks {
             switch block {
-            case .text(let text): parts.append(ContextFile.cut(text, to: 2_000))
-            case .toolCall(let call): parts.append("→ \(call.name) \(ContextFile.cut(call.input.replacingOccurrences(of: "\n", with: " "), to: 160))")
+            case .text(let text): parts.append(TextCut.cut(text, to: 2_000))
+            case .toolCall(let call): parts.append("→ \(call.name) \(TextCut.cut(call.input.replacingOccurrences(of: "\n", with: " "), to: 160))")
             default: break
             }
         }

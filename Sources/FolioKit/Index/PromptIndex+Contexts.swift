@@ -19,7 +19,7 @@ public struct ContextHit: Sendable, Equatable, Codable {
     /// The hit as `--json` prints it: the score to three decimals, the snippet without its match marks.
     public var printable: ContextHit {
         ContextHit(id: id, title: title, tool: tool, created: created, messages: messages, tags: tags, score: (score * 1000).rounded() / 1000,
-                   snippet: snippet.map { $0.replacingOccurrences(of: "\u{1}", with: "").replacingOccurrences(of: "\u{2}", with: "") },
+                   snippet: snippet.map(SearchHit.withoutMarks),
                    error: error)
     }
 }
@@ -110,8 +110,8 @@ extension PromptIndex {
         var title = id, tool = "", created: String?, messages = 0, tags: [String] = [], summary = "", body = "", problem: String?
         do {
             guard let data = FileManager.default.contents(atPath: root + "/" + path) else { throw FolioError(.io, "cannot read \(path)") }
-            let text = String(decoding: data, as: UTF8.self)
-            let context = try ContextFile.parse(text, path: path)
+            let split = try PromptCodec.split(String(decoding: data, as: UTF8.self), path: path)
+            let context = try ContextFile.parse(split, path: path)
             title = context.title
             tool = context.session.tool.rawValue
             created = context.session.created.map(Timestamps.format)
@@ -120,7 +120,6 @@ extension PromptIndex {
             summary = context.session.summary ?? ""
             // The transcript's words: the markers that let folio read it back, code fences and the turn headings
             // are left out, so snippets read as the conversation.
-            let split = try PromptCodec.split(text, path: path)
             body = split.body.split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { !$0.hasPrefix("<!-- folio:") && !$0.hasPrefix("```") && !$0.hasPrefix("### ") }.joined(separator: "\n")
         } catch {

@@ -118,6 +118,11 @@ public struct SearchHit: Sendable, Equatable {
 
     public static let matchStart: Character = "\u{1}"
     public static let matchEnd: Character = "\u{2}"
+
+    /// A snippet as plain text, its match marks taken out.
+    public static func withoutMarks(_ snippet: String) -> String {
+        snippet.filter { $0 != matchStart && $0 != matchEnd }
+    }
 }
 
 extension PromptIndex {

@@ -89,9 +89,13 @@ extension Library {
     public func lint(paths: [String] = []) throws -> LintReport {
         var files: [(relative: String, display: String)] = []
         var outside: [LintFinding] = []
-        // Prompts and contexts, each kind in path order.
+        // Prompts and contexts, each kind in path order; listed once, however many folders are named.
+        var listed: [String]?
         func everyFile() -> [String] {
-            WorkTreeScanner.scan(root: root).files.keys.sorted() + WorkTreeScanner.contextFiles(root: root).keys.sorted()
+            if let listed { return listed }
+            let all = WorkTreeScanner.scan(root: root).files.keys.sorted() + WorkTreeScanner.contextFiles(root: root).keys.sorted()
+            listed = all
+            return all
         }
         if paths.isEmpty {
             files = everyFile().map { ($0, displayPath($0)) }

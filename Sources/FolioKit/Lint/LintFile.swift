@@ -17,10 +17,9 @@ extension LintSource {
 
 /// A prompt file as lint sees it: whatever could be read of it, even when it is broken.
 struct LintFile {
-    /// Prompts larger than this are not analysed (a finding says so).
-    static let sizeLimit = 1_048_576
-    /// Contexts are transcripts: saved with `--full` they can be as large as the session.
-    static let contextSizeLimit = 64 * 1_048_576
+    /// Files larger than this are not analysed (a finding says so): 1 MB for a prompt; a context is a transcript,
+    /// and saved with `--full` it can be as large as the session.
+    static func sizeLimit(_ kind: LintFileKind) -> Int { kind == .context ? 64 * 1_048_576 : 1_048_576 }
     static let disableMarker = Data("folio-lint-disable:".utf8)
 
     let displayPath: String
@@ -99,8 +98,6 @@ struct LintFile {
         self.scan = kind == .prompt ? split.map { TemplateScanner.scan($0.body) } : nil
         self.disabled = disabled
     }
-
-    static func sizeLimit(_ kind: LintFileKind) -> Int { kind == .context ? contextSizeLimit : sizeLimit }
 
     /// The file line of a body line.
     func fileLine(bodyLine: Int) -> Int { bodyLine + (split?.bodyLine ?? 1) - 1 }

@@ -138,7 +138,7 @@ enum JSONReader {
                     } else if (0xDC00..<0xE000).contains(scalar) {
                         scalar = 0xFFFD
                     }
-                    out += String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8
+                    UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}") { out.append($0) }
                 default:
                     return nil
                 }

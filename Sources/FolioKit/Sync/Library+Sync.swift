@@ -21,12 +21,6 @@ public struct SyncOutcome: Sendable, Equatable {
     public let retried: Bool
 }
 
-/// Transfer settings for sync and clone: credentials from the environment, progress for a terminal.
-public struct SyncOptions: @unchecked Sendable {
-    public var progress: ((_ received: Int, _ total: Int, _ bytes: Int) -> Void)?
-    public init(progress: ((_ received: Int, _ total: Int, _ bytes: Int) -> Void)? = nil) { self.progress = progress }
-}
-
 extension Library {
     // MARK: - Remotes
 
@@ -61,11 +55,12 @@ extension Library {
         return absolute(url, from: folder)
     }
 
-    static func transferOptions(_ options: SyncOptions, environment: FolioEnvironment) -> TransferOptions {
+    /// Credentials from the environment; objects received reported through the environment's progress (a bar on
+    /// a terminal, nothing in CI).
+    static func transferOptions(_ environment: FolioEnvironment, task: String) -> TransferOptions {
         var transfer = TransferOptions()
-        if let progress = options.progress {
-            transfer.progress = { progress($0.receivedObjects, $0.totalObjects, $0.receivedBytes) }
-        }
+        let progress = environment.progress
+        transfer.progress = { progress(.init(task: task, done: $0.receivedObjects, total: $0.totalObjects)) }
         let home = environment.variables["HOME"] ?? NSHomeDirectory()
         transfer.sshKeys = ["id_ed25519", "id_ecdsa", "id_rsa"].map { home + "/.ssh/" + $0 }
         transfer.sshPassphrase = environment.variables["FOLIO_SSH_PASSPHRASE"]
@@ -79,7 +74,7 @@ extension Library {
     /// Fetches the current branch from `remote`, integrates it (fast-forward, or a merge commit when both sides
     /// have commits), and pushes. A push refused because the remote moved meanwhile is fetched, integrated and
     /// retried once. A merge with conflicting changes stops before anything local changes.
-    public func sync(remote name: String = "origin", options: SyncOptions = SyncOptions()) throws -> SyncOutcome {
+    public func sync(remote name: String = "origin") throws -> SyncOutcome {
         let repository = try requireRepository()
         guard try gitCall({ try repository.remotes() }).contains(where: { $0.name == name }) else {
             throw FolioError(.notFound, "there is no remote '\(name)'; add one with: folio remote add \(name) URL")
@@ -90,7 +85,7 @@ extension Library {
         guard let branch = try gitCall({ try repository.head() }).branchName else {
             throw FolioError(.invalidInput, "HEAD is detached; check out a branch before syncing (git switch main)")
         }
-        let transfer = Self.transferOptions(options, environment: environment)
+        let transfer = Self.transferOptions(environment, task: "receiving from \(name)")
         var integration = try fetchAndIntegrate(repository, remote: name, branch: branch, transfer: transfer)
         guard let local = try gitCall({ try repository.head() }).commit else {
             return SyncOutcome(remote: name, branch: branch, integration: integration, pushed: false, retried: false)
@@ -114,14 +109,10 @@ extension Library {
     }
 
     private func push(_ repository: Repository, remote: String, branch: String, transfer: TransferOptions) throws -> [PushRejection] {
-        let rejections = try gitCall("push to '\(remote)'") {
+        // libgit2 moves refs/remotes/REMOTE/BRANCH to what was pushed (the remote's fetch refspec covers it).
+        try gitCall("push to '\(remote)'") {
             try repository.push(remote: remote, refspecs: ["refs/heads/\(branch):refs/heads/\(branch)"], options: transfer)
         }
-        if rejections.isEmpty, let tip = try gitCall({ try repository.head() }).commit {
-            // What was pushed is what the remote now has.
-            try gitCall { try repository.setReference("refs/remotes/\(remote)/\(branch)", to: tip, expecting: .any, message: "folio: push") }
-        }
-        return rejections
     }
 
     private func fetchAndIntegrate(_ repository: Repository, remote: String, branch: String,
@@ -162,7 +153,7 @@ extension Library {
     // MARK: - Clone
 
     /// Clones `url` into `folder` and opens the library in it (the repository's root, or its one library below).
-    public static func clone(_ url: String, into folder: String, environment: FolioEnvironment, options: SyncOptions = SyncOptions()) throws -> Library {
+    public static func clone(_ url: String, into folder: String, environment: FolioEnvironment) throws -> Library {
         let target = absolute(folder, from: environment.currentDirectory)
         let existed = FileManager.default.fileExists(atPath: target)
         if existed,
@@ -171,7 +162,7 @@ extension Library {
         }
         let source = remoteURL(url, from: environment.currentDirectory)
         do {
-            let repository = try Repository.clone(source, to: target, options: transferOptions(options, environment: environment))
+            let repository = try Repository.clone(source, to: target, options: transferOptions(environment, task: "cloning \(url)"))
             try checkOutDefaultBranch(repository)
         } catch let error as GitError {
             // Nothing half-made is left behind (an empty folder the user made stays, empty).

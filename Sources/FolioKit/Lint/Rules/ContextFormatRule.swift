@@ -22,8 +22,6 @@ struct ContextFormatRule: LintRule {
         ],
         kinds: [.context])
 
-    static let roles: Set<String> = ["user", "assistant", "summary"]
-
     func check(_ file: LintFile, _ context: LintContext, _ report: inout FindingCollector) {
         guard let split = file.split, file.splitError == nil, file.yamlError == nil else { return }  // yaml-syntax reports those
         guard split.frontmatter != nil, let frontmatter = file.frontmatter else {
@@ -64,7 +62,7 @@ struct ContextFormatRule: LintRule {
             switch marker.kind {
             case "turn":
                 let role = marker.fields["role"] ?? ""
-                if !Self.roles.contains(role) {
+                if Turn.Role(rawValue: role) == nil {
                     report.add("a turn's role is user, assistant or summary, not '\(role)'", line: at, column: 1)
                 }
             case "call":
