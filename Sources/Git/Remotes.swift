@@ -219,17 +219,6 @@ extension Repository {
         }
         return withExtendedLifetime(session) { Repository(pointer: out!) }
     }
-
-    // MARK: - Merging
-
-    /// Whether `descendant` has `ancestor` in its history.
-    public func isAncestor(_ ancestor: OID, of descendant: OID) throws -> Bool {
-        if ancestor == descendant { return true }
-        var rawA = descendant.raw, rawB = ancestor.raw
-        let result = git_graph_descendant_of(pointer, &rawA, &rawB)
-        try check(result, "compare \(descendant.short) with \(ancestor.short)")
-        return result == 1
-    }
 }
 
 /// Runs `body` with a `git_strarray` holding `strings` (valid only during the call).
@@ -240,60 +229,5 @@ func withStrArray<T>(_ strings: [String], _ body: (UnsafePointer<git_strarray>) 
     return try pointers.withUnsafeMutableBufferPointer { buffer in
         var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
         return try body(&array)
-    }
-}
-
-/// The result of merging two commits in memory: the merged tree, or the paths that conflict.
-public struct TreeMerge: Sendable, Equatable {
-    public let tree: OID?
-    public let conflicts: [String]
-}
-
-extension Repository {
-    /// Merges `theirs` into `ours` in memory (the work tree and index untouched): git's three-way merge of the
-    /// two commits from their common ancestor.
-    public func merge(ours: OID, theirs: OID) throws -> TreeMerge {
-        var rawOurs = ours.raw, rawTheirs = theirs.raw
-        var ourCommit: OpaquePointer?, theirCommit: OpaquePointer?
-        try check(git_commit_lookup(&ourCommit, pointer, &rawOurs), "read commit \(ours.short)")
-        defer { git_commit_free(ourCommit) }
-        try check(git_commit_lookup(&theirCommit, pointer, &rawTheirs), "read commit \(theirs.short)")
-        defer { git_commit_free(theirCommit) }
-        var options = git_merge_options()
-        try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "prepare merge")
-        var index: OpaquePointer?
-        try check(git_merge_commits(&index, pointer, ourCommit, theirCommit, &options), "merge \(theirs.short) into \(ours.short)")
-        defer { git_index_free(index) }
-        guard git_index_has_conflicts(index) == 1 else {
-            var tree = git_oid()
-            try check(git_index_write_tree_to(&tree, index, pointer), "write the merged tree")
-            return TreeMerge(tree: OID(tree), conflicts: [])
-        }
-        var iterator: OpaquePointer?
-        try check(git_index_conflict_iterator_new(&iterator, index), "list conflicts")
-        defer { git_index_conflict_iterator_free(iterator) }
-        var paths: [String] = []
-        var ancestor: UnsafePointer<git_index_entry>?, our: UnsafePointer<git_index_entry>?, their: UnsafePointer<git_index_entry>?
-        while true {
-            let result = git_index_conflict_next(&ancestor, &our, &their, iterator)
-            if result == GIT_ITEROVER.rawValue { break }
-            try check(result, "list conflicts")
-            if let path = (our ?? their ?? ancestor)?.pointee.path { paths.append(String(cString: path)) }
-        }
-        return TreeMerge(tree: nil, conflicts: paths)
-    }
-
-    /// Makes the work tree and index hold `commit`'s tree, then moves HEAD's branch from `expected` to it. Safe:
-    /// a file with local changes that the new tree would overwrite stops it before anything is written.
-    public func checkoutAndAdvance(from expected: Head, to commit: OID, message: String) throws {
-        var raw = commit.raw
-        var object: OpaquePointer?
-        try check(git_object_lookup(&object, pointer, &raw, GIT_OBJECT_COMMIT), "read commit \(commit.short)")
-        defer { git_object_free(object) }
-        var options = git_checkout_options()
-        try check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "prepare checkout")
-        options.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
-        try check(git_checkout_tree(pointer, object, &options), "update the work tree to \(commit.short)")
-        try advanceHead(from: expected, to: commit, message: message)
     }
 }

@@ -87,24 +87,112 @@ final class GitDaemon {
         withExtendedLifetime(daemon) {}
     }
 
-    @Test func theSameLinesChangedOnBothSidesStopBeforeAnythingLocalChanges() throws {
+    /// Ada and Bob both have `greet` at `text`; returns a function that commits a new text of it in a clone.
+    func shared(_ text: String) throws -> (TemporaryFolder, Library, Library, (Library, String) throws -> Void) {
         let (folder, ada, bob) = try team { $0 }
-        defer { withExtendedLifetime(folder) {} }
-        try ada.addFile("greet", "Hello.\n")
+        try ada.addFile("greet", text)
         _ = try ada.sync()
         _ = try bob.sync()
-        func edit(_ library: Library, _ text: String) throws {
+        let edit: (Library, String) throws -> Void = { library, text in
             try text.write(toFile: library.root + "/prompts/greet.prompt.md", atomically: true, encoding: .utf8)
             _ = try git("commit", "-qam", "edit greet", in: library.root)
         }
+        return (folder, ada, bob, edit)
+    }
+
+    static let greet = """
+        ---
+        title: Greet
+        model: gpt-4o
+        temperature: 0.2
+        tags: [hello]
+        ---
+        Say hello.
+
+        Be brief.
+
+        """
+
+    @Test func differentFrontmatterKeysOfOnePromptMergeAutomatically() throws {
+        let (folder, ada, bob, edit) = try shared(Self.greet)
+        defer { withExtendedLifetime(folder) {} }
+        // Adjacent lines: git's line merge alone would call this a conflict.
+        try edit(ada, Self.greet.replacingOccurrences(of: "model: gpt-4o", with: "model: claude-sonnet-4"))
+        _ = try ada.sync()
+        try edit(bob, Self.greet.replacingOccurrences(of: "temperature: 0.2", with: "temperature: 0.7")
+            .replacingOccurrences(of: "Be brief.", with: "Be brief and kind."))
+        guard case .merged = try bob.sync().integration else { Issue.record("expected a merge"); return }
+        let merged = try String(contentsOfFile: bob.root + "/prompts/greet.prompt.md", encoding: .utf8)
+        #expect(merged == Self.greet.replacingOccurrences(of: "model: gpt-4o", with: "model: claude-sonnet-4")
+            .replacingOccurrences(of: "temperature: 0.2", with: "temperature: 0.7")
+            .replacingOccurrences(of: "Be brief.", with: "Be brief and kind."))
+        _ = try ada.sync()
+        #expect(try String(contentsOfFile: ada.root + "/prompts/greet.prompt.md", encoding: .utf8) == merged)
+        #expect(try bob.document(PromptID("greet")).prompt.model?.name == "claude-sonnet-4")
+    }
+
+    @Test func theSameLinesStopWithMarkersAndContinueFinishesTheSync() throws {
+        let (folder, ada, bob, edit) = try shared(Self.greet)
+        defer { withExtendedLifetime(folder) {} }
+        try edit(ada, Self.greet.replacingOccurrences(of: "model: gpt-4o", with: "model: claude-sonnet-4")
+            .replacingOccurrences(of: "Say hello.", with: "Say hello, Ada."))
+        _ = try ada.sync()
+        try edit(bob, Self.greet.replacingOccurrences(of: "model: gpt-4o", with: "model: gpt-5")
+            .replacingOccurrences(of: "Say hello.", with: "Say hello, Bob."))
+        let bobsCommit = try git("rev-parse", "HEAD", in: bob.root)
+        let error = #expect(throws: FolioError.self) { try bob.sync() }
+        #expect(error?.message.contains("prompts/greet.prompt.md") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("folio sync --continue") == true)
+        #expect(error?.message.contains("folio sync --abort") == true)
+        // Markers only around what really conflicts: the model key and the first paragraph.
+        let path = bob.root + "/prompts/greet.prompt.md"
+        let marked = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(marked.contains("<<<<<<< yours\nmodel: gpt-5\n=======\nmodel: claude-sonnet-4\n>>>>>>> origin/main\n"), "\(marked)")
+        #expect(marked.contains("<<<<<<< yours\nSay hello, Bob.\n=======\nSay hello, Ada.\n>>>>>>> origin/main\n"), "\(marked)")
+        #expect(marked.contains("temperature: 0.2\ntags: [hello]\n"))
+        // git sees the same merge in progress, with both versions recoverable.
+        #expect(try git("show", ":2:prompts/greet.prompt.md", in: bob.root).contains("Say hello, Bob."))
+        #expect(try git("show", ":3:prompts/greet.prompt.md", in: bob.root).contains("Say hello, Ada."))
+        #expect(try git("status", "--porcelain", in: bob.root).contains("UU prompts/greet.prompt.md"))
+        // A sync or continue with markers left is refused, naming the line.
+        #expect(throws: FolioError.self) { try bob.sync() }
+        let early = #expect(throws: FolioError.self) { try bob.continueSync() }
+        #expect(early?.message.hasSuffix("prompts/greet.prompt.md:3:1: error: a conflict marker is still here; keep the lines you want, delete the marker lines, then run folio sync --continue") == true, "\(String(describing: early))")
+        // Resolved: continue commits the merge and pushes.
+        let resolved = Self.greet.replacingOccurrences(of: "model: gpt-4o", with: "model: gpt-5")
+            .replacingOccurrences(of: "Say hello.", with: "Say hello, Ada and Bob.")
+        try resolved.write(toFile: path, atomically: true, encoding: .utf8)
+        let outcome = try bob.continueSync()
+        #expect(outcome.pushed)
+        let parents = try git("log", "-1", "--format=%P", "main", in: folder.at("hub.git")).split(separator: " ").map(String.init)
+        #expect(parents.count == 2 && parents.contains(bobsCommit))
+        #expect(try git("status", "--porcelain", in: bob.root).isEmpty)
+        _ = try ada.sync()
+        #expect(try String(contentsOfFile: ada.root + "/prompts/greet.prompt.md", encoding: .utf8) == resolved)
+    }
+
+    @Test func abortReturnsToWhereYouWere() throws {
+        let (folder, ada, bob, edit) = try shared("Hello.\n")
+        defer { withExtendedLifetime(folder) {} }
         try edit(ada, "Hello, Ada.\n")
+        try ada.addFile("other", "Ada's other prompt.\n")  // arrives with the merge, and leaves with the abort
         _ = try ada.sync()
         try edit(bob, "Hello, Bob.\n")
         let before = try git("rev-parse", "HEAD", in: bob.root)
-        let error = #expect(throws: FolioError.self) { try bob.sync() }
-        #expect(error?.message.contains("prompts/greet.prompt.md") == true, "\(String(describing: error))")
+        #expect(throws: FolioError.self) { try bob.sync() }
+        #expect(FileManager.default.fileExists(atPath: bob.root + "/prompts/other.prompt.md"))
+        try bob.abortSync()
         #expect(try git("rev-parse", "HEAD", in: bob.root) == before)
         #expect(try String(contentsOfFile: bob.root + "/prompts/greet.prompt.md", encoding: .utf8) == "Hello, Bob.\n")
+        #expect(!FileManager.default.fileExists(atPath: bob.root + "/prompts/other.prompt.md"))
+        #expect(try git("status", "--porcelain", in: bob.root).isEmpty)
+        #expect(throws: FolioError.self) { try bob.abortSync() }  // nothing left to abort
+        // Uncommitted edits make a conflicting sync refuse before touching anything.
+        try "Hello, Bob!\n".write(toFile: bob.root + "/prompts/greet.prompt.md", atomically: true, encoding: .utf8)
+        let dirty = #expect(throws: FolioError.self) { try bob.sync() }
+        #expect(dirty?.message.contains("uncommitted") == true, "\(String(describing: dirty))")
+        #expect(try String(contentsOfFile: bob.root + "/prompts/greet.prompt.md", encoding: .utf8) == "Hello, Bob!\n")
+        #expect(try git("rev-parse", "HEAD", in: bob.root) == before)
     }
 
     @Test func badRemotesGiveClearErrorsAndChangeNothing() throws {

@@ -7,12 +7,20 @@ struct SyncCommand: ParsableCommand {
         abstract: "Share with a remote: fetch, integrate (fast-forward or merge), push.",
         discussion: """
             Integrates by merging, never by rewriting local commits (see docs/sync.md). A push the remote refuses
-            because it moved meanwhile is fetched, integrated and retried once. When both sides changed the same
-            lines, sync stops before changing anything local and names the files.
+            because it moved meanwhile is fetched, integrated and retried once. A prompt or context both sides
+            changed is merged key by key in its frontmatter and by three-way merge in its body. When both sides
+            changed the same key or lines, sync stops with conflict markers in those files and names them: fix
+            them and run `folio sync --continue`, or run `folio sync --abort` to return to where you were.
             """)
 
     @Argument(help: "The remote (default: origin).")
     var remote = "origin"
+
+    @Flag(help: "Finish a sync that stopped on conflicts, once the conflicted files are fixed.")
+    var `continue` = false
+
+    @Flag(help: "Give up a sync that stopped on conflicts: every file back as it was before it.")
+    var abort = false
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -28,9 +36,19 @@ struct SyncCommand: ParsableCommand {
         let retried: Bool
     }
 
+    func validate() throws {
+        if `continue` && abort { throw ValidationError("--continue and --abort cannot be used together") }
+    }
+
     func run() throws {
         let context = CLIContext.current
-        let outcome = try library.open(context).sync(remote: remote)
+        let opened = try library.open(context)
+        if abort {
+            try opened.abortSync()
+            if json { try context.printJSON(["aborted": true]) } else { context.print("Sync aborted: your branch and files are as they were before it") }
+            return
+        }
+        let outcome = try `continue` ? opened.continueSync() : opened.sync(remote: remote)
         let target = "\(outcome.remote)/\(outcome.branch)"
         let (integration, commit, received): (String, String?, String) = switch outcome.integration {
         case .upToDate: ("up-to-date", nil, "nothing new from \(outcome.remote)")

@@ -1,5 +1,6 @@
 import Foundation
 internal import Git
+internal import YAML
 
 /// What `folio sync` did.
 public struct SyncOutcome: Sendable, Equatable {
@@ -72,21 +73,33 @@ extension Library {
     // MARK: - Sync
 
     /// Fetches the current branch from `remote`, integrates it (fast-forward, or a merge commit when both sides
-    /// have commits), and pushes. A push refused because the remote moved meanwhile is fetched, integrated and
-    /// retried once. A merge with conflicting changes stops before anything local changes.
+    /// have commits), and pushes. Prompt and context files both sides changed are merged key by key and hunk by
+    /// hunk; a true conflict stops with conflict markers in the work tree (`continueSync` or `abortSync` next).
+    /// A push refused because the remote moved meanwhile is fetched, integrated and retried once.
     public func sync(remote name: String = "origin") throws -> SyncOutcome {
         let repository = try requireRepository()
         guard try gitCall({ try repository.remotes() }).contains(where: { $0.name == name }) else {
             throw FolioError(.notFound, "there is no remote '\(name)'; add one with: folio remote add \(name) URL")
         }
         if let operation = repository.operationInProgress {
+            if operation == "merge" {
+                throw FolioError(.conflict, "a merge is in progress in \(repository.workdir ?? root); fix the conflicted files and run folio sync --continue, or run folio sync --abort")
+            }
             throw FolioError(.conflict, "a \(operation) is in progress in \(repository.workdir ?? root); finish it or abort it first")
         }
         guard let branch = try gitCall({ try repository.head() }).branchName else {
             throw FolioError(.invalidInput, "HEAD is detached; check out a branch before syncing (git switch main)")
         }
         let transfer = Self.transferOptions(environment, task: "receiving from \(name)")
-        var integration = try fetchAndIntegrate(repository, remote: name, branch: branch, transfer: transfer)
+        let integration = try fetchAndIntegrate(repository, remote: name, branch: branch, transfer: transfer)
+        return try pushIntegrated(repository, remote: name, branch: branch, integration: integration, transfer: transfer)
+    }
+
+    /// Sends the integrated branch; a refused push (the remote moved since the fetch) is fetched, integrated and
+    /// retried once.
+    private func pushIntegrated(_ repository: Repository, remote name: String, branch: String,
+                                integration: SyncOutcome.Integration, transfer: TransferOptions) throws -> SyncOutcome {
+        var integration = integration
         guard let local = try gitCall({ try repository.head() }).commit else {
             return SyncOutcome(remote: name, branch: branch, integration: integration, pushed: false, retried: false)
         }
@@ -138,16 +151,147 @@ extension Library {
         guard try gitCall({ try repository.mergeBase(ours, theirs) }) != nil else {
             throw FolioError(.conflict, "\(remote)/\(branch) has a history unrelated to your \(branch): nothing was changed. If the remote is the wrong repository, fix it with folio remote rm \(remote) and folio remote add")
         }
-        let merged = try gitCall("merge \(remote)/\(branch)") { try repository.merge(ours: ours, theirs: theirs) }
+        let theirLabel = "\(remote)/\(branch)"
+        let merged = try gitCall("merge \(theirLabel)") {
+            try repository.merge(ours: ours, theirs: theirs) { conflict in
+                guard let text = try self.fileMerge(conflict, repository, theirLabel: theirLabel), text.clean else { return nil }
+                return Data(text.text.utf8)
+            }
+        }
         guard let tree = merged.tree else {
-            throw FolioError(.conflict, "your commits and \(remote)/\(branch) change the same lines of \(merged.conflicts.joined(separator: ", ")); nothing was changed locally")
+            try stopWithConflicts(repository, theirs: theirs, remote: remote, branch: branch)
         }
-        let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
-        let commit = try gitCall("write the merge commit") {
-            try repository.writeCommit(tree: tree, parents: [ours, theirs], identity: identity, message: "folio: sync: merge \(remote)/\(branch)")
-        }
-        try gitCall("check out the merge") { try repository.checkoutAndAdvance(from: head, to: commit, message: "folio: sync: merge \(remote)/\(branch)") }
+        let commit = try writeMergeCommit(repository, tree: tree, parents: [ours, theirs], label: theirLabel)
+        try gitCall("check out the merge") { try repository.checkoutAndAdvance(from: head, to: commit, message: "folio: sync: merge \(theirLabel)") }
         return .merged(commit: commit.hex)
+    }
+
+    private func writeMergeCommit(_ repository: Repository, tree: OID, parents: [OID], label: String) throws -> OID {
+        let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
+        return try gitCall("write the merge commit") {
+            try repository.writeCommit(tree: tree, parents: parents, identity: identity, message: "folio: sync: merge \(label)")
+        }
+    }
+
+    /// The folio merge of a conflicting prompt or context file (Markdown with frontmatter), or nil for other files.
+    private func fileMerge(_ conflict: MergeConflict, _ repository: Repository, theirLabel: String) throws -> TextMerge? {
+        guard conflict.path.hasSuffix(".md"), let ours = conflict.ours, let theirs = conflict.theirs else { return nil }
+        return try FileMerge.merge(base: conflict.ancestor.map { try repository.blob($0) }, ours: repository.blob(ours),
+                                   theirs: repository.blob(theirs), ourLabel: "yours", theirLabel: theirLabel)
+    }
+
+    // MARK: - Conflicts
+
+    /// Where a stopped sync remembers its remote and branch for `--continue`.
+    private func syncStatePath(_ repository: Repository) -> String {
+        (repository.gitDir.hasSuffix("/") ? repository.gitDir : repository.gitDir + "/") + "FOLIO_SYNC"
+    }
+
+    /// Merges into the work tree, leaving conflict markers, and stops. Refused (nothing changed) while tracked
+    /// files have uncommitted changes: `--abort` must be able to return to exactly where the user was.
+    private func stopWithConflicts(_ repository: Repository, theirs: OID, remote: String, branch: String) throws -> Never {
+        let theirLabel = "\(remote)/\(branch)"
+        let dirty = try gitCall { try repository.status(includeUntracked: false) }
+        if !dirty.isEmpty {
+            throw FolioError(.conflict, "your commits and \(theirLabel) change the same lines, and \(dirty.count) file(s) have uncommitted changes (\(dirty.prefix(3).map(\.path).joined(separator: ", "))); nothing was changed. Commit them (folio edit commits for you) and run folio sync again")
+        }
+        try Data("\(remote)\n\(branch)\n".utf8).write(to: URL(fileURLWithPath: syncStatePath(repository)), options: .atomic)
+        let conflicts = try gitCall("merge \(theirLabel) into the work tree") { try repository.mergeIntoWorkTree(theirs) }
+        let index = try gitCall { try repository.index() }
+        var remaining: [String] = []
+        for conflict in conflicts {
+            guard let text = try fileMerge(conflict, repository, theirLabel: theirLabel), let workdir = repository.workdir.map({ $0 + "/" }) else {
+                remaining.append(conflict.path)
+                continue
+            }
+            try WorkTreeWriter.atomicWrite(Data(text.text.utf8), to: workdir + conflict.path)
+            if text.clean {
+                try gitCall { _ = try index.add(path: conflict.path) }
+            } else {
+                remaining.append(conflict.path)
+            }
+        }
+        try gitCall { try index.write() }
+        let files = remaining.map { "  \(displayPath(absolute: (repository.workdir ?? "") + "/" + $0))" }.joined(separator: "\n")
+        throw FolioError(.conflict, """
+            sync stopped: your commits and \(theirLabel) change the same lines of:
+            \(files)
+            Those files now hold both versions between conflict markers (<<<<<<< yours, =======, >>>>>>> \(theirLabel)). \
+            Edit them to keep what you want and remove the markers, then run: folio sync --continue
+            To go back to where you were before this sync: folio sync --abort
+            """)
+    }
+
+    /// Finishes a sync that stopped on conflicts: checks that no conflict markers remain, commits the merge and
+    /// pushes.
+    public func continueSync() throws -> SyncOutcome {
+        let repository = try requireRepository()
+        let (remote, branch, ours, theirs) = try syncInProgress(repository)
+        let index = try gitCall { try repository.index() }
+        guard let workdir = repository.workdir.map({ $0 + "/" }) else { throw FolioError(.git, "the repository at \(root) has no work tree") }
+        for conflict in try gitCall({ try repository.conflicts() }) {
+            let path = workdir + conflict.path
+            guard let data = FileManager.default.contents(atPath: path) else {
+                try gitCall { try index.remove(path: conflict.path) }  // resolved by deleting the file
+                continue
+            }
+            try Self.checkResolved(data, path: displayPath(absolute: workdir + conflict.path))
+            try gitCall { _ = try index.add(path: conflict.path) }
+        }
+        let tree = try gitCall { try index.writeTree() }
+        try gitCall { try index.write() }
+        let commit = try writeMergeCommit(repository, tree: tree, parents: [ours, theirs], label: "\(remote)/\(branch)")
+        try gitCall("commit the merge") {
+            try repository.advanceHead(from: .branch(name: branch, commit: ours), to: commit, message: "folio: sync: merge \(remote)/\(branch)")
+            try repository.finishOperation()
+        }
+        try? FileManager.default.removeItem(atPath: syncStatePath(repository))
+        let transfer = Self.transferOptions(environment, task: "sending to \(remote)")
+        return try pushIntegrated(repository, remote: remote, branch: branch, integration: .merged(commit: commit.hex), transfer: transfer)
+    }
+
+    /// Returns to where the library was before the sync that stopped: the merge is dropped, every file as it
+    /// was at your last commit. What was fetched stays in `refs/remotes/`.
+    public func abortSync() throws {
+        let repository = try requireRepository()
+        let (_, _, ours, _) = try syncInProgress(repository)
+        try gitCall("abort the merge") {
+            try repository.resetHard(to: ours)
+            try repository.finishOperation()
+        }
+        try? FileManager.default.removeItem(atPath: syncStatePath(repository))
+    }
+
+    private func syncInProgress(_ repository: Repository) throws -> (remote: String, branch: String, ours: OID, theirs: OID) {
+        guard repository.operationInProgress == "merge", let theirs = try gitCall({ try repository.mergeHeads() }).first else {
+            throw FolioError(.invalidInput, "there is no stopped sync to continue or abort in \(repository.workdir ?? root); run folio sync")
+        }
+        let head = try gitCall { try repository.head() }
+        guard let branch = head.branchName, let ours = head.commit else {
+            throw FolioError(.invalidInput, "HEAD is not on a branch with commits; finish the merge with git")
+        }
+        let saved = (try? String(contentsOfFile: syncStatePath(repository), encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+        let configured = (try? repository.configString("branch.\(branch).remote")).flatMap { $0 }
+        return (saved.first ?? configured ?? "origin", branch, ours, theirs)
+    }
+
+    /// A resolved file has no conflict marker lines left and, for Markdown with frontmatter, frontmatter that
+    /// reads as YAML.
+    static func checkResolved(_ data: Data, path: String) throws {
+        let text = String(decoding: data, as: UTF8.self)
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+            if trimmed.hasPrefix("<<<<<<< ") || trimmed.hasPrefix(">>>>>>> ") || trimmed == "=======" || trimmed == "<<<<<<<" || trimmed == ">>>>>>>" {
+                throw FolioError.invalidFile(path, line: number + 1, column: 1, "a conflict marker is still here; keep the lines you want, delete the marker lines, then run folio sync --continue")
+            }
+        }
+        guard path.hasSuffix(".md"), let split = try? PromptCodec.split(text, path: path), let frontmatter = split.frontmatter else { return }
+        do {
+            _ = try YAMLParser(mode: .strict).parse(frontmatter)
+        } catch let error as YAMLError {
+            throw FolioError.invalidFile(path, line: split.frontmatterLine + error.mark.line - 1, column: error.mark.column,
+                                         "the frontmatter is not valid YAML after the merge (\(error.message)); fix it, then run folio sync --continue")
+        }
     }
 
     // MARK: - Clone

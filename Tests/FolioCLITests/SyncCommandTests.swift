@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import FolioCLI
+
+@Suite struct SyncCommandTests {
+    let folder = TemporaryFolder("sync-cli")
+
+    /// A hub, Ada's library pushed to it with `greet`, and Bob's clone.
+    init() throws {
+        _ = try git("init", "-q", "--bare", "hub.git", in: folder.path)
+        _ = folio("init", "ada", in: folder.path)
+        _ = folio("new", "greet", "--file", "-", in: folder.at("ada"), stdin: "---\ntitle: Greet\n---\nHello.\n")
+        precondition(folio("remote", "add", "origin", "../hub.git", in: folder.at("ada")).code == 0)
+        precondition(folio("sync", in: folder.at("ada")).code == 0)
+    }
+
+    func edit(_ who: String, _ body: String) {
+        let run = folio("edit", "greet", "--body-file", "-", in: folder.at(who), stdin: body)
+        precondition(run.code == 0, run.stderr)
+    }
+
+    @Test func cloneRemoteAndSyncThroughAConflict() throws {
+        let cloned = folio("clone", folder.at("hub.git"), "bob", in: folder.path)
+        #expect(cloned.code == 0, "\(cloned.stderr)")
+        let remotes = folio("remote", "list", "--json", in: folder.at("bob"))
+        #expect(remotes.stdout.contains(folder.at("hub.git")), "\(remotes.stdout)")
+        edit("ada", "Hello, Ada.\n")
+        #expect(folio("sync", in: folder.at("ada")).stdout.contains("pushed main"))
+        edit("bob", "Hello, Bob.\n")
+        let stopped = folio("sync", in: folder.at("bob"))
+        #expect(stopped.code == FolioExitCode.conflict.rawValue)
+        #expect(stopped.stderr.contains("prompts/greet.prompt.md") && stopped.stderr.contains("folio sync --continue"), "\(stopped.stderr)")
+        // Abort, then sync again and finish with --continue.
+        #expect(folio("sync", "--abort", in: folder.at("bob")).code == 0)
+        #expect(try String(contentsOfFile: folder.at("bob/prompts/greet.prompt.md"), encoding: .utf8).contains("Hello, Bob."))
+        #expect(folio("sync", in: folder.at("bob")).code == FolioExitCode.conflict.rawValue)
+        try "---\ntitle: Greet\n---\nHello, Ada and Bob.\n".write(toFile: folder.at("bob/prompts/greet.prompt.md"), atomically: true, encoding: .utf8)
+        let finished = folio("sync", "--continue", "--json", in: folder.at("bob"))
+        #expect(finished.code == 0, "\(finished.stderr)")
+        let outcome = try #require(try json(finished.stdout) as? [String: Any])
+        #expect(outcome["integration"] as? String == "merged" && outcome["pushed"] as? Bool == true)
+        #expect(folio("sync", in: folder.at("ada")).code == 0)
+        #expect(folio("show", "greet", in: folder.at("ada")).stdout.contains("Hello, Ada and Bob."))
+        #expect(folio("sync", "--continue", "--abort", in: folder.at("bob")).code == FolioExitCode.usage.rawValue)
+    }
+}
