@@ -157,8 +157,10 @@ extension Repository {
 
     // MARK: - Transfers
 
-    /// Fetches `refspecs` (the remote's configured ones when empty) from a configured remote.
-    public func fetch(remote name: String, refspecs: [String] = [], options: TransferOptions = TransferOptions()) throws {
+    /// Fetches `refspecs` (the remote's configured ones when empty) from a configured remote; returns every reference
+    /// the remote advertised, by name.
+    @discardableResult
+    public func fetch(remote name: String, refspecs: [String] = [], options: TransferOptions = TransferOptions()) throws -> [String: OID] {
         let handle = try lookupRemote(name)
         let session = TransferSession(options)
         var fetchOptions = git_fetch_options()
@@ -174,6 +176,17 @@ extension Repository {
             throw session.failure(error)
         }
         withExtendedLifetime(session) {}
+        // What the remote advertised (still readable after the connection closed): names it no longer has are
+        // how the caller tells a reference deleted there.
+        var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+        var count = 0
+        try check(git_remote_ls(&heads, &count, handle.pointer), "list the references of '\(name)'")
+        var advertised: [String: OID] = [:]
+        for head in UnsafeBufferPointer(start: heads, count: count) {
+            guard let head, let refName = head.pointee.name else { continue }
+            advertised[String(cString: refName)] = OID(head.pointee.oid)
+        }
+        return advertised
     }
 
     /// Pushes `refspecs` to a configured remote. References the remote refused are returned, not thrown: the
@@ -189,9 +202,11 @@ extension Repository {
                 try check(git_remote_push(handle.pointer, specs, &pushOptions), "push to '\(name)'")
             }
         } catch let error as GitError {
-            // Local and file transports report a refused reference as an error rather than through the callback.
+            // Local and file transports report a refused reference as an error rather than through the callback,
+            // and libgit2 itself refuses (before sending) when the remote's tip is a commit this clone lacks.
             let lowered = error.message.lowercased()
-            if lowered.contains("non-fast-forward") || lowered.contains("fast forward") || lowered.contains("fetch first") {
+            if lowered.contains("non-fast-forward") || lowered.contains("fast forward") || lowered.contains("fetch first")
+                || lowered.contains("not present locally") || lowered.contains("fastforwardable") {
                 return [PushRejection(reference: refspecs.first ?? "", reason: "non-fast-forward")]
             }
             throw session.failure(error)

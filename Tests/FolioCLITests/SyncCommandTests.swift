@@ -26,7 +26,7 @@ import TestSupport
         let remotes = folio("remote", "list", "--json", in: folder.at("bob"))
         #expect(remotes.stdout.contains(folder.at("hub.git")), "\(remotes.stdout)")
         edit("ada", "Hello, Ada.\n")
-        #expect(folio("sync", in: folder.at("ada")).stdout.contains("pushed main"))
+        #expect(folio("sync", in: folder.at("ada")).stdout.contains("Synced main with origin: nothing new from origin; pushed"))
         edit("bob", "Hello, Bob.\n")
         let stopped = folio("sync", in: folder.at("bob"))
         #expect(stopped.code == FolioExitCode.conflict.rawValue)

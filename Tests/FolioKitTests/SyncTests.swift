@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 import TestSupport
 @testable import FolioKit
 
@@ -225,5 +226,159 @@ final class GitDaemon {
         #expect(FileManager.default.fileExists(atPath: folder.at("full/keep.txt")))
         #expect(throws: FolioError.self) { try Library.clone(folder.at("nowhere.git"), into: folder.at("fresh"), environment: environment(folder.path)) }
         #expect(!FileManager.default.fileExists(atPath: folder.at("fresh")))
+    }
+}
+
+/// Labels, variants, experiments and analytics travel with sync.
+@Suite struct SyncSharedTests {
+    /// A library for `name` in `folder/name`, acting as that person at `time` (seconds since 1970).
+    func person(_ name: String, _ folder: TemporaryFolder, at time: Double = 1_700_000_000, url: String? = nil,
+                progress: @escaping @Sendable (FolioEnvironment.Progress) -> Void = { _ in }) throws -> Library {
+        let email = "\(name.lowercased())@example.com"
+        let variables = ["GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+                         "GIT_AUTHOR_DATE": "@\(Int(time)) +0000", "GIT_COMMITTER_DATE": "@\(Int(time)) +0000"]
+        let path = folder.at(name.lowercased())
+        let environment = FolioEnvironment(variables: variables, currentDirectory: path, now: { Date(timeIntervalSince1970: time) },
+                                           progress: progress)
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = try Library.clone(url ?? folder.at("hub.git"), into: path, environment: environment)
+        }
+        return try Library.open(explicitPath: path, environment: environment)
+    }
+
+    /// A hub holding Ada's library with `greet` at three versions.
+    func hub(config: String? = nil) throws -> TemporaryFolder {
+        let folder = TemporaryFolder("sync-shared")
+        _ = try git("init", "-q", "--bare", "hub.git", in: folder.path)
+        _ = try Library.initialize(at: folder.at("ada"), withTemplates: false, environment: environment(folder.at("ada")))
+        if let config {
+            folder.write("ada/folio.yaml", config)
+            _ = try git("commit", "-qam", "settings", in: folder.at("ada"))
+        }
+        let ada = try person("Ada", folder)
+        try ada.addFile("greet", "Hello.\n")
+        for text in ["Hello!\n", "Hello there.\n"] { _ = try ada.replace(PromptID("greet"), fileText: text, source: "greet") }
+        try ada.addRemote("origin", url: folder.at("hub.git"))
+        _ = try ada.sync()
+        return folder
+    }
+
+    @Test func labelsMovedOnBothSidesKeepTheLaterMoveAndBothAreLogged() throws {
+        let folder = try hub()
+        defer { withExtendedLifetime(folder) {} }
+        let greet = try PromptID("greet")
+        var ada = try person("Ada", folder, at: 1_700_000_100)
+        try ada.setLabel("production", on: greet, to: "v1")
+        try ada.setLabel("old", on: greet, to: "v1")
+        _ = try ada.sync()
+        var bob = try person("Bob", folder, at: 1_700_000_200)
+        #expect(try bob.labels(of: greet).map(\.name) == ["old", "production"])
+        // Bob moves production to v3 first; Ada moves it to v2 later and removes `old`.
+        try bob.setLabel("production", on: greet, to: "v3")
+        try bob.setLabel("staging", on: greet, to: "v3")
+        ada = try person("Ada", folder, at: 1_700_000_900)
+        try ada.setLabel("production", on: greet, to: "v2")
+        try ada.removeLabel("old", from: greet)
+        _ = try ada.sync()
+        bob = try person("Bob", folder, at: 1_700_001_000)
+        let outcome = try bob.sync()
+        #expect(outcome.notes.contains { $0.contains("greet@production") && $0.contains("moved on both sides") }, "\(outcome.notes)")
+        _ = try ada.sync()
+        for library in [ada, bob] {
+            let labels = try library.labels(of: greet).map { "\($0.name)=v\($0.version ?? 0)" }
+            #expect(labels == ["production=v2", "staging=v3"], "\(library.root): \(labels)")
+            let log = try library.labelLog(of: greet).map { "\($0.label)->\($0.to.map { String($0.prefix(7)) } ?? "none") by \($0.user.prefix(3))" }
+            #expect(log.count == 6, "\(log)")  // production, old, bob's production and staging, ada's production and removal
+            #expect(log.filter { $0.hasSuffix("by Bob") }.count == 2)
+        }
+        // git sees the same labels on the hub.
+        let hubLabels = try git("for-each-ref", "--format=%(refname)", "refs/folio/labels/", in: folder.at("hub.git"))
+        #expect(hubLabels.split(separator: "\n").map { $0.split(separator: "/").last! } == ["production", "staging"])
+    }
+
+    @Test func variantsAndExperimentsTravelAndVariantsMerge() throws {
+        let folder = try hub()
+        defer { withExtendedLifetime(folder) {} }
+        let ada = try person("Ada", folder)
+        _ = try ada.createVariant("concise")
+        _ = try ada.replace(PromptID("greet"), fileText: "Hi.\n", source: "greet", variant: "concise")
+        _ = try ada.createExperiment("tone", prompt: PromptID("greet"), variants: ["main", "concise"])
+        _ = try ada.sync()
+        let bob = try person("Bob", folder)
+        #expect(try bob.variants().map(\.name).contains("concise"))
+        #expect(try bob.experiments().map(\.name) == ["tone"])
+        #expect(try bob.currentText(PromptID("greet"), variant: "concise") == "Hi.\n")
+        // Both add to the variant: the next syncs merge it without checking it out.
+        try ada.add(PromptID("a"), fileText: "A.\n", source: "a", variant: "concise")
+        try bob.add(PromptID("b"), fileText: "B.\n", source: "b", variant: "concise")
+        _ = try ada.sync()
+        let outcome = try bob.sync()
+        #expect(outcome.notes.contains("variant concise: merged with origin"), "\(outcome.notes)")
+        _ = try ada.sync()
+        for library in [ada, bob] {
+            #expect(try library.currentText(PromptID("a"), variant: "concise") == "A.\n")
+            #expect(try library.currentText(PromptID("b"), variant: "concise") == "B.\n")
+        }
+        #expect(try git("rev-parse", "variant/concise", in: folder.at("hub.git")) == git("rev-parse", "variant/concise", in: ada.root))
+    }
+
+    @Test func analyticsFromThreeUsersAreUnitedAndShareFalseOptsOut() throws {
+        let folder = try hub()
+        defer { withExtendedLifetime(folder) {} }
+        let greet = try PromptID("greet")
+        let people = try ["Ada", "Bob", "Cy"].map { try person($0, folder) }
+        for (index, library) in people.enumerated() {
+            for _ in 0...index { try library.record(.use, prompt: greet, source: "cli") }
+        }
+        for library in people + people { _ = try library.sync() }
+        for library in people {
+            #expect(try library.teamEvents().count == 6)
+            let report = try library.stats(StatsRequest(since: Date(timeIntervalSince1970: 1_690_000_000),
+                                                        until: Date(timeIntervalSince1970: 1_710_000_000), by: .user, team: true))
+            #expect(report.breakdown.map { "\($0.key): \($0.uses)" } == ["Cy <cy@example.com>: 3", "Bob <bob@example.com>: 2", "Ada <ada@example.com>: 1"])
+            #expect(try library.events().count() == 1 + people.firstIndex { $0 === library }!)  // own events stay own
+        }
+        let files = try git("ls-tree", "-r", "--name-only", "refs/folio/analytics", in: folder.at("hub.git"))
+        #expect(files == "users/ada@example.com.jsonl\nusers/bob@example.com.jsonl\nusers/cy@example.com.jsonl")
+        // A second round changes nothing.
+        #expect(try people[0].sync().pushed == false)
+
+        let private_ = try hub(config: "version: 1\nanalytics:\n  share: false\n")
+        defer { withExtendedLifetime(private_) {} }
+        let ada = try person("Ada", private_)
+        try ada.record(.use, prompt: greet, source: "cli")
+        _ = try ada.sync()
+        #expect(throws: Error.self) { try git("rev-parse", "--verify", "-q", "refs/folio/analytics", in: private_.at("hub.git")) }
+    }
+
+    @Test func aPushRefusedBecauseTheRemoteMovedIsIntegratedAndRetried() throws {
+        let folder = try hub()
+        defer { withExtendedLifetime(folder) {} }
+        let ada = try person("Ada", folder)
+        // While Bob receives Ada's commit (over git://, which reports progress), Cy pushes: Bob's first push is
+        // refused.
+        let daemon = try GitDaemon(base: folder.path)
+        defer { withExtendedLifetime(daemon) {} }
+        let cyRoot = folder.at("cy")
+        let state = Mutex(0)  // 0: not yet (the clone reports progress too), 1: armed, 2: Cy pushed
+        let bob = try person("Bob", folder, url: "git://127.0.0.1:\(daemon.port)/hub.git", progress: { _ in
+            guard state.withLock({ let armed = $0 == 1; if armed { $0 = 2 }; return armed }) else { return }
+            folder.write("cy/prompts/from-cy.prompt.md", "C.\n")
+            _ = try? git("add", "-A", in: cyRoot)
+            _ = try? git("commit", "-qm", "cy", in: cyRoot)
+            _ = try? git("push", "-q", "origin", "main", in: cyRoot)
+        })
+        try ada.addFile("from-ada", "A.\n")
+        _ = try ada.sync()
+        _ = try person("Cy", folder)
+        state.withLock { $0 = 1 }
+        try bob.addFile("from-bob", "B.\n")
+        let outcome = try bob.sync()
+        #expect(outcome.retried)
+        #expect(state.withLock { $0 } == 2)
+        for file in ["from-ada", "from-bob", "from-cy"] {
+            #expect(FileManager.default.fileExists(atPath: bob.root + "/prompts/\(file).prompt.md"))
+        }
+        #expect(try git("rev-parse", "main", in: folder.at("hub.git")) == git("rev-parse", "HEAD", in: bob.root))
     }
 }

@@ -13,8 +13,11 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "The period: a span (30d, 12w, 24h) or a start date (2026-01-31).")
     var since = "30d"
 
-    @Option(help: "Break uses down by day, week, version, source or variant.")
+    @Option(help: "Break uses down by day, week, version, source, variant or user.")
     var by: StatsRequest.Grouping = .day
+
+    @Flag(help: "Everyone's usage, as shared through folio sync (refs/folio/analytics), not only this clone's.")
+    var team = false
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -36,7 +39,7 @@ struct StatsCommand: ParsableCommand {
         let context = CLIContext.current
         let library = try library.open(context)
         let now = context.now()
-        let request = StatsRequest(prompt: try id.map(promptID), since: try StatsRequest.parseSince(since, now: now), until: now, by: by)
+        let request = StatsRequest(prompt: try id.map(promptID), since: try StatsRequest.parseSince(since, now: now), until: now, by: by, team: team)
         let report = try library.stats(request)
         if json {
             try context.printJSON(report)

@@ -34,6 +34,7 @@ struct SyncCommand: ParsableCommand {
         let commit: String?
         let pushed: Bool
         let retried: Bool
+        let notes: [String]
     }
 
     func validate() throws {
@@ -57,10 +58,11 @@ struct SyncCommand: ParsableCommand {
         }
         if json {
             try context.printJSON(Outcome(remote: outcome.remote, branch: outcome.branch, integration: integration, commit: commit,
-                                          pushed: outcome.pushed, retried: outcome.retried))
+                                          pushed: outcome.pushed, retried: outcome.retried, notes: outcome.notes))
             return
         }
-        let sent = outcome.pushed ? "pushed \(outcome.branch)" + (outcome.retried ? " (after the remote moved: integrated and retried)" : "") : "nothing to push"
-        context.print("Synced with \(outcome.remote): \(received); \(sent)")
+        let sent = outcome.pushed ? "pushed" + (outcome.retried ? " (after the remote moved: integrated and retried)" : "") : "nothing to push"
+        context.print("Synced \(outcome.branch) with \(outcome.remote): \(received); \(sent)")
+        for note in outcome.notes { context.print("  \(note)") }
     }
 }

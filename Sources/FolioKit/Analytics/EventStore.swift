@@ -105,13 +105,20 @@ public final class EventStore {
                                                 withIntermediateDirectories: true)
     }
 
-    /// Appends an event to the journal.
-    public func record(_ event: Event) throws {
+    /// An event as one JSON line (keys sorted, times in seconds since 1970), newline included: the journal's
+    /// format and the shared analytics files'.
+    static func line(_ event: Event) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .secondsSince1970
         var line = try encoder.encode(event)
         line.append(0x0A)
+        return line
+    }
+
+    /// Appends an event to the journal.
+    public func record(_ event: Event) throws {
+        let line = try Self.line(event)
         let fd = open(journalPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FolioError(.io, "cannot record an event in \(journalPath): \(String(cString: strerror(errno)))") }
         defer { close(fd) }

@@ -3,19 +3,22 @@ import Foundation
 /// What `folio stats` asks for.
 public struct StatsRequest: Sendable {
     public enum Grouping: String, Sendable, CaseIterable, Codable {
-        case day, week, version, source, variant
+        case day, week, version, source, variant, user
     }
 
     public var prompt: PromptID?
     public var since: Date
     public var until: Date
     public var by: Grouping
+    /// Everyone's events as last synced (`refs/folio/analytics`), not only this clone's.
+    public var team: Bool
 
-    public init(prompt: PromptID? = nil, since: Date, until: Date, by: Grouping = .day) {
+    public init(prompt: PromptID? = nil, since: Date, until: Date, by: Grouping = .day, team: Bool = false) {
         self.prompt = prompt
         self.since = since
         self.until = until
         self.by = by
+        self.team = team
     }
 
     /// Reads `30d`, `12w`, `24h` or a date (`2026-01-31`) into the start of a period ending at `now`.
@@ -91,7 +94,9 @@ public struct StatsReport: Sendable, Codable, Equatable {
 extension Library {
     /// Usage figures from the analytics events, with the index for the prompts that went unused.
     public func stats(_ request: StatsRequest) throws -> StatsReport {
-        let events = try self.events().events(since: request.since, until: request.until, prompt: request.prompt?.rawValue)
+        let events = try request.team
+            ? teamEvents(since: request.since, until: request.until, prompt: request.prompt?.rawValue)
+            : self.events().events(since: request.since, until: request.until, prompt: request.prompt?.rawValue)
         let calendar = Calendar(identifier: .iso8601)
 
         func count(_ key: String, _ group: [Event]) -> StatsReport.Count {
@@ -130,6 +135,7 @@ extension Library {
         case .version: key = { "\($0.prompt)@\(versionName($0.prompt, $0.blob) ?? String(($0.blob ?? "?").prefix(7)))" }
         case .source: key = { $0.source }
         case .variant: key = { $0.variant ?? "(none)" }
+        case .user: key = { $0.user }
         }
         var breakdown = Dictionary(grouping: events, by: key).map { count($0.key, $0.value) }
         switch request.by {

@@ -20,6 +20,8 @@ public struct SyncOutcome: Sendable, Equatable {
     public let pushed: Bool
     /// True when the first push was refused (the remote moved meanwhile) and folio fetched, integrated and retried.
     public let retried: Bool
+    /// What else happened: labels, variants and analytics received or sent, decisions made.
+    public let notes: [String]
 }
 
 extension Library {
@@ -91,48 +93,66 @@ extension Library {
             throw FolioError(.invalidInput, "HEAD is detached; check out a branch before syncing (git switch main)")
         }
         let transfer = Self.transferOptions(environment, task: "receiving from \(name)")
-        let integration = try fetchAndIntegrate(repository, remote: name, branch: branch, transfer: transfer)
-        return try pushIntegrated(repository, remote: name, branch: branch, integration: integration, transfer: transfer)
-    }
-
-    /// Sends the integrated branch; a refused push (the remote moved since the fetch) is fetched, integrated and
-    /// retried once.
-    private func pushIntegrated(_ repository: Repository, remote name: String, branch: String,
-                                integration: SyncOutcome.Integration, transfer: TransferOptions) throws -> SyncOutcome {
-        var integration = integration
-        guard let local = try gitCall({ try repository.head() }).commit else {
-            return SyncOutcome(remote: name, branch: branch, integration: integration, pushed: false, retried: false)
-        }
-        let remoteTip = try gitCall { try repository.reference(named: "refs/remotes/\(name)/\(branch)")?.target }
-        if remoteTip == local {
-            return SyncOutcome(remote: name, branch: branch, integration: integration, pushed: false, retried: false)
-        }
+        var round = try syncRound(repository, remote: name, branch: branch, transfer: transfer)
+        var integration = round.integration
+        var notes = round.plan.notes
         var retried = false
-        var rejections = try push(repository, remote: name, branch: branch, transfer: transfer)
-        if !rejections.isEmpty {
+        if let rejection = try push(repository, remote: name, round: round, transfer: transfer).first {
+            // The remote moved since the fetch: once more, from the top.
             retried = true
-            let again = try fetchAndIntegrate(repository, remote: name, branch: branch, transfer: transfer)
-            if again != .upToDate { integration = again }
-            rejections = try push(repository, remote: name, branch: branch, transfer: transfer)
-            if let rejection = rejections.first {
-                throw FolioError(.conflict, "\(name) refused \(rejection.reference) twice (\(rejection.reason)); someone is pushing at the same time: run folio sync again")
+            round = try syncRound(repository, remote: name, branch: branch, transfer: transfer)
+            if round.integration != .upToDate { integration = round.integration }
+            notes += round.plan.notes
+            if let again = try push(repository, remote: name, round: round, transfer: transfer).first {
+                throw FolioError(.conflict, "\(name) refused \(again.reference) twice (\(again.reason); first \(rejection.reference)); someone is pushing at the same time: run folio sync again")
             }
         }
-        return SyncOutcome(remote: name, branch: branch, integration: integration, pushed: true, retried: retried)
+        return SyncOutcome(remote: name, branch: branch, integration: integration, pushed: !round.plan.refspecs.isEmpty,
+                           retried: retried, notes: notes)
     }
 
-    private func push(_ repository: Repository, remote: String, branch: String, transfer: TransferOptions) throws -> [PushRejection] {
-        // libgit2 moves refs/remotes/REMOTE/BRANCH to what was pushed (the remote's fetch refspec covers it).
-        try gitCall("push to '\(remote)'") {
-            try repository.push(remote: remote, refspecs: ["refs/heads/\(branch):refs/heads/\(branch)"], options: transfer)
-        }
+    /// One fetch of everything sync carries, then the branch integrated and the shared references decided.
+    private struct Round {
+        var integration: SyncOutcome.Integration
+        var plan: SharedPlan
     }
 
-    private func fetchAndIntegrate(_ repository: Repository, remote: String, branch: String,
-                                   transfer: TransferOptions) throws -> SyncOutcome.Integration {
-        try gitCall("fetch from '\(remote)'") {
-            try repository.fetch(remote: remote, refspecs: ["+refs/heads/\(branch):refs/remotes/\(remote)/\(branch)"], options: transfer)
+    private func syncRound(_ repository: Repository, remote: String, branch: String, transfer: TransferOptions) throws -> Round {
+        let base = try sharedBase(repository, remote: remote)
+        let advertised = try gitCall("fetch from '\(remote)'") {
+            try repository.fetch(remote: remote, refspecs: Self.syncRefspecs(remote: remote, branch: branch), options: transfer)
         }
+        try pruneTracking(repository, remote: remote, advertised: advertised)
+        let integration = try integrate(repository, remote: remote, branch: branch)
+        var plan = try integrateShared(repository, remote: remote, currentBranch: branch, base: base)
+        try integrateAnalytics(repository, remote: remote, into: &plan)
+        let local = try gitCall { try repository.head() }.commit
+        let remoteTip = try gitCall { try repository.reference(named: "refs/remotes/\(remote)/\(branch)")?.target }
+        if let local, local != remoteTip {
+            plan.refspecs.insert("refs/heads/\(branch):refs/heads/\(branch)", at: 0)
+        }
+        return Round(integration: integration, plan: plan)
+    }
+
+    /// Pushes a round's refspecs; when none was refused, the tracking references remember what was sent.
+    private func push(_ repository: Repository, remote: String, round: Round, transfer: TransferOptions) throws -> [PushRejection] {
+        guard !round.plan.refspecs.isEmpty else { return [] }
+        // libgit2 moves refs/remotes/REMOTE/* for the branches it pushed (the remote's fetch refspec covers them).
+        let rejections = try gitCall {
+            try repository.push(remote: remote, refspecs: round.plan.refspecs, options: transfer)
+        }
+        guard rejections.isEmpty else { return rejections }
+        try gitCall {
+            for (ref, target) in round.plan.tracking {
+                if let target { try repository.setReference(ref, to: target, expecting: .any, message: "folio: sync: pushed") }
+                else if try repository.reference(named: ref) != nil { try repository.deleteReference(ref) }
+            }
+        }
+        return []
+    }
+
+    /// Integrates the fetched `remote/branch` into the checked-out branch.
+    private func integrate(_ repository: Repository, remote: String, branch: String) throws -> SyncOutcome.Integration {
         guard let theirs = try gitCall({ try repository.reference(named: "refs/remotes/\(remote)/\(branch)")?.target }) else {
             return .upToDate  // the remote has no such branch yet: the push creates it
         }
@@ -166,7 +186,7 @@ extension Library {
         return .merged(commit: commit.hex)
     }
 
-    private func writeMergeCommit(_ repository: Repository, tree: OID, parents: [OID], label: String) throws -> OID {
+    func writeMergeCommit(_ repository: Repository, tree: OID, parents: [OID], label: String) throws -> OID {
         let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
         return try gitCall("write the merge commit") {
             try repository.writeCommit(tree: tree, parents: parents, identity: identity, message: "folio: sync: merge \(label)")
@@ -174,7 +194,7 @@ extension Library {
     }
 
     /// The folio merge of a conflicting prompt or context file (Markdown with frontmatter), or nil for other files.
-    private func fileMerge(_ conflict: MergeConflict, _ repository: Repository, theirLabel: String) throws -> TextMerge? {
+    func fileMerge(_ conflict: MergeConflict, _ repository: Repository, theirLabel: String) throws -> TextMerge? {
         guard conflict.path.hasSuffix(".md"), let ours = conflict.ours, let theirs = conflict.theirs else { return nil }
         return try FileMerge.merge(base: conflict.ancestor.map { try repository.blob($0) }, ours: repository.blob(ours),
                                    theirs: repository.blob(theirs), ourLabel: "yours", theirLabel: theirLabel)
@@ -246,8 +266,9 @@ extension Library {
             try repository.finishOperation()
         }
         try? FileManager.default.removeItem(atPath: syncStatePath(repository))
-        let transfer = Self.transferOptions(environment, task: "sending to \(remote)")
-        return try pushIntegrated(repository, remote: remote, branch: branch, integration: .merged(commit: commit.hex), transfer: transfer)
+        let outcome = try sync(remote: remote)
+        return SyncOutcome(remote: remote, branch: branch, integration: outcome.integration == .upToDate ? .merged(commit: commit.hex) : outcome.integration,
+                           pushed: outcome.pushed, retried: outcome.retried, notes: outcome.notes)
     }
 
     /// Returns to where the library was before the sync that stopped: the merge is dropped, every file as it
@@ -319,7 +340,10 @@ extension Library {
             }
             throw FolioError.git(error, while: "clone \(url)")
         }
-        return try Library.open(explicitPath: target, environment: environment)
+        let library = try Library.open(explicitPath: target, environment: environment)
+        // Labels, variant branches, the label log and shared analytics come with the first sync.
+        if try gitCall({ try library.requireRepository().head() }).commit != nil { _ = try library.sync(remote: "origin") }
+        return library
     }
 
     /// A bare repository made with `git init --bare` may name a default branch nobody pushed (HEAD →

@@ -160,20 +160,27 @@ extension Library {
 
     /// Every logged move of the labels of one prompt (or of all prompts), oldest first.
     public func labelLog(of id: PromptID? = nil) throws -> [LabelMove] {
-        let repository = try requireRepository()
-        guard let tip = try gitCall({ try repository.reference(named: Self.labelLogRef)?.target }) else { return [] }
+        let moves = try labelMoves(requireRepository(), from: Self.labelLogRef)
+        return id.map { id in moves.filter { $0.prompt == id.rawValue } } ?? moves
+    }
+
+    /// The moves logged in the label log at `ref` (this clone's, or a remote's as last fetched), oldest first.
+    /// After a sync joined two logs, moves are in time order, each side's moves in the order they were made.
+    func labelMoves(_ repository: Repository, from ref: String) throws -> [LabelMove] {
+        guard let tip = try gitCall({ try repository.reference(named: ref)?.target }) else { return [] }
         var moves: [LabelMove] = []
+        var merged = false
         try gitCall {
-            // The log is a single line of commits; topological order keeps moves made in the same second in order.
+            // Topological order keeps moves made in the same second in order.
             try repository.walkCommits(from: tip, topological: true) { oid in
                 let commit = try repository.commit(oid)
+                if commit.parents.count > 1 { merged = true }
                 var fields: [String: String] = [:]
                 for line in commit.message.split(separator: "\n") {
                     guard let colon = line.firstIndex(of: ":"), line.hasPrefix("Folio-") else { continue }
                     fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 }
                 guard let prompt = fields["Folio-Prompt"], let label = fields["Folio-Label"] else { return true }
-                if let id, prompt != id.rawValue { return true }
                 moves.append(LabelMove(prompt: prompt, label: label,
                                        from: fields["Folio-From"].flatMap { $0 == "none" ? nil : $0 },
                                        to: fields["Folio-To"].flatMap { $0 == "none" ? nil : $0 },
@@ -181,6 +188,9 @@ extension Library {
                 return true
             }
         }
-        return moves.reversed()
+        moves.reverse()
+        guard merged else { return moves }
+        // Stable: equal times keep their topological order.
+        return moves.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element)
     }
 }
