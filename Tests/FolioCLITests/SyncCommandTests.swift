@@ -45,3 +45,22 @@ import TestSupport
         #expect(folio("sync", "--continue", "--abort", in: folder.at("bob")).code == FolioExitCode.usage.rawValue)
     }
 }
+
+@Suite struct OwnersCommandTests {
+    @Test func ownersAndCodeowners() throws {
+        let folder = TemporaryFolder("owners-cli")
+        _ = folio("init", in: folder.path)
+        _ = folio("new", "greet", "--file", "-", in: folder.path, stdin: "---\ntitle: Greet\nowners: ['@ada', bob]\n---\nHello.\n")
+        _ = folio("new", "plain", "--file", "-", in: folder.path, stdin: "---\ntitle: Plain\n---\nHi.\n")
+        #expect(folio("owners", "greet", in: folder.path).stdout == "@ada\nbob\n")
+        #expect(folio("owners", "plain", in: folder.path).stdout.contains("names no owners"))
+        #expect(folio("owners", in: folder.path).stdout == "greet  @ada, bob\n")
+        let listed = try #require(try json(folio("owners", "--json", in: folder.path).stdout) as? [[String: Any]])
+        #expect(listed.first?["path"] as? String == "prompts/greet.prompt.md")
+        #expect(folio("owners", "--codeowners", in: folder.path).stdout.contains("\n/prompts/greet.prompt.md @ada @bob\n"))
+        #expect(folio("owners", "--codeowners", "--write", in: folder.path).code == 0)
+        #expect(try String(contentsOfFile: folder.at(".github/CODEOWNERS"), encoding: .utf8).contains("/prompts/greet.prompt.md @ada @bob"))
+        #expect(folio("owners", "--write", in: folder.path).code == FolioExitCode.usage.rawValue)
+        #expect(folio("owners", "nope", in: folder.path).code == FolioExitCode.notFound.rawValue)
+    }
+}

@@ -30,7 +30,7 @@ func reviewLibrary() throws -> (TemporaryFolder, Library) {
     folder.write("prompts/code-review.prompt.md", """
         ---
         title: Code review
-        owners: ['@ada']
+        owners: ['@grace', platform-team]
         description: Stricter.
         variables:
         - name: diff
@@ -63,14 +63,17 @@ func reviewLibrary() throws -> (TemporaryFolder, Library) {
 
         let modified = review.prompts[1]
         let diff = try #require(modified.diff)
-        #expect(diff.fields.map(\.field) == ["description"])
+        #expect(diff.fields.map(\.field) == ["owners", "description"])
         #expect(diff.variables.map(\.name) == ["language"])
         #expect(diff.variables[0].kind == .removed && diff.variables[0].breaking != nil)
         #expect(diff.hunks.flatMap(\.lines).contains("-Review this {{language}} change:"))
         #expect(diff.hunks.flatMap(\.lines).contains("+Review this change strictly:"))
         #expect(diff.newTokens < diff.oldTokens)
         #expect(modified.labels.map(\.name) == ["production"])
-        #expect(modified.owners == ["@ada"])
+        // Owners before and after the change: Ada handed the prompt over, and still approves that.
+        #expect(modified.owners == ["@grace", "platform-team", "@ada"])
+        #expect(review.approvers == ["@ada", "@grace", "@platform-team"])
+        #expect(review.markdown(.portable).contains("**Approval needed from** (the changed prompts' owners): @ada, @grace, @platform-team"))
 
         let added = review.prompts[2]
         #expect(added.breakingChanges.isEmpty)

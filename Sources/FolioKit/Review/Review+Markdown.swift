@@ -21,6 +21,9 @@ extension Review {
         out += "## folio review: \(count == 0 ? "no prompt changes" : count == 1 ? "1 prompt changed" : "\(count) prompts changed")\n\n"
         out += summaryLine() + "\n"
         if count == 0 { return out }
+        if !approvers.isEmpty {
+            out += "\n**Approval needed from** (the changed prompts' owners): " + approvers.map(Self.escape).joined(separator: ", ") + "\n"
+        }
 
         let breakingLines = prompts.flatMap { prompt in prompt.breakingChanges.map { "**`\(prompt.id)`** · \($0)" } }
         if !breakingLines.isEmpty {

@@ -90,6 +90,8 @@ public struct Review: Sendable, Encodable {
     public var renamed: Int { prompts.filter { $0.kind == .renamed }.count }
     public var modified: Int { prompts.filter { $0.kind == .modified }.count }
     public var breaking: Int { prompts.map(\.breakingChanges.count).reduce(0, +) }
+    /// Everyone whose approval the change needs: the owners of every changed prompt, as CODEOWNERS names them.
+    public var approvers: [String] { Array(Set(prompts.flatMap(\.owners).map(Library.codeownersName))).sorted() }
     public var errors: Int { prompts.flatMap(\.findings).filter { $0.severity == .error }.count }
     public var warnings: Int { prompts.flatMap(\.findings).filter { $0.severity == .warning }.count }
     /// Estimated tokens after minus before, over every changed prompt.
@@ -98,7 +100,7 @@ public struct Review: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case base, head, prompts, added, removed, renamed, modified, breaking, errors, warnings
+        case base, head, prompts, added, removed, renamed, modified, breaking, errors, warnings, approvers
         case fromMergeBase = "from_merge_base"
         case tokenChange = "token_change"
     }
@@ -116,6 +118,7 @@ public struct Review: Sendable, Encodable {
         try container.encode(errors, forKey: .errors)
         try container.encode(warnings, forKey: .warnings)
         try container.encode(tokenChange, forKey: .tokenChange)
+        try container.encode(approvers, forKey: .approvers)
         try container.encode(prompts, forKey: .prompts)
     }
 }
@@ -196,7 +199,9 @@ extension Library {
             let prompt = new ?? old
             return Review.PromptChange(
                 kind: kind, id: id, oldID: kind == .renamed ? oldID?.rawValue : nil,
-                path: delta.newPath ?? delta.oldPath ?? "", title: prompt?.title, owners: prompt?.owners ?? [],
+                path: delta.newPath ?? delta.oldPath ?? "", title: prompt?.title,
+                // Owners before and after: removing yourself as owner still needs your approval.
+                owners: ((new?.owners ?? []) + (old?.owners ?? [])).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } },
                 diff: readable ? PromptDiff.compare(old, new, from: baseLabel, to: headLabel) : nil,
                 unreadable: readable ? nil : problems.joined(separator: "; "),
                 findings: newRelative.flatMap { findingsByFile[$0] } ?? [],
