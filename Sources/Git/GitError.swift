@@ -15,6 +15,8 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
         case noIdentity
         /// The remote refused the credentials offered (or none could be offered).
         case auth
+        /// The ssh server's host key is unknown or changed.
+        case hostKey
         case other(Int32)
     }
 

@@ -24,7 +24,12 @@ public struct TransferOptions: @unchecked Sendable {
     /// Private key files to offer over ssh (their `.pub` beside them when present), with an optional passphrase.
     public var sshKeys: [String] = []
     public var sshPassphrase: String?
+    /// Asked for the passphrase of an encrypted key file when `sshPassphrase` is nil (SSH_ASKPASS).
+    public var askPassphrase: ((_ keyFile: String) -> String?)?
     public var useSSHAgent = true
+    /// Decides whether to trust an ssh server: given the host and its raw public key (the blob known_hosts
+    /// holds in base64), returns nil to go on or the reason to refuse. Without it, libgit2's own decision stands.
+    public var checkHostKey: ((_ host: String, _ key: Data) -> String?)?
 
     public init(progress: ((TransferProgress) -> Void)? = nil) {
         self.progress = progress
@@ -43,6 +48,8 @@ final class TransferSession {
     let options: TransferOptions
     var tried: [String] = []
     var rejections: [PushRejection] = []
+    /// Why the server's host key was refused, when it was.
+    var hostKeyProblem: String?
     private var agentTried = false
     private var keyIndex = 0
     private var userpassTried = false
@@ -64,7 +71,8 @@ final class TransferSession {
                 guard FileManager.default.fileExists(atPath: key) else { continue }
                 tried.append("key \(key)")
                 let publicKey = FileManager.default.fileExists(atPath: key + ".pub") ? key + ".pub" : nil
-                return git_credential_ssh_key_new(out, username, publicKey, key, options.sshPassphrase)
+                let passphrase = options.sshPassphrase ?? (Self.isEncrypted(keyFile: key) ? options.askPassphrase?(key) : nil)
+                return git_credential_ssh_key_new(out, username, publicKey, key, passphrase)
             }
         }
         if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0, !userpassTried, let password = options.password {
@@ -73,6 +81,20 @@ final class TransferSession {
             return git_credential_userpass_plaintext_new(out, options.username ?? user ?? "git", password)
         }
         return GIT_PASSTHROUGH.rawValue
+    }
+
+    /// Whether a private key file needs a passphrase: a PEM key marked ENCRYPTED, or an OpenSSH key whose cipher
+    /// is not "none".
+    static func isEncrypted(keyFile path: String) -> Bool {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        if text.contains("ENCRYPTED") { return true }
+        let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        guard let data = Data(base64Encoded: body), data.starts(with: Array("openssh-key-v1\0".utf8)) else { return false }
+        let bytes = [UInt8](data.dropFirst(15))
+        guard bytes.count >= 8 else { return false }
+        let length = Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3])
+        guard bytes.count >= 4 + length else { return false }
+        return String(decoding: bytes[4..<(4 + length)], as: UTF8.self) != "none"
     }
 
     /// Callbacks pointing back at this session (which must outlive the transfer).
@@ -92,6 +114,23 @@ final class TransferSession {
             }
             return 0
         }
+        callbacks.certificate_check = { cert, _, host, payload in
+            let session = Unmanaged<TransferSession>.fromOpaque(payload!).takeUnretainedValue()
+            guard let cert, cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2, let check = session.options.checkHostKey else {
+                return GIT_PASSTHROUGH.rawValue  // https: libgit2 checks the certificate chain itself
+            }
+            let hostkey = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+            guard hostkey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostkey.hostkey else {
+                session.hostKeyProblem = "the server did not show a host key folio can check"
+                return GIT_ECERTIFICATE.rawValue
+            }
+            let key = Data(bytes: raw, count: hostkey.hostkey_len)
+            if let problem = check(host.map { String(cString: $0) } ?? "", key) {
+                session.hostKeyProblem = problem
+                return GIT_ECERTIFICATE.rawValue
+            }
+            return 0
+        }
         callbacks.push_update_reference = { reference, status, payload in
             let session = Unmanaged<TransferSession>.fromOpaque(payload!).takeUnretainedValue()
             if let reference, let status {
@@ -104,6 +143,7 @@ final class TransferSession {
 
     /// An error from a transfer, with the credentials tried when authentication was the problem.
     func failure(_ error: GitError) -> GitError {
+        if let hostKeyProblem { return GitError(code: .hostKey, operation: error.operation, message: hostKeyProblem) }
         let lowered = error.message.lowercased()
         guard lowered.contains("auth") || lowered.contains("credential") || lowered.contains("401") || lowered.contains("permission denied") else {
             return error

@@ -6,31 +6,14 @@ import TestSupport
 
 /// A `git daemon` on a free loopback port, serving `base` (push enabled), stopped on deinit.
 final class GitDaemon {
-    let process = Process()
+    let server: SpawnedServer
     let port: Int
 
     init(base: String) throws {
         port = Int.random(in: 20_000...60_000)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = ["daemon", "--export-all", "--enable=receive-pack", "--reuseaddr", "--listen=127.0.0.1",
-                             "--port=\(port)", "--base-path=\(base)", base]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Ready when it answers.
-        for _ in 0..<100 {
-            if (try? run("/usr/bin/git", ["ls-remote", "git://127.0.0.1:\(port)/hub.git"]))?.status == 0 { return }
-            usleep(50_000)
-        }
-        throw FolioError(.io, "git daemon did not start on port \(port)")
-    }
-
-    deinit {
-        // SIGKILL: a daemon started from the test process inherits its blocked SIGTERM and would never exit. A
-        // plain waitpid: Foundation's waitUntilExit can wait forever when tests run in parallel.
-        kill(process.processIdentifier, SIGKILL)
-        var status: Int32 = 0
-        _ = waitpid(process.processIdentifier, &status, 0)
+        server = try SpawnedServer("/usr/bin/git", ["daemon", "--export-all", "--enable=receive-pack", "--reuseaddr",
+                                                    "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(base)", base])
+        guard waitForPort(port) else { throw FolioError(.io, "git daemon did not start on port \(port)") }
     }
 }
 

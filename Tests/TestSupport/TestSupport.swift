@@ -139,3 +139,48 @@ public enum Corpus {
 /// The repository's root folder (for templates/ and docs/).
 public let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
+
+/// A server started with posix_spawn rather than Foundation's Process: a server that closes every inherited
+/// descriptor at start (sshd) makes Process believe it exited and block its monitor thread in waitpid, and then
+/// no other Process in the test run is ever seen to finish. Output goes to /dev/null. Killed (SIGKILL: a child
+/// of the test process inherits its blocked SIGTERM) and reaped on deinit.
+public final class SpawnedServer {
+    public let pid: pid_t
+
+    public init(_ executable: String, _ arguments: [String]) throws {
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
+        self.pid = pid
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+    }
+}
+
+/// Waits until something accepts connections on a loopback port (up to 5 seconds).
+public func waitForPort(_ port: Int) -> Bool {
+    for _ in 0..<100 {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: in_port_t(UInt16(port).bigEndian),
+                                  sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        close(probe)
+        if connected == 0 { return true }
+        usleep(50_000)
+    }
+    return false
+}

@@ -12,10 +12,13 @@ struct CloneCommand: ParsableCommand {
     @Argument(help: "The folder to clone into (default: the URL's last part, without .git).")
     var folder: String?
 
+    @Flag(help: "Trust an ssh server folio has not seen before and add its key to ~/.ssh/known_hosts (check the fingerprint first).")
+    var acceptNewHost = false
+
     func run() throws {
         let context = CLIContext.current
         let target = folder ?? Self.defaultFolder(url)
-        _ = try Library.clone(url, into: target, environment: context.folioEnvironment)
+        _ = try Library.clone(url, into: target, environment: context.folioEnvironment, acceptNewHost: acceptNewHost)
         context.print("Cloned \(url) into \(target)")
     }
 

@@ -22,6 +22,9 @@ struct SyncCommand: ParsableCommand {
     @Flag(help: "Give up a sync that stopped on conflicts: every file back as it was before it.")
     var abort = false
 
+    @Flag(help: "Trust an ssh server folio has not seen before and add its key to ~/.ssh/known_hosts (check the fingerprint first).")
+    var acceptNewHost = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -49,7 +52,7 @@ struct SyncCommand: ParsableCommand {
             if json { try context.printJSON(["aborted": true]) } else { context.print("Sync aborted: your branch and files are as they were before it") }
             return
         }
-        let outcome = try `continue` ? opened.continueSync() : opened.sync(remote: remote)
+        let outcome = try `continue` ? opened.continueSync() : opened.sync(remote: remote, acceptNewHost: acceptNewHost)
         let target = "\(outcome.remote)/\(outcome.branch)"
         let (integration, commit, received): (String, String?, String) = switch outcome.integration {
         case .upToDate: ("up-to-date", nil, "nothing new from \(outcome.remote)")

@@ -59,17 +59,63 @@ extension Library {
     }
 
     /// Credentials from the environment; objects received reported through the environment's progress (a bar on
-    /// a terminal, nothing in CI).
-    static func transferOptions(_ environment: FolioEnvironment, task: String) -> TransferOptions {
+    /// a terminal, nothing in CI); ssh host keys checked against `~/.ssh/known_hosts`, a new host added only when
+    /// `acceptNewHost` says so.
+    static func transferOptions(_ environment: FolioEnvironment, task: String, url: String, acceptNewHost: Bool = false) -> TransferOptions {
         var transfer = TransferOptions()
         let progress = environment.progress
         transfer.progress = { progress(.init(task: task, done: $0.receivedObjects, total: $0.totalObjects)) }
         let home = environment.variables["HOME"] ?? NSHomeDirectory()
         transfer.sshKeys = ["id_ed25519", "id_ecdsa", "id_rsa"].map { home + "/.ssh/" + $0 }
         transfer.sshPassphrase = environment.variables["FOLIO_SSH_PASSPHRASE"]
+        transfer.useSSHAgent = environment.variables["SSH_AUTH_SOCK"] != nil
+        if let askpass = environment.variables["SSH_ASKPASS"], !askpass.isEmpty {
+            transfer.askPassphrase = { key in Self.ask(askpass, "Enter passphrase for key '\(key)': ") }
+        }
         transfer.password = environment.variables["FOLIO_GIT_TOKEN"]
         transfer.username = environment.variables["FOLIO_GIT_USER"]
+        let port = sshPort(of: url)
+        let knownHosts = KnownHosts(path: home + "/.ssh/known_hosts")
+        transfer.checkHostKey = { host, key in
+            let name = KnownHosts.name(host: host, port: port)
+            let shown = "\(KnownHosts.keyType(key)) key \(KnownHosts.fingerprint(key))"
+            switch knownHosts.verdict(host: host, port: port, key: key) {
+            case .known:
+                return nil
+            case .changed(let line):
+                return "the host key of \(name) has CHANGED: it now shows \(shown), but \(knownHosts.path):\(line) holds another. Someone may be intercepting the connection, or the server was reinstalled; if you know it was, remove the old key (ssh-keygen -R '\(name)') and run again"
+            case .revoked(let line):
+                return "the host key of \(name) (\(shown)) is revoked at \(knownHosts.path):\(line); refusing to connect"
+            case .unknown:
+                guard acceptNewHost else {
+                    return "\(name) is not a known host: it shows \(shown). If that is the server's fingerprint, run again with --accept-new-host to add it to \(knownHosts.path)"
+                }
+                do { try knownHosts.add(host: host, port: port, key: key) } catch { return "\(error)" }
+                return nil
+            }
+        }
         return transfer
+    }
+
+    /// The port of an ssh URL (`ssh://host:2222/…`); 22 for `user@host:path` and when none is given.
+    static func sshPort(of url: String) -> Int {
+        guard url.hasPrefix("ssh://") || url.hasPrefix("git+ssh://") || url.hasPrefix("ssh+git://") else { return 22 }
+        return URLComponents(string: url)?.port ?? 22
+    }
+
+    /// Runs an askpass program (SSH_ASKPASS, GIT_ASKPASS) with a prompt; its first line of output.
+    static func ask(_ program: String, _ prompt: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = [prompt]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
     }
 
     // MARK: - Sync
@@ -78,7 +124,7 @@ extension Library {
     /// have commits), and pushes. Prompt and context files both sides changed are merged key by key and hunk by
     /// hunk; a true conflict stops with conflict markers in the work tree (`continueSync` or `abortSync` next).
     /// A push refused because the remote moved meanwhile is fetched, integrated and retried once.
-    public func sync(remote name: String = "origin") throws -> SyncOutcome {
+    public func sync(remote name: String = "origin", acceptNewHost: Bool = false) throws -> SyncOutcome {
         let repository = try requireRepository()
         guard try gitCall({ try repository.remotes() }).contains(where: { $0.name == name }) else {
             throw FolioError(.notFound, "there is no remote '\(name)'; add one with: folio remote add \(name) URL")
@@ -92,7 +138,8 @@ extension Library {
         guard let branch = try gitCall({ try repository.head() }).branchName else {
             throw FolioError(.invalidInput, "HEAD is detached; check out a branch before syncing (git switch main)")
         }
-        let transfer = Self.transferOptions(environment, task: "receiving from \(name)")
+        let url = try gitCall { try repository.remote(name).url }
+        let transfer = Self.transferOptions(environment, task: "receiving from \(name)", url: url, acceptNewHost: acceptNewHost)
         var round = try syncRound(repository, remote: name, branch: branch, transfer: transfer)
         var integration = round.integration
         var notes = round.plan.notes
@@ -119,7 +166,7 @@ extension Library {
 
     private func syncRound(_ repository: Repository, remote: String, branch: String, transfer: TransferOptions) throws -> Round {
         let base = try sharedBase(repository, remote: remote)
-        let advertised = try gitCall("fetch from '\(remote)'") {
+        let advertised = try gitCall {
             try repository.fetch(remote: remote, refspecs: Self.syncRefspecs(remote: remote, branch: branch), options: transfer)
         }
         try pruneTracking(repository, remote: remote, advertised: advertised)
@@ -318,7 +365,7 @@ extension Library {
     // MARK: - Clone
 
     /// Clones `url` into `folder` and opens the library in it (the repository's root, or its one library below).
-    public static func clone(_ url: String, into folder: String, environment: FolioEnvironment) throws -> Library {
+    public static func clone(_ url: String, into folder: String, environment: FolioEnvironment, acceptNewHost: Bool = false) throws -> Library {
         let target = absolute(folder, from: environment.currentDirectory)
         let existed = FileManager.default.fileExists(atPath: target)
         if existed,
@@ -327,7 +374,7 @@ extension Library {
         }
         let source = remoteURL(url, from: environment.currentDirectory)
         do {
-            let repository = try Repository.clone(source, to: target, options: transferOptions(environment, task: "cloning \(url)"))
+            let repository = try Repository.clone(source, to: target, options: transferOptions(environment, task: "cloning \(url)", url: source, acceptNewHost: acceptNewHost))
             try checkOutDefaultBranch(repository)
         } catch let error as GitError {
             // Nothing half-made is left behind (an empty folder the user made stays, empty).
@@ -338,7 +385,7 @@ extension Library {
             } else {
                 try? FileManager.default.removeItem(atPath: target)
             }
-            throw FolioError.git(error, while: "clone \(url)")
+            throw FolioError.git(error)
         }
         let library = try Library.open(explicitPath: target, environment: environment)
         // Labels, variant branches, the label log and shared analytics come with the first sync.

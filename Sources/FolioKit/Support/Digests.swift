@@ -16,11 +16,7 @@ enum SHA256 {
 
     static func digest(_ data: Data) -> [UInt8] {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        var message = [UInt8](data)
-        let bitLength = UInt64(message.count) * 8
-        message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        let message = paddedMessage(data)
         func rotate(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
         var w = [UInt32](repeating: 0, count: 64)
         for chunk in stride(from: 0, to: message.count, by: 64) {
@@ -50,5 +46,51 @@ enum SHA256 {
 
     static func hex(_ data: Data) -> String {
         digest(data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A message padded for SHA-1 and SHA-2: a 1 bit, zeros, and the length in bits (big-endian) to fill 64-byte blocks.
+func paddedMessage(_ data: Data) -> [UInt8] {
+    var message = [UInt8](data)
+    let bitLength = UInt64(message.count) * 8
+    message.append(0x80)
+    while message.count % 64 != 56 { message.append(0) }
+    for shift in stride(from: 56, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+    return message
+}
+
+/// SHA-1 (FIPS 180-4) and HMAC-SHA-1 (RFC 2104): what OpenSSH's hashed known_hosts entries are made with.
+enum SHA1 {
+    static func digest(_ data: Data) -> [UInt8] {
+        var h: [UInt32] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
+        let message = paddedMessage(data)
+        func rotate(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
+        var w = [UInt32](repeating: 0, count: 80)
+        for chunk in stride(from: 0, to: message.count, by: 64) {
+            for i in 0..<16 {
+                let b = chunk + i * 4
+                w[i] = UInt32(message[b]) << 24 | UInt32(message[b + 1]) << 16 | UInt32(message[b + 2]) << 8 | UInt32(message[b + 3])
+            }
+            for i in 16..<80 { w[i] = rotate(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1) }
+            var (a, b, c, d, e) = (h[0], h[1], h[2], h[3], h[4])
+            for i in 0..<80 {
+                let (f, k): (UInt32, UInt32) = switch i {
+                case 0..<20: ((b & c) | (~b & d), 0x5A827999)
+                case 20..<40: (b ^ c ^ d, 0x6ED9EBA1)
+                case 40..<60: ((b & c) | (b & d) | (c & d), 0x8F1BBCDC)
+                default: (b ^ c ^ d, 0xCA62C1D6)
+                }
+                (e, d, c, b, a) = (d, c, rotate(b, 30), a, rotate(a, 5) &+ f &+ e &+ k &+ w[i])
+            }
+            for (i, value) in [a, b, c, d, e].enumerated() { h[i] = h[i] &+ value }
+        }
+        return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
+    }
+
+    static func hmac(key: Data, message: Data) -> [UInt8] {
+        var block = key.count > 64 ? Data(digest(key)) : key
+        block.append(Data(repeating: 0, count: 64 - block.count))
+        let inner = Data(block.map { $0 ^ 0x36 }) + message
+        return digest(Data(block.map { $0 ^ 0x5C }) + Data(digest(inner)))
     }
 }
