@@ -19,8 +19,11 @@ public struct TransferProgress: Sendable, Equatable {
 /// ssh, a user name and token for https; the error names every method tried.
 public struct TransferOptions: @unchecked Sendable {
     public var progress: ((TransferProgress) -> Void)?
+    /// The user name for ssh when the URL names none.
     public var username: String?
-    public var password: String?
+    /// User names and passwords (tokens) to offer over https, in order, each once: asked for the URL and the
+    /// user name it holds, only when the server asks.
+    public var passwords: ((_ url: String, _ user: String?) -> [PasswordCredential])?
     /// Private key files to offer over ssh (their `.pub` beside them when present), with an optional passphrase.
     public var sshKeys: [String] = []
     public var sshPassphrase: String?
@@ -33,6 +36,19 @@ public struct TransferOptions: @unchecked Sendable {
 
     public init(progress: ((TransferProgress) -> Void)? = nil) {
         self.progress = progress
+    }
+}
+
+/// A user name and password (or token) for https, and where it came from (for messages).
+public struct PasswordCredential: Sendable, Equatable {
+    public let source: String
+    public let username: String
+    public let password: String
+
+    public init(source: String, username: String, password: String) {
+        self.source = source
+        self.username = username
+        self.password = password
     }
 }
 
@@ -52,7 +68,8 @@ final class TransferSession {
     var hostKeyProblem: String?
     private var agentTried = false
     private var keyIndex = 0
-    private var userpassTried = false
+    private var passwords: [PasswordCredential]?
+    private var passwordIndex = 0
 
     init(_ options: TransferOptions) { self.options = options }
 
@@ -75,10 +92,14 @@ final class TransferSession {
                 return git_credential_ssh_key_new(out, username, publicKey, key, passphrase)
             }
         }
-        if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0, !userpassTried, let password = options.password {
-            userpassTried = true
-            tried.append("user name and token")
-            return git_credential_userpass_plaintext_new(out, options.username ?? user ?? "git", password)
+        if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 {
+            if passwords == nil { passwords = options.passwords?(url, user) ?? [] }
+            if let passwords, passwordIndex < passwords.count {
+                let credential = passwords[passwordIndex]
+                passwordIndex += 1
+                tried.append(credential.source)
+                return git_credential_userpass_plaintext_new(out, credential.username, credential.password)
+            }
         }
         return GIT_PASSTHROUGH.rawValue
     }
@@ -252,6 +273,13 @@ extension Repository {
             throw session.failure(error)
         }
         return withExtendedLifetime(session) { session.rejections }
+    }
+
+    /// Trusts the certificates in `file` (PEM) for https, as git's http.sslCAInfo does: for the whole process,
+    /// in place of the system's certificate authorities.
+    public static func trustCertificates(inFile file: String) throws {
+        _ = libgit2Initialized
+        try check(folio_git_set_ssl_cert_file(file), "use the certificates in \(file)")
     }
 
     /// Points HEAD at branch `name` (which may not exist yet: an unborn branch).

@@ -120,6 +120,19 @@ public final class Repository {
         return try string(key, in: snapshot)
     }
 
+    /// A string value from one config file (nil when the file or the key is missing).
+    public static func configString(_ key: String, inFile path: String) throws -> String? {
+        _ = libgit2Initialized
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var config: OpaquePointer?
+        try check(git_config_open_ondisk(&config, path), "read \(path)")
+        defer { git_config_free(config) }
+        var snapshot: OpaquePointer?
+        try check(git_config_snapshot(&snapshot, config), "read \(path)")
+        defer { git_config_free(snapshot) }
+        return try string(key, in: snapshot)
+    }
+
     private static func string(_ key: String, in config: OpaquePointer?) throws -> String? {
         var value: UnsafePointer<CChar>?
         let result = git_config_get_string(&value, config, key)

@@ -61,7 +61,8 @@ extension Library {
     /// Credentials from the environment; objects received reported through the environment's progress (a bar on
     /// a terminal, nothing in CI); ssh host keys checked against `~/.ssh/known_hosts`, a new host added only when
     /// `acceptNewHost` says so.
-    static func transferOptions(_ environment: FolioEnvironment, task: String, url: String, acceptNewHost: Bool = false) -> TransferOptions {
+    static func transferOptions(_ environment: FolioEnvironment, task: String, url: String, acceptNewHost: Bool = false,
+                                repository: Repository? = nil) throws -> TransferOptions {
         var transfer = TransferOptions()
         let progress = environment.progress
         transfer.progress = { progress(.init(task: task, done: $0.receivedObjects, total: $0.totalObjects)) }
@@ -72,8 +73,24 @@ extension Library {
         if let askpass = environment.variables["SSH_ASKPASS"], !askpass.isEmpty {
             transfer.askPassphrase = { key in Self.ask(askpass, "Enter passphrase for key '\(key)': ") }
         }
-        transfer.password = environment.variables["FOLIO_GIT_TOKEN"]
         transfer.username = environment.variables["FOLIO_GIT_USER"]
+        // git config as git would read it for this user: the repository's (with the process's global and system
+        // files), then the environment's HOME, which may not be the process's.
+        func config(_ key: String) -> String? {
+            let files = [home + "/.gitconfig", (environment.variables["XDG_CONFIG_HOME"] ?? home + "/.config") + "/git/config"]
+            let readers: [() throws -> String?] = [{ try repository?.configString(key) ?? Repository.globalConfigString(key) }]
+                + files.map { file in { try Repository.configString(key, inFile: file) } }
+            for read in readers {
+                if let value = (try? read()) ?? nil { return value }
+            }
+            return nil
+        }
+        let credentials = HTTPCredentials(variables: environment.variables, home: home, helper: config("credential.helper"))
+        transfer.passwords = { url, user in credentials.credentials(url: url, user: user) }
+        // A certificate authority of one's own (a company's, or a test server's), as git reads it.
+        if url.hasPrefix("https://"), let file = environment.variables["GIT_SSL_CAINFO"] ?? config("http.sslCAInfo") ?? environment.variables["SSL_CERT_FILE"] {
+            try gitCall { try Repository.trustCertificates(inFile: file) }
+        }
         let port = sshPort(of: url)
         let knownHosts = KnownHosts(path: home + "/.ssh/known_hosts")
         transfer.checkHostKey = { host, key in
@@ -139,7 +156,8 @@ extension Library {
             throw FolioError(.invalidInput, "HEAD is detached; check out a branch before syncing (git switch main)")
         }
         let url = try gitCall { try repository.remote(name).url }
-        let transfer = Self.transferOptions(environment, task: "receiving from \(name)", url: url, acceptNewHost: acceptNewHost)
+        let transfer = try Self.transferOptions(environment, task: "receiving from \(name)", url: url, acceptNewHost: acceptNewHost,
+                                                repository: repository)
         var round = try syncRound(repository, remote: name, branch: branch, transfer: transfer)
         var integration = round.integration
         var notes = round.plan.notes
@@ -374,7 +392,7 @@ extension Library {
         }
         let source = remoteURL(url, from: environment.currentDirectory)
         do {
-            let repository = try Repository.clone(source, to: target, options: transferOptions(environment, task: "cloning \(url)", url: source, acceptNewHost: acceptNewHost))
+            let repository = try Repository.clone(source, to: target, options: try transferOptions(environment, task: "cloning \(url)", url: source, acceptNewHost: acceptNewHost))
             try checkOutDefaultBranch(repository)
         } catch let error as GitError {
             // Nothing half-made is left behind (an empty folder the user made stays, empty).
