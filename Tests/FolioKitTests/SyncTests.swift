@@ -365,3 +365,35 @@ final class GitDaemon {
         #expect(try git("rev-parse", "main", in: folder.at("hub.git")) == git("rev-parse", "HEAD", in: bob.root))
     }
 }
+
+@Suite struct SyncFaultTests {
+    @Test func aServerKilledInTheMiddleOfAPushLeavesEverythingAsItWasAndARetrySucceeds() throws {
+        let folder = TemporaryFolder("sync-fault")
+        defer { withExtendedLifetime(folder) {} }
+        _ = try git("init", "-q", "--bare", "hub.git", in: folder.path)
+        // The receiving side dies after the pack arrived and before any reference moved: its pre-receive hook
+        // kills the git process serving the push.
+        folder.write("hub.git/hooks/pre-receive", "#!/bin/sh\nif [ -e \(folder.at("die")) ]; then rm \(folder.at("die")); kill -9 $PPID; fi\nexit 0\n")
+        chmod(folder.at("hub.git/hooks/pre-receive"), 0o755)
+        let daemon = try GitDaemon(base: folder.path)
+        defer { withExtendedLifetime(daemon) {} }
+        let url = "git://127.0.0.1:\(daemon.port)/hub.git"
+        _ = try Library.initialize(at: folder.at("ada"), withTemplates: false, environment: environment(folder.at("ada")))
+        let ada = try Library.open(explicitPath: folder.at("ada"), environment: environment(folder.at("ada")))
+        try ada.addRemote("origin", url: url)
+        _ = try ada.sync()
+        try ada.addFile("greet", "Hello.\n")
+        let head = try git("rev-parse", "HEAD", in: ada.root)
+        let hubBefore = try git("rev-parse", "main", in: folder.at("hub.git"))
+        folder.write("die", "")
+        let error = #expect(throws: FolioError.self) { try ada.sync() }
+        #expect(error?.message.contains("push to 'origin': early EOF: the connection to origin broke") == true, "\(String(describing: error))")
+        #expect(try git("rev-parse", "HEAD", in: ada.root) == head)
+        #expect(try git("status", "--porcelain", in: ada.root).isEmpty)
+        #expect(try git("rev-parse", "origin/main", in: ada.root) == hubBefore, "the tracking ref still says what the hub has")
+        #expect(try git("rev-parse", "main", in: folder.at("hub.git")) == hubBefore)
+        let retry = try ada.sync()
+        #expect(retry.pushed)
+        #expect(try git("rev-parse", "main", in: folder.at("hub.git")) == head)
+    }
+}

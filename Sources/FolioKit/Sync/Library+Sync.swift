@@ -203,8 +203,12 @@ extension Library {
     private func push(_ repository: Repository, remote: String, round: Round, transfer: TransferOptions) throws -> [PushRejection] {
         guard !round.plan.refspecs.isEmpty else { return [] }
         // libgit2 moves refs/remotes/REMOTE/* for the branches it pushed (the remote's fetch refspec covers them).
-        let rejections = try gitCall {
-            try repository.push(remote: remote, refspecs: round.plan.refspecs, options: transfer)
+        let rejections: [PushRejection]
+        do {
+            rejections = try repository.push(remote: remote, refspecs: round.plan.refspecs, options: transfer)
+        } catch let error as GitError where error.code != .auth && error.code != .hostKey {
+            // The integration is committed here; only the sending failed, and a later sync sends it.
+            throw FolioError(.git, "\(error.description): the connection to \(remote) broke or the server stopped during the push. Your commits are safe here and \(remote) kept what it had; run folio sync again when it is reachable")
         }
         guard rejections.isEmpty else { return rejections }
         try gitCall {
