@@ -369,9 +369,12 @@ extension Library {
     /// reads as YAML.
     static func checkResolved(_ data: Data, path: String) throws {
         let text = String(decoding: data, as: UTF8.self)
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-            if trimmed.hasPrefix("<<<<<<< ") || trimmed.hasPrefix(">>>>>>> ") || trimmed == "=======" || trimmed == "<<<<<<<" || trimmed == ">>>>>>>" {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let isOuter = { (line: Substring) in line.hasPrefix("<<<<<<< ") || line.hasPrefix(">>>>>>> ") || line == "<<<<<<<" || line == ">>>>>>>" }
+        // A line of seven `=` alone can be Markdown (a heading's underline): a marker only beside the others.
+        let marked = lines.contains(where: isOuter)
+        for (number, trimmed) in lines.enumerated() {
+            if isOuter(trimmed) || (marked && trimmed == "=======") {
                 throw FolioError.invalidFile(path, line: number + 1, column: 1, "a conflict marker is still here; keep the lines you want, delete the marker lines, then run folio sync --continue")
             }
         }
