@@ -44,6 +44,23 @@ import TestSupport
         #expect(folio("show", "greet", in: folder.at("ada")).stdout.contains("Hello, Ada and Bob."))
         #expect(folio("sync", "--continue", "--abort", in: folder.at("bob")).code == FolioExitCode.usage.rawValue)
     }
+
+    @Test func teamStatsAfterSync() throws {
+        _ = folio("clone", folder.at("hub.git"), "bob", in: folder.path)
+        _ = folio("use", "greet", in: folder.at("ada"))
+        for _ in 0..<2 { _ = folio("use", "greet", in: folder.at("bob"), env: ["GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com"]) }
+        let shared = folio("sync", in: folder.at("ada"))
+        #expect(shared.stdout.contains("analytics: shared 1 new event(s)"), "\(shared.stdout)")
+        _ = folio("sync", in: folder.at("bob"))
+        _ = folio("sync", in: folder.at("ada"))
+        let mine = try #require(try json(folio("stats", "--by", "user", "--json", in: folder.at("ada")).stdout) as? [String: Any])
+        let team = try #require(try json(folio("stats", "--team", "--by", "user", "--json", in: folder.at("ada")).stdout) as? [String: Any])
+        func users(_ report: [String: Any]) -> [String] {
+            ((report["breakdown"] as? [[String: Any]]) ?? []).map { "\($0["key"] ?? ""): \($0["uses"] ?? "")" }
+        }
+        #expect(users(mine) == ["Ada Tester <ada@example.com>: 1"])
+        #expect(users(team) == ["Bob <bob@example.com>: 2", "Ada Tester <ada@example.com>: 1"])
+    }
 }
 
 @Suite struct OwnersCommandTests {
