@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // C libraries, linked from the system (Debian: libgit2-dev, libyaml-dev).
@@ -35,9 +36,10 @@ let package = Package(
         ),
 
         // Adapters over FolioKit.
+        .target(name: "FolioMCP", dependencies: ["FolioKit", .product(name: "MCP", package: "swift-sdk")]),
         .target(
             name: "FolioCLI",
-            dependencies: ["FolioKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["FolioKit", "FolioMCP", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
 
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "FolioKitTests", dependencies: ["FolioKit", "TestSupport"]),
         .testTarget(name: "FolioCLITests", dependencies: ["FolioCLI", "FolioKit", "TestSupport"]),
+        .testTarget(name: "FolioMCPTests", dependencies: ["FolioMCP", "FolioKit", "TestSupport", .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(name: "EndToEndTests", dependencies: ["folio", "TestSupport"]),
     ]
 )

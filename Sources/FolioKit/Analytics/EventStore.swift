@@ -31,11 +31,13 @@ public struct Event: Sendable, Equatable, Codable {
     public let note: String?
     /// For feedback: the id of the event it rates.
     public let ref: String?
+    /// The program behind the source: the MCP client's name (`claude-code`, `cursor`), when known.
+    public let client: String?
 
     public init(id: String = UUID().uuidString.lowercased(), kind: Kind, prompt: String, blob: String? = nil,
                 commit: String? = nil, variant: String? = nil, experiment: String? = nil, subject: String? = nil,
                 source: String, user: String, time: Date, score: Double? = nil, success: Bool? = nil,
-                note: String? = nil, ref: String? = nil) {
+                note: String? = nil, ref: String? = nil, client: String? = nil) {
         self.id = id
         self.kind = kind
         self.prompt = prompt
@@ -51,6 +53,7 @@ public struct Event: Sendable, Equatable, Codable {
         self.success = success
         self.note = note
         self.ref = ref
+        self.client = client
     }
 
     /// Kinds that count as a use of the prompt in statistics.
@@ -93,6 +96,9 @@ public final class EventStore {
                 CREATE INDEX events_by_prompt ON events(prompt, time);
                 CREATE INDEX events_by_ref ON events(ref);
                 """)
+        }
+        migrator.registerMigration("v2-client") { db in
+            try db.execute(sql: "ALTER TABLE events ADD COLUMN client TEXT")
         }
         return migrator
     }()
@@ -188,11 +194,12 @@ public final class EventStore {
     private static func insert(_ event: Event, _ db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO events (id, kind, prompt, blob, commit_id, variant, experiment, subject, source, user, time,
-                                          score, success, note, ref)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          score, success, note, ref, client)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [event.id, event.kind.rawValue, event.prompt, event.blob, event.commit, event.variant,
                                      event.experiment, event.subject, event.source, event.user,
-                                     event.time.timeIntervalSince1970, event.score, event.success, event.note, event.ref])
+                                     event.time.timeIntervalSince1970, event.score, event.success, event.note, event.ref,
+                                     event.client])
     }
 
     /// One event by id (a unique prefix of at least 8 characters is enough).
@@ -244,6 +251,6 @@ public final class EventStore {
         Event(id: row["id"], kind: Event.Kind(rawValue: row["kind"]) ?? .use, prompt: row["prompt"], blob: row["blob"],
               commit: row["commit_id"], variant: row["variant"], experiment: row["experiment"], subject: row["subject"],
               source: row["source"], user: row["user"], time: Date(timeIntervalSince1970: row["time"]),
-              score: row["score"], success: row["success"], note: row["note"], ref: row["ref"])
+              score: row["score"], success: row["success"], note: row["note"], ref: row["ref"], client: row["client"])
     }
 }

@@ -28,19 +28,21 @@ extension Library {
     /// can refer to.
     @discardableResult
     public func record(_ kind: Event.Kind, prompt id: PromptID, source: String, variant: String? = nil,
-                       experiment: String? = nil, subject: String? = nil) throws -> Event {
-        try record(kind, prompt: PromptReference(id: id), source: source, variant: variant, experiment: experiment, subject: subject)
+                       experiment: String? = nil, subject: String? = nil, client: String? = nil) throws -> Event {
+        try record(kind, prompt: PromptReference(id: id), source: source, variant: variant, experiment: experiment, subject: subject,
+                   client: client)
     }
 
     /// Records an event for a prompt at a revision: the version is that revision's file and commit.
     @discardableResult
     public func record(_ kind: Event.Kind, prompt reference: PromptReference, source: String, variant: String? = nil,
-                       experiment: String? = nil, subject: String? = nil) throws -> Event {
+                       experiment: String? = nil, subject: String? = nil, client: String? = nil) throws -> Event {
         let data = try rawFile(reference)
         let blob = try gitCall { try Repository.blobID(of: data) }
         let commit = try reference.revision.map { try resolve($0, of: reference.id).commit } ?? (try? repository?.head().commit)?.hex
         let event = Event(kind: kind, prompt: reference.id.rawValue, blob: blob.hex, commit: commit, variant: variant,
-                          experiment: experiment, subject: subject, source: source, user: eventUser, time: environment.now())
+                          experiment: experiment, subject: subject, source: source, user: eventUser, time: environment.now(),
+                          client: client)
         try events().record(event)
         return event
     }
@@ -48,7 +50,7 @@ extension Library {
     /// Records feedback on an earlier event: a score from 1 to 5, success or failure, a note.
     @discardableResult
     public func recordFeedback(on eventID: String, score: Double? = nil, success: Bool? = nil, note: String? = nil,
-                               source: String) throws -> Event {
+                               source: String, client: String? = nil) throws -> Event {
         if let score, !(1...5).contains(score) {
             throw FolioError(.invalidInput, "a score is from 1 to 5 (got \(score.formatted()))")
         }
@@ -64,7 +66,7 @@ extension Library {
         }
         let event = Event(kind: .feedback, prompt: rated.prompt, blob: rated.blob, commit: rated.commit, variant: rated.variant,
                           experiment: rated.experiment, subject: rated.subject, source: source, user: eventUser,
-                          time: environment.now(), score: score, success: success, note: note, ref: rated.id)
+                          time: environment.now(), score: score, success: success, note: note, ref: rated.id, client: client)
         try store.record(event)
         return event
     }

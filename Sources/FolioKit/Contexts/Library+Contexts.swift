@@ -33,6 +33,26 @@ public struct ContextSaveOptions: Sendable {
     }
 }
 
+/// What an agent hands over to be kept as a context (the MCP tool `save_context`).
+public struct ContextHandOver: Sendable {
+    public var title: String
+    public var summary: String?
+    public var openTasks: [String]
+    public var files: [String]
+    public var transcript: String
+    /// Who handed it over (the MCP client's name), for the record.
+    public var source: String
+
+    public init(title: String, summary: String? = nil, openTasks: [String] = [], files: [String] = [], transcript: String, source: String) {
+        self.title = title
+        self.summary = summary
+        self.openTasks = openTasks
+        self.files = files
+        self.transcript = transcript
+        self.source = source
+    }
+}
+
 public struct ContextSaveOutcome: Sendable {
     public let context: ContextFile
     public let change: ChangeOutcome
@@ -153,6 +173,31 @@ extension Library {
 
     public func saveContext(from source: SessionSource, options: ContextSaveOptions) throws -> ContextSaveOutcome {
         let (read, path, bytes) = try readSession(source)
+        return try save(read, path: path, bytes: bytes, options: options)
+    }
+
+    /// Saves what an agent hands over (through MCP): a title, a summary, open tasks, files, and the transcript
+    /// as text (speaker markers split it into turns, as for a pasted transcript). Redacted and committed like
+    /// any context.
+    public func saveContext(handedOver handOver: ContextHandOver, options: ContextSaveOptions) throws -> ContextSaveOutcome {
+        guard !handOver.title.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw FolioError(.invalidInput, "a context needs a title")
+        }
+        var session = MarkdownImporter.parse(handOver.transcript)
+        session.tool = .markdown
+        session.title = handOver.title
+        var summary = handOver.summary ?? ""
+        if !handOver.openTasks.isEmpty { summary += (summary.isEmpty ? "" : "\n\n") + "Open tasks:\n" + handOver.openTasks.map { "- \($0)" }.joined(separator: "\n") }
+        if !handOver.files.isEmpty { summary += (summary.isEmpty ? "" : "\n\n") + "Files:\n" + handOver.files.map { "- \($0)" }.joined(separator: "\n") }
+        session.summary = summary.isEmpty ? nil : summary
+        session.created = environment.now()
+        session.updated = session.created
+        var options = options
+        options.title = handOver.title
+        return try save(session, path: "(handed over by \(handOver.source))", bytes: handOver.transcript.utf8.count, options: options)
+    }
+
+    private func save(_ read: Session, path: String, bytes: Int, options: ContextSaveOptions) throws -> ContextSaveOutcome {
         // A session with usage records and no messages (some tools write those) is still saved: its models and
         // token counts are worth keeping.
         guard !read.turns.isEmpty || !read.models.isEmpty || read.inputTokens > 0 || read.summary != nil else {

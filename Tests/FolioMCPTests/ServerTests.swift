@@ -1,0 +1,92 @@
+import Foundation
+import MCP
+import Testing
+import TestSupport
+@testable import FolioKit
+@testable import FolioMCP
+
+/// folio's MCP server in process, reached through the Swift SDK's own client over its in-memory transport.
+@Suite struct ServerTests {
+    let folder = TemporaryFolder("mcp")
+
+    func connect() async throws -> (Client, FolioMCPServer, Library) {
+        let environment = FolioEnvironment(variables: ["GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
+                                                       "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
+                                                       "HOME": folder.path], currentDirectory: folder.path)
+        _ = try Library.initialize(at: folder.path, withTemplates: false, environment: environment)
+        let library = try Library.open(explicitPath: folder.path, environment: environment)
+        for (id, text) in [("review", "---\ntitle: Review\ndescription: Review code.\nvariables:\n- name: code\n- name: tone\n  default: kind\n---\nReview {{code}}, {{tone}}ly.\n"),
+                           ("shared/tone", "---\npartial: true\n---\nBe brief.\n"),
+                           ("old", "---\ntitle: Old\nstatus: deprecated\n---\nOld.\n")] {
+            _ = try library.add(try PromptID(id), fileText: text, source: id)
+        }
+        let server = FolioMCPServer(library: library, version: "test")
+        let (clientTransport, serverTransport) = await InMemoryTransport.createConnectedPair()
+        try await server.start(transport: serverTransport)
+        let client = Client(name: "swift-test-client", version: "1.0")
+        _ = try await client.connect(transport: clientTransport)
+        return (client, server, try Library.open(explicitPath: folder.path, environment: environment))
+    }
+
+    @Test func promptsAreListedWithArgumentsAndRenderedAndUsesRecorded() async throws {
+        let (client, _, library) = try await connect()
+        let prompts = try await client.listPrompts().prompts
+        // Active prompts only: not the partial, not the deprecated one.
+        #expect(prompts.map(\.name) == ["review"])
+        #expect(prompts[0].arguments?.map { "\($0.name):\($0.required == true)" } == ["code:true", "tone:false"])
+        let got = try await client.getPrompt(name: "review", arguments: ["code": "main.swift"])
+        guard case .text(let text) = got.messages.first?.content else { Issue.record("no text"); return }
+        #expect(text == "Review main.swift, kindly.\n")
+        await #expect(throws: MCPError.self) { _ = try await client.getPrompt(name: "review", arguments: [:]) }
+        await #expect(throws: MCPError.self) { _ = try await client.getPrompt(name: "nope") }
+        let events = try library.events().events()
+        #expect(events.map { "\($0.kind.rawValue) \($0.prompt) \($0.source) \($0.client ?? "-")" } == ["render review mcp swift-test-client"])
+    }
+
+    @Test func toolsSearchRenderAndSaveAContext() async throws {
+        let (client, _, library) = try await connect()
+        let tools = try await client.listTools().tools.map(\.name)
+        #expect(tools == ["search_prompts", "get_prompt", "render_prompt", "list_contexts", "get_context", "save_context", "record_feedback"])
+        let found = try await client.callTool(name: "search_prompts", arguments: ["query": "review"])
+        guard case .text(let hits, _, _)? = found.content.first else { Issue.record("no text"); return }
+        #expect(hits.contains("\"id\" : \"review\""))
+        let rendered = try await client.callTool(name: "render_prompt", arguments: ["id": "review", "variables": ["code": "x.py", "tone": "firm"]])
+        guard case .text(let text, _, _)? = rendered.content.first else { Issue.record("no text"); return }
+        #expect(text == "Review x.py, firmly.\n")
+        guard case .text(let note, _, _)? = rendered.content.last else { Issue.record("no event"); return }
+        let eventID = try #require(note.split(separator: " ").first { $0.count == 36 }.map(String.init))
+        let rated = try await client.callTool(name: "record_feedback", arguments: ["event_id": .string(eventID), "score": 5])
+        #expect(rated.isError == false)
+        let saved = try await client.callTool(name: "save_context", arguments: [
+            "title": "Fix login", "summary": "Race found.", "open_tasks": ["add a test"], "transcript": "User: why?\nAssistant: a race.\n"])
+        #expect(saved.isError == false)
+        #expect(try library.contextSummaries().map(\.title) == ["Fix login"])
+        #expect(try git("log", "-1", "--format=%s", in: folder.path).hasPrefix("folio: save context"))
+        let bad = try await client.callTool(name: "get_prompt", arguments: ["id": "missing"])
+        #expect(bad.isError == true)
+        let missing = try await client.callTool(name: "save_context", arguments: ["title": "x"])
+        #expect(missing.isError == true)
+    }
+
+    @Test func resourcesAndTemplates() async throws {
+        let (client, _, _) = try await connect()
+        let contents = try await client.readResource(uri: "folio://prompts/review")
+        #expect(contents.first?.text?.hasPrefix("---\ntitle: Review\n") == true)
+        await #expect(throws: MCPError.self) { _ = try await client.readResource(uri: "https://example.com/x") }
+        let (resources, _) = try await client.listResources()
+        #expect(resources.map(\.uri).contains("folio://prompts/shared/tone"))
+    }
+
+    @Test func aChangedPromptFileIsAnnounced() async throws {
+        let (client, server, library) = try await connect()
+        let announced = Locked(0)
+        await client.onNotification(PromptListChangedNotification.self) { _ in announced.set(announced.get() + 1) }
+        let watcher = Task { await server.watchForChanges(every: 0.1) }
+        defer { watcher.cancel() }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        _ = try library.add(try PromptID("fresh"), fileText: "---\ntitle: Fresh\n---\nNew.\n", source: "fresh")
+        for _ in 0..<50 where announced.get() == 0 { try await Task.sleep(nanoseconds: 100_000_000) }
+        #expect(announced.get() >= 1)
+        #expect(try await client.listPrompts().prompts.map(\.name).contains("fresh"))
+    }
+}
