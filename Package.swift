@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C libraries, linked from the system (Debian: libgit2-dev, libyaml-dev).
@@ -36,7 +37,8 @@ let package = Package(
         ),
 
         // Adapters over FolioKit.
-        .target(name: "FolioMCP", dependencies: ["FolioKit", .product(name: "MCP", package: "swift-sdk")]),
+        .target(name: "FolioMCP", dependencies: ["FolioKit", .product(name: "MCP", package: "swift-sdk"),
+                                                 .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "FolioCLI",
             dependencies: ["FolioKit", "FolioMCP", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -50,6 +52,6 @@ let package = Package(
         .testTarget(name: "FolioKitTests", dependencies: ["FolioKit", "TestSupport"]),
         .testTarget(name: "FolioCLITests", dependencies: ["FolioCLI", "FolioKit", "TestSupport"]),
         .testTarget(name: "FolioMCPTests", dependencies: ["FolioMCP", "FolioKit", "TestSupport", .product(name: "MCP", package: "swift-sdk")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["folio", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["folio", "TestSupport"], exclude: ["Scripts"]),
     ]
 )

@@ -81,3 +81,16 @@ import TestSupport
         #expect(folio("owners", "nope", in: folder.path).code == FolioExitCode.notFound.rawValue)
     }
 }
+
+@Suite struct IntegrateCommandTests {
+    @Test func integrateClaudeCodeSaysHowPromptsAppear() throws {
+        let folder = TemporaryFolder("integrate-cli")
+        _ = folio("init", in: folder.path)
+        _ = folio("new", "review", "--file", "-", in: folder.path, stdin: "---\ntitle: Review\n---\nReview.\n")
+        let run = folio("integrate", "claude-code", in: folder.path)
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("/mcp__folio__review"), "\(run.stdout)")
+        #expect(FileManager.default.fileExists(atPath: folder.at(".mcp.json")))
+        #expect(folio("integrate", "emacs", in: folder.path).code == FolioExitCode.usage.rawValue)
+    }
+}

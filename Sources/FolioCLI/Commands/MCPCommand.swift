@@ -25,7 +25,7 @@ struct MCPCommand: ParsableCommand {
         let failure = LockedError()
         Task.detached {
             do {
-                try await server.start(transport: StdioTransport())
+                try await server.start(transport: LineTransport())
                 let watcher = Task { await server.watchForChanges() }
                 await server.server.waitUntilCompleted()
                 watcher.cancel()
