@@ -52,7 +52,7 @@ import TestSupport
         #expect(export(.claudeCommands).path == ".claude/commands/review/api.md")
         #expect(export(.copilotPrompts).text.hasSuffix("---\nReview ${input:diff:The change} in a ${input:tone|kind} way.\n"))
         #expect(export(.copilotPrompts).path == ".github/prompts/review-api.prompt.md")
-        #expect(export(.prompty).text.contains("inputs:\n  diff:\n    type: \"string\"\n    description: \"The change\"\n  tone:\n    type: \"string\"\n    default: \"kind\"\n"))
+        #expect(export(.prompty).text.contains("inputs:\n  diff:\n    kind: \"string\"\n    description: \"The change\"\n  tone:\n    kind: \"string\"\n    default: \"kind\"\n"))
         #expect(export(.prompty).text.hasSuffix("---\nuser:\nReview {{diff}} in a {{tone}} way.\n"))
         #expect(export(.dotprompt).text.contains("input:\n  schema:\n    diff: string, The change\n    tone?: string\n"))
         #expect(export(.ghModels).text.contains("messages:\n  - role: user\n    content: |-\n      Review {{diff}} in a {{tone}} way.\n"))

@@ -141,7 +141,9 @@ enum Exporter {
                         spec.removeAll { $0.key == key }
                         if let value { spec.append(Value.Entry(key, value)) }
                     }
-                    set(listed != nil ? "kind" : "type", .string(variable.declaredType?.rawValue ?? "string"))
+                    // Prompty 2 (PyPI prompty 2.x) requires `kind`; a file imported from Prompty 1 keeps its `type`.
+                    let typeKey = imported?.entries?.contains { $0.value["type"] != nil } == true ? "type" : "kind"
+                    set(typeKey, .string(variable.declaredType?.rawValue ?? "string"))
                     set("description", variable.description.map(Value.string))
                     set("default", variable.defaultValue)
                     inputs.append(Value.Entry(variable.name, .map(spec)))
