@@ -11,14 +11,20 @@ import TestSupport
         _ = try folio("new", "review", "--file", "-", in: folder.path,
                       stdin: "---\ntitle: Review\ndescription: Review code.\nvariables:\n- name: code\n- name: tone\n  default: kind\n---\nReview {{code}} in a {{tone}} way.\n")
         let corpus = Corpus.root.appendingPathComponent("prompts/prompty")
-        let imported = try folio("import", corpus.path, "--prefix", "p", in: folder.path)
+        let imported = try folio("import", corpus.path, "--prefix", "p", "--json", in: folder.path)
         #expect(imported.status == 0, "\(imported.stderr)")
+        // Which prompt each corpus file became, as folio reports it.
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(imported.stdout.utf8)) as? [[String: Any]])
+        let idBySource = Dictionary(uniqueKeysWithValues: items.compactMap { item -> (String, String)? in
+            guard let source = item["source"] as? String, let id = item["id"] as? String else { return nil }
+            return ((source as NSString).lastPathComponent, id)
+        })
         let exported = try folio("export", "--format", "prompty", "--out", "out", in: folder.path)
         #expect(exported.status == 0, "\(exported.stderr)")
         let originals = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted().map { corpus.path + "/" + $0 }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/prompty_load.py").path
         let native = folder.at("out/review.prompty")
-        let exports = originals.map { folder.at("out/p/" + Self.importedName($0) + ".prompty") }
+        let exports = originals.map { folder.at("out/" + (idBySource[($0 as NSString).lastPathComponent] ?? "?") + ".prompty") }
         let run = try TestSupport.run("/usr/bin/env", ["python3", script, native] + originals + exports, in: folder.path,
                                       environment: testEnvironment(home: folder.path))
         #expect(run.status == 0, "\(run.stderr)")
@@ -32,17 +38,5 @@ import TestSupport
                     "\(original): original \(results[original] ?? [:]), export \(results[export] ?? [:])")
         }
         #expect(results.values.filter { $0["ok"] as? Bool == true }.count >= 3)
-    }
-
-    /// The id `folio import` gives a file (its lowercase name, other characters as '-').
-    static func importedName(_ path: String) -> String {
-        var name = (path as NSString).lastPathComponent
-        name = String(name.dropLast(".prompty".count))
-        var slug = ""
-        for character in name.lowercased() {
-            if character.isASCII && (character.isLetter || character.isNumber || character == "_") { slug.append(character) }
-            else if slug.last != "-" { slug.append("-") }
-        }
-        return slug.trimmingCharacters(in: CharacterSet(charactersIn: "-_"))
     }
 }
