@@ -39,10 +39,6 @@ enum FolioTools {
 
     /// The tool's answer: one text, or (render_prompt) the rendered prompt and then its event id.
     static func call(_ name: String, _ arguments: [String: MCP.Value], library: Library, client: String) throws -> [String] {
-        try answer(name, arguments, library: library, client: client)
-    }
-
-    private static func answer(_ name: String, _ arguments: [String: MCP.Value], library: Library, client: String) throws -> [String] {
         func text(_ key: String) -> String? { arguments[key]?.stringValue }
         func required(_ key: String) throws -> String {
             guard let value = text(key), !value.isEmpty else { throw FolioError(.invalidInput, "\(name) needs '\(key)'") }

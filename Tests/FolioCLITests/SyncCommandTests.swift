@@ -94,3 +94,19 @@ import TestSupport
         #expect(folio("integrate", "emacs", in: folder.path).code == FolioExitCode.usage.rawValue)
     }
 }
+
+@Suite struct ExchangeCommandTests {
+    @Test func importWithAutoOrANamedFormatAndExportAsJSON() throws {
+        let folder = TemporaryFolder("exchange-cli")
+        _ = folio("init", in: folder.path)
+        folder.write("in/ts.mdc", "---\ndescription: TS\nglobs: *.ts\nalwaysApply: false\n---\nUse strict types.\n")
+        #expect(folio("import", "in", "--format", "nope", in: folder.path).code == FolioExitCode.usage.rawValue)
+        let imported = folio("import", "in", "--format", "auto", "--json", in: folder.path)
+        #expect(imported.code == 0, "\(imported.stderr)")
+        let items = try #require(try json(imported.stdout) as? [[String: Any]])
+        #expect(items.first?["format"] as? String == "cursor-rules" && items.first?["id"] as? String == "ts")
+        let exported = try #require(try json(folio("export", "--format", "cursor-rules", "--json", in: folder.path).stdout) as? [[String: Any]])
+        #expect(exported.first?["path"] as? String == ".cursor/rules/ts.mdc")
+        #expect(try String(contentsOfFile: folder.at(".cursor/rules/ts.mdc"), encoding: .utf8).contains("\nglobs: *.ts\n"))
+    }
+}

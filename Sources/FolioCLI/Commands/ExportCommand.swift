@@ -57,8 +57,8 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "Files or folders to import.")
     var paths: [String]
 
-    @Option(help: "The files' format (default: told from each file's name and frontmatter).")
-    var format: ExchangeFormat?
+    @Option(help: "auto (told from each file's name and frontmatter) or one of claude-commands, claude-skills, cursor-rules, copilot-prompts, prompty, dotprompt, gh-models.")
+    var format = "auto"
 
     @Option(help: "Put the imported prompts under this folder of prompts/ (imported/cursor).")
     var prefix: String?
@@ -70,9 +70,22 @@ struct ImportCommand: ParsableCommand {
 
     struct Item: Encodable { let id: String; let source: String; let format: String; let variables: [String]; let notes: [String] }
 
+    /// The format named, or nil for auto.
+    var chosenFormat: ExchangeFormat? {
+        get throws {
+            if format == "auto" { return nil }
+            guard let chosen = ExchangeFormat(rawValue: format) else {
+                throw ValidationError("unknown format '\(format)': use auto, \(ExchangeFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return chosen
+        }
+    }
+
+    func validate() throws { _ = try chosenFormat }
+
     func run() throws {
         let context = CLIContext.current
-        let outcome = try library.open(context).importPrompts(paths, format: format, prefix: prefix)
+        let outcome = try library.open(context).importPrompts(paths, format: try chosenFormat, prefix: prefix)
         let items = outcome.imported.map {
             Item(id: $0.prompt.id.rawValue, source: $0.source, format: $0.format.rawValue, variables: $0.prompt.variables.map(\.name), notes: $0.notes)
         }

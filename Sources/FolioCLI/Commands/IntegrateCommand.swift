@@ -37,7 +37,7 @@ struct IntegrateCommand: ParsableCommand {
     func run() throws {
         let context = CLIContext.current
         let opened = try library.open(context)
-        let outcome = try opened.integrate(tool, userScope: scope == .user, executable: Self.executable(context))
+        let outcome = try opened.integrate(tool, userScope: scope == .user, executable: Self.executable)
         if json {
             try context.printJSON(Outcome(tool: tool.rawValue, file: outcome.file, change: outcome.change.rawValue,
                                           command: outcome.command, otherServers: outcome.otherServers))
@@ -61,9 +61,9 @@ struct IntegrateCommand: ParsableCommand {
     }
 
     /// This folio's own path, so the tool finds the same binary whatever its PATH.
-    static func executable(_ context: CLIContext) -> String {
-        let argument = CommandLine.arguments.first ?? "folio"
+    static var executable: String {
         if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        let argument = CommandLine.arguments.first ?? "folio"
         return argument.hasPrefix("/") ? argument : "folio"
     }
 }

@@ -77,10 +77,6 @@ enum Exporter {
         if scan.tags.contains(where: { [.section, .invertedSection].contains($0.kind) }) && [.claudeCommands, .claudeSkills, .cursorRules, .copilotPrompts].contains(format) {
             notes.append("Mustache sections ({{#…}}) have no equivalent in \(format.rawValue); kept as written")
         }
-        /// The metadata keys this format owns, written back as they were imported.
-        func passThrough(_ keys: [String]) {
-            for key in keys { if let value = metaValue(key) { lines.append("\(key): \(YAMLText.inline(value))") } }
-        }
         // Variables an import made from `$ARGUMENTS` and `$1`…: no hint was written for them.
         let fromClaude = variables.allSatisfy { $0.name == "arguments" || ($0.name.hasPrefix("arg") && Int($0.name.dropFirst(3)) != nil) }
         switch format {
@@ -99,11 +95,9 @@ enum Exporter {
                 }
             }
             if let model = prompt.model?.name { lines.append("model: \(YAMLText.quoted(model))") }
-            passThrough(["allowed-tools", "disable-model-invocation"])
         case .claudeSkills:
             lines.append("name: \(YAMLText.quoted(prompt.title ?? prompt.id.rawValue.replacingOccurrences(of: "/", with: "-")))")
             lines.append("description: \(YAMLText.quoted(description ?? prompt.title ?? prompt.id.rawValue))")
-            passThrough(["license", "allowed-tools"])
             if !variables.isEmpty { notes.append("skills take no arguments: variables kept as {{name}}") }
         case .cursorRules:
             lines.append("description:" + (description.map { " " + YAMLText.quoted($0) } ?? ""))
@@ -114,7 +108,6 @@ enum Exporter {
             if !variables.isEmpty { notes.append("Cursor rules take no arguments: variables kept as {{name}}") }
         case .copilotPrompts:
             if let description { lines.append("description: \(YAMLText.quoted(description))") }
-            passThrough(["mode", "agent", "tools"])
             if let model = prompt.model?.name { lines.append("model: \(YAMLText.quoted(model))") }
             let byName = Dictionary(uniqueKeysWithValues: variables.map { ($0.name, $0) })
             body = replacingVariables(body) { name in
@@ -155,7 +148,6 @@ enum Exporter {
                     lines.append("inputs:\n" + YAMLText.block(.map(inputs), indent: 2))
                 }
             }
-            passThrough(["sample", "template"])
             // Prompty splits the body into messages at role lines; a folio prompt is one message.
             if !body.split(separator: "\n").contains(where: { ["system:", "user:", "assistant:"].contains($0.trimmingCharacters(in: .whitespaces)) }) {
                 body = "user:\n" + body
@@ -173,7 +165,6 @@ enum Exporter {
                     lines.append("    \(key): \(type)" + (variable.description.map { ", \($0)" } ?? ""))
                 }
             }
-            passThrough(["config", "output"])
         case .ghModels:
             var yaml: [String] = []
             if let title = prompt.title { yaml.append("name: \(YAMLText.quoted(title))") }

@@ -99,6 +99,7 @@ extension PromptIndex {
                     }
                     try insertContext(path: path, stamp: stamp, db)
                 }
+                if report.changed { try Self.bumpGeneration(db) }
                 report.seconds = Date().timeIntervalSince(started)
                 return report
             }

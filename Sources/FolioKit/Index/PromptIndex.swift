@@ -360,8 +360,27 @@ public final class PromptIndex {
             try setState("refreshed_at", String(startedNanoseconds), db)
             try setState("count", String(promptCount + report.added - report.removed), db)
         }
+        if report.changed { try Self.bumpGeneration(db) }
         report.seconds = Date().timeIntervalSince(started)
         return report
+    }
+
+    /// Counts refreshes that changed something (prompts or contexts), so a watcher can tell a change from an
+    /// integer instead of comparing every row.
+    static func bumpGeneration(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO state (key, value) VALUES ('generation', '1')
+            ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+            """)
+    }
+
+    /// How many refreshes have changed the index so far (after bringing it up to date, prompts and contexts).
+    public func generation() throws -> Int {
+        try refresh()
+        try refreshContexts()
+        return try withDatabase { queue in
+            try queue.read { db in try Int(String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'generation'") ?? "0") ?? 0 }
+        }
     }
 
     // MARK: - Examining files

@@ -217,11 +217,10 @@ public final class Library {
     // MARK: - Rendering
 
     /// Renders a prompt from the work tree with the given variables.
-    /// A value that changes whenever a prompt or context file is added, removed or edited (for watchers).
-    public func changeStamp() throws -> String {
-        let prompts = try list().map { "\($0.id) \($0.blob)" }
-        let contexts = contextIDs()
-        return (prompts + contexts).joined(separator: "\n")
+    /// A number that grows whenever a prompt or context file is added, removed or edited (for watchers): the
+    /// index's count of refreshes that changed something, after a refresh.
+    public func changeStamp() throws -> Int {
+        try index().generation()
     }
 
     public func render(_ id: PromptID, inputs: [String: VariableInput] = [:], allowExtra: Bool = false) throws -> Rendering {

@@ -12,23 +12,20 @@ extension Library {
     /// The owners of one prompt (empty when it names none).
     public func owners(of id: PromptID) throws -> PromptOwners {
         let document = try document(id)
-        return PromptOwners(prompt: id.rawValue, path: repositoryPath(of: id.relativePath), owners: document.prompt.owners)
+        return PromptOwners(prompt: id.rawValue, path: try repositoryPath(of: id.relativePath), owners: document.prompt.owners)
     }
 
     /// Every prompt that names owners, by path.
     public func allOwners() throws -> [PromptOwners] {
         try index().entries().compactMap { entry in
             guard !entry.owners.isEmpty else { return nil }
-            return PromptOwners(prompt: entry.id, path: repositoryPath(of: entry.path), owners: entry.owners)
+            return PromptOwners(prompt: entry.id, path: try repositoryPath(of: entry.path), owners: entry.owners)
         }.sorted { $0.path < $1.path }
     }
 
     /// A path relative to the repository's root (where CODEOWNERS patterns start), for a path in the library.
-    func repositoryPath(of relative: String) -> String {
-        guard let workdir = (try? repository)??.workdir else { return relative }
-        let prefix = workdir.hasSuffix("/") ? workdir : workdir + "/"
-        let full = root + "/" + relative
-        return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : relative
+    private func repositoryPath(of relative: String) throws -> String {
+        repositoryPath(relative, in: try requireRepository())
     }
 
     /// How CODEOWNERS names an owner: `@user` and `@org/team` as written, an email as written, a bare name with `@`.

@@ -22,8 +22,8 @@ struct HTTPCredentials {
             found.append(PasswordCredential(source: "FOLIO_GIT_TOKEN", username: user ?? variables["FOLIO_GIT_USER"] ?? "folio", password: token))
         }
         if let askpass = variables["GIT_ASKPASS"], !askpass.isEmpty {
-            let name = user ?? Library.ask(askpass, "Username for '\(scheme)://\(hostPort)': ")
-            if let name, let password = Library.ask(askpass, "Password for '\(scheme)://\(name)@\(hostPort)': ") {
+            let name = user ?? ExternalProgram.ask(askpass, "Username for '\(scheme)://\(hostPort)': ")
+            if let name, let password = ExternalProgram.ask(askpass, "Password for '\(scheme)://\(name)@\(hostPort)': ") {
                 found.append(PasswordCredential(source: "GIT_ASKPASS (\(askpass))", username: name, password: password))
             }
         }
@@ -64,7 +64,7 @@ struct HTTPCredentials {
         var request = "protocol=\(scheme)\nhost=\(host)\n"
         if !path.isEmpty { request += "path=\(path)\n" }
         if let user { request += "username=\(user)\n" }
-        guard let output = Self.run(command, input: request + "\n") else { return [] }
+        guard let output = ExternalProgram.output(command, input: request + "\n") else { return [] }
         var fields: [String: String] = [:]
         for line in output.split(separator: "\n") {
             guard let equals = line.firstIndex(of: "=") else { continue }
@@ -74,19 +74,4 @@ struct HTTPCredentials {
         return [PasswordCredential(source: "git credential helper '\(words[0])'", username: name, password: password)]
     }
 
-    private static func run(_ command: [String], input: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try? stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
-    }
 }

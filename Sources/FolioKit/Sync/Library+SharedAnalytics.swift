@@ -22,43 +22,51 @@ extension Library {
     }
 
     /// Unites the remote's shared analytics with this clone's (and, unless opted out, with this clone's events),
-    /// and adds the push to `plan` when the result is new to the remote.
+    /// and adds the push to `plan` when the result is new to the remote. Only files that change are read in
+    /// full and rewritten; the new tree is the remote's with those files replaced.
     func integrateAnalytics(_ repository: Repository, remote: String, into plan: inout SharedPlan) throws {
         let ours = try gitCall { try repository.reference(named: Self.analyticsRef)?.target }
         let theirs = try gitCall { try repository.reference(named: Self.analyticsTracking(remote))?.target }
-        var files: [String: [String: Event]] = [:]  // path → id → event
-        var theirTree: OID?, ourTree: OID?
-        for tip in [theirs, ours].compactMap({ $0 }) {
-            let tree = try gitCall { try repository.commit(tip).tree }
-            if tip == theirs { theirTree = tree }
-            if tip == ours { ourTree = tree }
-            for entry in try gitCall({ try repository.entries(inTree: tree, under: "users", recursive: true) }) where entry.path.hasSuffix(".jsonl") {
-                for event in try Self.events(inJSONLines: gitCall { try repository.blob(entry.oid) }) {
-                    files[entry.path, default: [:]][event.id] = event
-                }
+        let baseTree = try (theirs ?? ours).map { tip in try gitCall { try repository.commit(tip).tree } }
+        let baseFiles = try baseTree.map { try analyticsFiles(repository, tree: $0) } ?? [:]
+        var changed: [String: [String: Event]] = [:]  // path → its events by id, for the files that change
+        func current(_ path: String) throws -> [String: Event] {
+            if let file = changed[path] { return file }
+            guard let blob = baseFiles[path] else { return [:] }
+            return try Self.byID(Self.events(inJSONLines: gitCall { try repository.blob(blob) }))
+        }
+        func add(_ events: [Event], to path: String) throws -> Int {
+            var file = try current(path)
+            let before = file.count
+            for event in events where file[event.id] == nil { file[event.id] = event }
+            if file.count > before { changed[path] = file }
+            return file.count - before
+        }
+        // Our own line of analytics commits, where it differs from the remote's.
+        if let ours, let theirs, ours != theirs {
+            for (path, blob) in try analyticsFiles(repository, tree: gitCall { try repository.commit(ours).tree }) where baseFiles[path] != blob {
+                _ = try add(Self.events(inJSONLines: gitCall { try repository.blob(blob) }), to: path)
             }
         }
         var added = 0
-        if sharesAnalytics, let repository = try self.repository, repository.workdir != nil {
-            for event in try events().events() where files[Self.analyticsFile(for: event.user)]?[event.id] == nil {
-                files[Self.analyticsFile(for: event.user), default: [:]][event.id] = event
-                added += 1
+        if sharesAnalytics {
+            for (path, events) in Dictionary(grouping: try events().events(), by: { Self.analyticsFile(for: $0.user) }) {
+                added += try add(events, to: path)
             }
         }
-        guard !files.isEmpty else { return }
-        var changes: [TreeChange] = []
-        for (path, events) in files.sorted(by: { $0.key < $1.key }) {
-            let lines = try events.values.sorted { ($0.time, $0.id) < ($1.time, $1.id) }.map(EventStore.line).reduce(Data(), +)
-            changes.append(TreeChange(path: path, action: .upsert(blob: try gitCall { try repository.writeBlob(lines) }, mode: .regular)))
-        }
-        let tree = try gitCall { try repository.writeTree(applying: changes, to: nil) }
-        var tip = tree == theirTree ? theirs : ours
-        if tree != theirTree && tree != ourTree {
+        var tip = theirs ?? ours
+        if !changed.isEmpty {
+            var changes: [TreeChange] = []
+            for (path, events) in changed.sorted(by: { $0.key < $1.key }) {
+                let lines = try events.values.sorted { ($0.time, $0.id) < ($1.time, $1.id) }.map(EventStore.line).reduce(Data(), +)
+                changes.append(TreeChange(path: path, action: .upsert(blob: try gitCall { try repository.writeBlob(lines) }, mode: .regular)))
+            }
             let parents = [ours, theirs].compactMap { $0 }.reduce(into: [OID]()) { if !$0.contains($1) { $0.append($1) } }
             let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
             tip = try gitCall {
-                try repository.writeCommit(tree: tree, parents: parents, identity: identity,
-                                           message: "folio: analytics: \(added) event(s) from \(eventUser)")
+                let tree = try repository.writeTree(applying: changes, to: baseTree)
+                return try repository.writeCommit(tree: tree, parents: parents, identity: identity,
+                                                  message: "folio: analytics: \(added) event(s) from \(eventUser)")
             }
         }
         guard let tip else { return }
@@ -70,6 +78,19 @@ extension Library {
             plan.tracking.append((Self.analyticsTracking(remote), tip))
             if added > 0 { plan.notes.append("analytics: shared \(added) new event(s)") }
         }
+    }
+
+    /// The per-user files of a shared analytics tree, by path.
+    private func analyticsFiles(_ repository: Repository, tree: OID) throws -> [String: OID] {
+        var files: [String: OID] = [:]
+        for entry in try gitCall({ try repository.entries(inTree: tree, under: "users", recursive: true) }) where entry.path.hasSuffix(".jsonl") {
+            files[entry.path] = entry.oid
+        }
+        return files
+    }
+
+    private static func byID(_ events: [Event]) -> [String: Event] {
+        Dictionary(events.map { ($0.id, $0) }) { _, last in last }
     }
 
     /// The events of a JSON Lines file; a line that does not read as an event is skipped (another folio's
@@ -85,9 +106,8 @@ extension Library {
         let repository = try requireRepository()
         var byID: [String: Event] = [:]
         if let tip = try gitCall({ try repository.reference(named: Self.analyticsRef)?.target }) {
-            let tree = try gitCall { try repository.commit(tip).tree }
-            for entry in try gitCall({ try repository.entries(inTree: tree, under: "users", recursive: true) }) where entry.path.hasSuffix(".jsonl") {
-                for event in try Self.events(inJSONLines: gitCall { try repository.blob(entry.oid) }) { byID[event.id] = event }
+            for blob in try analyticsFiles(repository, tree: gitCall { try repository.commit(tip).tree }).values {
+                for event in try Self.events(inJSONLines: gitCall { try repository.blob(blob) }) { byID[event.id] = event }
             }
         }
         for event in try events().events() { byID[event.id] = event }

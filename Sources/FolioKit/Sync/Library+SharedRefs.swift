@@ -75,8 +75,14 @@ extension Library {
     /// merged log keeps both; a variant both sides changed is merged like the branch.
     func integrateShared(_ repository: Repository, remote: String, currentBranch: String, base: [String: OID]) throws -> SharedPlan {
         var plan = SharedPlan()
-        let localLog = try labelMoves(repository, from: Self.labelLogRef)
-        let remoteLog = try labelMoves(repository, from: Self.labelLogTracking(remote))
+        // Both label logs are read only when some label moved on both sides (a log can be long).
+        var logs: (ours: [LabelMove], theirs: [LabelMove])?
+        func labelLogs() throws -> (ours: [LabelMove], theirs: [LabelMove]) {
+            if let logs { return logs }
+            let read = (try labelMoves(repository, from: Self.labelLogRef), try labelMoves(repository, from: Self.labelLogTracking(remote)))
+            logs = read
+            return read
+        }
         for family in SharedFamily.all {
             let tracking = family.trackingPrefix(remote)
             var ours: [String: OID] = [:], theirs: [String: OID] = [:]
@@ -98,7 +104,8 @@ extension Library {
                 } else if t == b {
                     keepTheirs = false
                 } else if family.forced {
-                    keepTheirs = Self.laterMove(of: name, theirs: remoteLog, ours: localLog)
+                    let (ours, theirs) = try labelLogs()
+                    keepTheirs = Self.laterMove(of: name, theirs: theirs, ours: ours)
                     let who = keepTheirs ? "the move on \(remote) (later)" : "your move (later)"
                     plan.notes.append("label \(Self.labelDisplay(name)): moved on both sides; kept \(who); both moves are in folio label log")
                 } else if let o, let t {

@@ -16,7 +16,7 @@ public struct SyncOutcome: Sendable, Equatable {
     public let remote: String
     public let branch: String
     public let integration: Integration
-    /// Whether local commits were sent (false when the remote already had them).
+    /// Whether anything was sent: commits, labels, variants or analytics (false when the remote had it all).
     public let pushed: Bool
     /// True when the first push was refused (the remote moved meanwhile) and folio fetched, integrated and retried.
     public let retried: Bool
@@ -71,7 +71,7 @@ extension Library {
         transfer.sshPassphrase = environment.variables["FOLIO_SSH_PASSPHRASE"]
         transfer.useSSHAgent = environment.variables["SSH_AUTH_SOCK"] != nil
         if let askpass = environment.variables["SSH_ASKPASS"], !askpass.isEmpty {
-            transfer.askPassphrase = { key in Self.ask(askpass, "Enter passphrase for key '\(key)': ") }
+            transfer.askPassphrase = { key in ExternalProgram.ask(askpass, "Enter passphrase for key '\(key)': ") }
         }
         transfer.username = environment.variables["FOLIO_GIT_USER"]
         // git config as git would read it for this user: the repository's (with the process's global and system
@@ -118,21 +118,6 @@ extension Library {
     static func sshPort(of url: String) -> Int {
         guard url.hasPrefix("ssh://") || url.hasPrefix("git+ssh://") || url.hasPrefix("ssh+git://") else { return 22 }
         return URLComponents(string: url)?.port ?? 22
-    }
-
-    /// Runs an askpass program (SSH_ASKPASS, GIT_ASKPASS) with a prompt; its first line of output.
-    static func ask(_ program: String, _ prompt: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = [prompt]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
     }
 
     // MARK: - Sync
