@@ -40,6 +40,27 @@ struct KnownHosts {
         return changed.map { .changed(line: $0) } ?? .unknown
     }
 
+    /// Why a connection to `host` must be refused, or nil to go on. A new host is added when `acceptNew` says so;
+    /// a changed or revoked key is always refused.
+    func problem(host: String, port: Int, key: Data, acceptNew: Bool) -> String? {
+        let name = Self.name(host: host, port: port)
+        let shown = "\(Self.keyType(key)) key \(Self.fingerprint(key))"
+        switch verdict(host: host, port: port, key: key) {
+        case .known:
+            return nil
+        case .changed(let line):
+            return "the host key of \(name) has CHANGED: it now shows \(shown), but \(path):\(line) holds another. Someone may be intercepting the connection, or the server was reinstalled; if you know it was, remove the old key (ssh-keygen -R '\(name)') and run again"
+        case .revoked(let line):
+            return "the host key of \(name) (\(shown)) is revoked at \(path):\(line); refusing to connect"
+        case .unknown:
+            guard acceptNew else {
+                return "\(name) is not a known host: it shows \(shown). If that is the server's fingerprint, run again with --accept-new-host to add it to \(path)"
+            }
+            do { try add(host: host, port: port, key: key) } catch { return "\(error)" }
+            return nil
+        }
+    }
+
     /// Appends `host`'s key, as `ssh` does when told to accept a new host.
     func add(host: String, port: Int, key: Data) throws {
         let folder = (path as NSString).deletingLastPathComponent

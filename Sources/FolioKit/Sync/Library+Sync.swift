@@ -85,32 +85,17 @@ extension Library {
             }
             return nil
         }
-        let credentials = HTTPCredentials(variables: environment.variables, home: home, helper: config("credential.helper"))
-        transfer.passwords = { url, user in credentials.credentials(url: url, user: user) }
+        // The credential helper is looked up only when a server asks for a password.
+        transfer.passwords = { url, user in
+            HTTPCredentials(variables: environment.variables, home: home, helper: config("credential.helper")).credentials(url: url, user: user)
+        }
         // A certificate authority of one's own (a company's, or a test server's), as git reads it.
         if url.hasPrefix("https://"), let file = environment.variables["GIT_SSL_CAINFO"] ?? config("http.sslCAInfo") ?? environment.variables["SSL_CERT_FILE"] {
             try gitCall { try Repository.trustCertificates(inFile: file) }
         }
         let port = sshPort(of: url)
         let knownHosts = KnownHosts(path: home + "/.ssh/known_hosts")
-        transfer.checkHostKey = { host, key in
-            let name = KnownHosts.name(host: host, port: port)
-            let shown = "\(KnownHosts.keyType(key)) key \(KnownHosts.fingerprint(key))"
-            switch knownHosts.verdict(host: host, port: port, key: key) {
-            case .known:
-                return nil
-            case .changed(let line):
-                return "the host key of \(name) has CHANGED: it now shows \(shown), but \(knownHosts.path):\(line) holds another. Someone may be intercepting the connection, or the server was reinstalled; if you know it was, remove the old key (ssh-keygen -R '\(name)') and run again"
-            case .revoked(let line):
-                return "the host key of \(name) (\(shown)) is revoked at \(knownHosts.path):\(line); refusing to connect"
-            case .unknown:
-                guard acceptNewHost else {
-                    return "\(name) is not a known host: it shows \(shown). If that is the server's fingerprint, run again with --accept-new-host to add it to \(knownHosts.path)"
-                }
-                do { try knownHosts.add(host: host, port: port, key: key) } catch { return "\(error)" }
-                return nil
-            }
-        }
+        transfer.checkHostKey = { host, key in knownHosts.problem(host: host, port: port, key: key, acceptNew: acceptNewHost) }
         return transfer
     }
 
