@@ -91,9 +91,9 @@ public func testEnvironment(home: String, extra: [String: String] = [:]) -> [Str
 
 /// Runs the `git` command in `folder` (tests build fixtures with it and check what folio wrote).
 @discardableResult
-public func git(_ arguments: String..., in folder: String, environment: [String: String] = [:]) throws -> String {
+public func git(_ arguments: String..., in folder: String, environment: [String: String] = [:], stdin: String? = nil) throws -> String {
     let result = try run("/usr/bin/git", arguments, in: folder,
-                         environment: testEnvironment(home: folder, extra: environment))
+                         environment: testEnvironment(home: folder, extra: environment), stdin: stdin)
     guard result.status == 0 else {
         throw GitCommandFailed(arguments: arguments, status: result.status, stderr: result.stderr)
     }

@@ -60,7 +60,7 @@ struct ContextCommand: ParsableCommand {
 
         func run() throws {
             let context = CLIContext.current
-            let library = try library.open(context)
+            let library = try library.open(context, commit)
             var source = SessionSource(tool: tool, sessionID: session, file: file)
             if file == "-" {
                 source.file = nil
@@ -178,7 +178,7 @@ struct ContextCommand: ParsableCommand {
 
         func run() throws {
             let context = CLIContext.current
-            let outcome = try library.open(context).removeContext(id, commit: !commit.noCommit)
+            let outcome = try library.open(context, commit).removeContext(id, commit: !commit.noCommit)
             context.report(outcome, done: "Removed \(id)")
         }
     }

@@ -44,7 +44,7 @@ struct EditCommand: ParsableCommand {
     func run() throws {
         let context = CLIContext.current
         let id = try promptID(id)
-        let library = try library.open(context)
+        let library = try library.open(context, commit)
         let outcome: ChangeOutcome
         if let file {
             outcome = try library.replace(id, fileText: try context.readText(file), source: file, commit: !commit.noCommit, variant: variant)
@@ -58,7 +58,7 @@ struct EditCommand: ParsableCommand {
         } else {
             let current = try library.currentText(id, variant: variant)
             outcome = try Editor(context: context).edit(current, for: id, command: "edit", alternatives: "--set, --body-file or --file") {
-                try library.replace(id, fileText: $0, source: $1, commit: !commit.noCommit, variant: variant)
+                try library.replace(id, fileText: $0, source: $1, base: current, commit: !commit.noCommit, variant: variant)
             }
         }
         context.report(outcome, done: "Updated \(id)" + (variant.map { " on variant \($0)" } ?? ""))

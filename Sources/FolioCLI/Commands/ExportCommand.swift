@@ -66,6 +66,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(name: .long, help: "Commit even what lint's secret scanner flags (a false positive); the findings are still shown.")
+    var allowSecret = false
+
     @OptionGroup var library: LibraryOptions
 
     struct Item: Encodable { let id: String; let source: String; let format: String; let variables: [String]; let notes: [String] }
@@ -85,7 +88,9 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
-        let outcome = try library.open(context).importPrompts(paths, format: try chosenFormat, prefix: prefix)
+        let library = try library.open(context)
+        library.allowSecrets = allowSecret
+        let outcome = try library.importPrompts(paths, format: try chosenFormat, prefix: prefix)
         let items = outcome.imported.map {
             Item(id: $0.prompt.id.rawValue, source: $0.source, format: $0.format.rawValue, variables: $0.prompt.variables.map(\.name), notes: $0.notes)
         }

@@ -22,7 +22,7 @@ struct MoveCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
-        let library = try library.open(context)
+        let library = try library.open(context, commit)
         let outcome = try library.move(try promptID(old), to: try promptID(new), commit: !commit.noCommit)
         let updated = outcome.paths.count - 2
         context.report(outcome, done: "Moved \(old) to \(new)" + (updated > 0 ? ", updated \(updated) include\(updated == 1 ? "" : "s")" : ""))

@@ -46,7 +46,7 @@ struct NewCommand: ParsableCommand {
     func run() throws {
         let context = CLIContext.current
         let id = try promptID(id)
-        let library = try library.open(context)
+        let library = try library.open(context, commit)
         let outcome: ChangeOutcome
         if let file {
             outcome = try library.add(id, fileText: try context.readText(file), source: file, commit: !commit.noCommit, variant: variant)

@@ -19,7 +19,7 @@ struct RemoveCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
-        let library = try library.open(context)
+        let library = try library.open(context, commit)
         let outcome = try library.remove(try promptID(id), force: force, commit: !commit.noCommit)
         context.report(outcome, done: "Removed \(id)")
     }

@@ -19,7 +19,7 @@ struct RevertCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
-        let outcome = try library.open(context).revert(try promptID(id), to: to, commit: !commit.noCommit)
+        let outcome = try library.open(context, commit).revert(try promptID(id), to: to, commit: !commit.noCommit)
         context.report(outcome, done: "Restored \(id) to \(to)")
     }
 }

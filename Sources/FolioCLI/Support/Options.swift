@@ -10,7 +10,16 @@ struct LibraryOptions: ParsableArguments {
     /// Opens the library: --library, then FOLIO_LIBRARY, then the one around the current folder.
     func open(_ context: CLIContext) throws -> Library {
         let explicit = library ?? context.environment["FOLIO_LIBRARY"].flatMap { $0.isEmpty ? nil : $0 }
-        return try Library.open(explicitPath: explicit, environment: context.folioEnvironment)
+        let library = try Library.open(explicitPath: explicit, environment: context.folioEnvironment)
+        for notice in library.notices { context.warn(notice) }
+        return library
+    }
+
+    /// Opens the library for a command that writes, with its commit options (`--allow-secret`).
+    func open(_ context: CLIContext, _ commit: CommitOptions) throws -> Library {
+        let library = try open(context)
+        library.allowSecrets = commit.allowSecret
+        return library
     }
 }
 
@@ -34,6 +43,9 @@ extension PromptStatus: ExpressibleByArgument {}
 struct CommitOptions: ParsableArguments {
     @Flag(name: .long, help: "Write the files but do not commit them.")
     var noCommit = false
+
+    @Flag(name: .long, help: "Commit even what lint's secret scanner flags (a false positive); the findings are still shown.")
+    var allowSecret = false
 }
 
 /// Parses `ID` or `ID@REV` with folio's own message.

@@ -214,7 +214,7 @@ extension Library {
         context.git = gitState()
         context.tags = options.tags
         let text = context.render()
-        let change = try apply([LibraryChange(path: context.relativePath, contents: Data(text.utf8))],
+        let change = try apply([LibraryChange(path: context.relativePath, contents: Data(text.utf8), base: .absent)],
                                message: "folio: save context \(id)", commit: options.commit)
         return ContextSaveOutcome(context: context, change: change, sourcePath: path, redactions: redactor.report,
                                   bytesRead: bytes, bytesWritten: text.utf8.count)

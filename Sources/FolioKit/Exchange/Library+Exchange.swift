@@ -86,7 +86,7 @@ extension Library {
             }
             imported.append(try Importer.read(text, path: displayPath(absolute: file), format: format, id: id))
         }
-        let changes = imported.map { LibraryChange(path: $0.prompt.id.relativePath, contents: PromptCodec.encode($0.prompt)) }
+        let changes = imported.map { LibraryChange(path: $0.prompt.id.relativePath, contents: PromptCodec.encode($0.prompt), base: .absent) }
         let change = try apply(changes, message: "folio: import \(imported.count) prompt\(imported.count == 1 ? "" : "s")", commit: commit)
         return ImportOutcome(imported: imported, change: change)
     }

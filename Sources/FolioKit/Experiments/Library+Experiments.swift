@@ -62,7 +62,7 @@ extension Library {
             let branch = try requireVariantBranch(arm.name, repository: repository)
             _ = try document(PromptReference(id: id, revision: branch))
         }
-        let outcome = try apply([LibraryChange(path: experiment.relativePath, contents: experiment.encode())],
+        let outcome = try apply([LibraryChange(path: experiment.relativePath, contents: experiment.encode(), base: .absent)],
                                 message: "folio: ab create \(name) (\(id): \(variants.joined(separator: ", ")))", commit: true)
         return (experiment, outcome)
     }
@@ -216,7 +216,8 @@ extension Library {
                     """)
             }
             guard let onVariant else { throw FolioError(.notFound, "'\(id)' does not exist on \(branch)") }
-            changes.append(LibraryChange(path: id.relativePath, contents: try gitCall { try repository.blob(onVariant) }))
+            changes.append(LibraryChange(path: id.relativePath, contents: try gitCall { try repository.blob(onVariant) },
+                                         base: exists(id) ? .bytes(try rawFile(id)) : .absent))
         }
         experiment.status = .closed
         experiment.end = environment.now()

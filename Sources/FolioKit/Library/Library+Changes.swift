@@ -1,87 +1,7 @@
 import Foundation
 internal import Git
 
-/// What a change to the library did.
-public struct ChangeOutcome: Sendable, Equatable {
-    /// `folio: add review/security`: the commit message, also when nothing was committed.
-    public let message: String
-    /// The new commit's id; nil with `--no-commit` or when nothing changed.
-    public let commit: String?
-    /// Files written or deleted, relative to the library.
-    public let paths: [String]
-    /// False when the change turned out to change nothing.
-    public let changed: Bool
-    /// Things worth knowing that did not stop the change (an include that does not exist yet).
-    public let warnings: [String]
-}
-
-/// A file to write (or delete, when `contents` is nil), relative to the library root.
-struct LibraryChange {
-    let path: String
-    let contents: Data?
-}
-
 extension Library {
-    // MARK: - Applying changes
-
-    /// Writes the changes and, when `commit` is set, makes them one commit on the current branch.
-    /// Nothing is written when the identity is missing or a file cannot be written; a failed commit puts
-    /// everything back.
-    func apply(_ changes: [LibraryChange], message: String, commit: Bool, warnings: [String] = [],
-               branch: String? = nil) throws -> ChangeOutcome {
-        var hash: String?
-        do {
-            if let branch {
-                guard commit else { throw FolioError(.invalidInput, "a change to a variant is always a commit; leave out --no-commit") }
-                let repository = try requireRepository()
-                let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
-                let fileChanges = changes.map { FileChange(path: repositoryPath($0.path, in: repository), contents: $0.contents) }
-                hash = try gitCall("commit '\(message)' on \(branch)") {
-                    try Self.commitSerialized(fileChanges, in: repository, message: message, identity: identity, branch: branch).hex
-                }
-            } else if commit {
-                let repository = try requireRepository()
-                let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
-                let fileChanges = changes.map { FileChange(path: repositoryPath($0.path, in: repository), contents: $0.contents) }
-                // Like `git add` without -f: an ignored file is not committed behind the user's back.
-                for change in fileChanges where change.contents != nil {
-                    if try gitCall(nil, { try repository.isIgnored(change.path) }) {
-                        throw FolioError(.conflict, "\(change.path) is ignored by the repository's .gitignore, so folio will not commit it; remove the ignore rule, or keep the library in a repository of its own (folio init --new-repo), or pass --no-commit")
-                    }
-                }
-                hash = try gitCall("commit '\(message)'") {
-                    try Self.commitSerialized(fileChanges, in: repository, message: message, identity: identity).hex
-                }
-            } else {
-                _ = try WorkTreeWriter(root: root).apply(changes.map { FileChange(path: $0.path, contents: $0.contents) })
-            }
-        } catch let error as FolioError {
-            throw error
-        } catch {
-            throw FolioError(.io, "could not write \(changes.map(\.path).joined(separator: ", ")): \(error.localizedDescription)")
-        }
-        return ChangeOutcome(message: message, commit: hash, paths: changes.map(\.path), changed: true, warnings: warnings)
-    }
-
-    /// Commits under folio's lock in the git directory, so two folio processes never interleave their index
-    /// updates; retries when a `git` command moved the branch or held a lock meanwhile.
-    static func commitSerialized(_ changes: [FileChange], in repository: Repository, message: String,
-                                 identity: Identity, branch: String? = nil) throws -> OID {
-        let lock = try FileLock.acquire(at: repository.gitDir + "/folio/commit.lock", timeout: 30)
-        defer { lock.release() }
-        var attempt = 1
-        while true {
-            do {
-                if let branch { return try repository.commit(changes, onBranch: branch, message: message, identity: identity) }
-                return try repository.commitOnHead(changes, message: message, identity: identity)
-            } catch let error as GitError where (error.code == .modified || error.code == .locked) && attempt < 5 {
-                // commitOnHead put everything back; wait a little and build the commit again on the new HEAD.
-                usleep(UInt32(20_000 * attempt))
-                attempt += 1
-            }
-        }
-    }
-
     /// The branch of a variant (nil: the work tree and the current branch).
     private func variantBranch(_ variant: String?) throws -> String? {
         guard let variant else { return nil }
@@ -109,31 +29,6 @@ extension Library {
 
     private func unchanged(_ message: String) -> ChangeOutcome {
         ChangeOutcome(message: message, commit: nil, paths: [], changed: false, warnings: [])
-    }
-
-    /// Template errors stop a change (for a variant, where the work tree says nothing about includes).
-    private func checkSyntax(of prompt: Prompt, bodyStartLine: Int) throws -> [String] {
-        if let error = TemplateScanner.scan(prompt.body).errors.first {
-            throw FolioError.invalidFile(displayPath(of: prompt.id), line: error.line + bodyStartLine - 1,
-                                         column: error.column, error.message)
-        }
-        return []
-    }
-
-    /// Template errors stop a change; includes that do not exist yet are warnings.
-    private func checkBody(of prompt: Prompt, bodyStartLine: Int) throws -> [String] {
-        let scan = TemplateScanner.scan(prompt.body)
-        if let error = scan.errors.first {
-            throw FolioError.invalidFile(displayPath(of: prompt.id), line: error.line + bodyStartLine - 1,
-                                         column: error.column, error.message)
-        }
-        return scan.includes.compactMap { name in
-            guard let included = try? PromptID(name) else {
-                return "\(displayPath(of: prompt.id)): '{{> \(name)}}' is not a valid prompt id"
-            }
-            return included == prompt.id || exists(included) ? nil
-                : "\(displayPath(of: prompt.id)) includes '\(name)', which does not exist yet"
-        }
     }
 
     // MARK: - Adding
@@ -174,25 +69,22 @@ extension Library {
         }
     }
 
-    /// Writes a new prompt. Fails when the id is taken.
+    /// Writes a new prompt. Fails when the id is taken (also when another process takes it meanwhile).
     public func add(_ prompt: Prompt, commit: Bool = true, variant: String? = nil) throws -> ChangeOutcome {
         try requireAbsent(prompt.id, variant: variant)
         let branch = try variantBranch(variant)
-        let warnings = branch == nil ? try checkBody(of: prompt, bodyStartLine: 1) : try checkSyntax(of: prompt, bodyStartLine: 1)
-        return try apply([LibraryChange(path: prompt.id.relativePath, contents: PromptCodec.encode(prompt))],
-                         message: "folio: add \(prompt.id)\(suffix(branch))", commit: commit, warnings: warnings, branch: branch)
+        return try apply([LibraryChange(path: prompt.id.relativePath, contents: PromptCodec.encode(prompt), base: .absent)],
+                         message: "folio: add \(prompt.id)\(suffix(branch))", commit: commit, branch: branch)
     }
 
     /// Writes a new prompt from a whole file's text (frontmatter and body), validated strictly.
     /// `source` names where the text came from, for messages.
     public func add(_ id: PromptID, fileText: String, source: String, commit: Bool = true, variant: String? = nil) throws -> ChangeOutcome {
-        let document = try PromptCodec.decode(fileText, id: id, path: source)
+        _ = try PromptCodec.decode(fileText, id: id, path: source)
         try requireAbsent(id, variant: variant)
         let branch = try variantBranch(variant)
-        let warnings = branch == nil ? try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
-            : try checkSyntax(of: document.prompt, bodyStartLine: document.bodyStartLine)
-        return try apply([LibraryChange(path: id.relativePath, contents: Data(fileText.utf8))],
-                         message: "folio: add \(id)\(suffix(branch))", commit: commit, warnings: warnings, branch: branch)
+        return try apply([LibraryChange(path: id.relativePath, contents: Data(fileText.utf8), base: .absent)],
+                         message: "folio: add \(id)\(suffix(branch))", commit: commit, branch: branch)
     }
 
     static func titleFromID(_ id: PromptID) -> String {
@@ -205,42 +97,47 @@ extension Library {
 
     /// Changes frontmatter fields (`title=…`, `model.parameters.temperature=0.2`, `tags=[a, b]`), removes fields,
     /// and/or replaces the body. Values are read as YAML, so `[a, b]` is a list and `0.2` a number.
+    ///
+    /// The change is made under the write lock on the file as it is then, so edits of different keys made at the
+    /// same moment by other processes are all kept.
     public func edit(_ id: PromptID, set assignments: [(key: String, value: String)] = [], unset: [String] = [],
                      body: String? = nil, commit: Bool = true, variant: String? = nil) throws -> ChangeOutcome {
         let branch = try variantBranch(variant)
         let message = "folio: edit \(id)\(suffix(branch))"
-        let original = try currentFile(id, branch: branch)
-        var document = try PromptCodec.decode(original, id: id, path: displayPath(of: id))
-        var newData: Data
-        if assignments.isEmpty && unset.isEmpty {
-            guard let body else { return unchanged(message) }
-            document.prompt.body = body
-            newData = try PromptCodec.replacingBody(of: original, with: body, path: displayPath(of: id))
-        } else {
-            var frontmatter = PromptCodec.frontmatterValue(document.prompt)
-            for key in unset + assignments.map(\.key) where key == "body" || key == "id" || key.isEmpty {
-                throw FolioError(.invalidInput, key == "body" ? "the body is not a field; replace it with --body-file FILE"
-                                 : key == "id" ? "the id is the file's path; rename with: folio mv \(id) NEW-ID"
-                                 : "--set needs KEY=VALUE")
-            }
-            for key in unset {
-                try frontmatter.set(path: key.split(separator: ".").map(String.init), to: nil)
-            }
-            for assignment in assignments {
-                try frontmatter.set(path: assignment.key.split(separator: ".").map(String.init),
-                                    to: Self.parseAssignedValue(assignment.value))
-            }
-            var prompt = try PromptCodec.prompt(fromFrontmatter: frontmatter, id: id,
-                                                body: body ?? document.prompt.body, path: displayPath(of: id))
-            prompt.body = body ?? document.prompt.body
-            document.prompt = prompt
-            newData = PromptCodec.encode(document)
+        for key in unset + assignments.map(\.key) where key == "body" || key == "id" || key.isEmpty {
+            throw FolioError(.invalidInput, key == "body" ? "the body is not a field; replace it with --body-file FILE"
+                             : key == "id" ? "the id is the file's path; rename with: folio mv \(id) NEW-ID"
+                             : "--set needs KEY=VALUE")
         }
-        guard newData != original else { return unchanged(message) }
-        let warnings = branch == nil ? try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
-            : try checkSyntax(of: document.prompt, bodyStartLine: document.bodyStartLine)
-        return try apply([LibraryChange(path: id.relativePath, contents: newData)], message: message, commit: commit,
-                         warnings: warnings, branch: branch)
+        if assignments.isEmpty && unset.isEmpty && body == nil { return unchanged(message) }
+        _ = try currentFile(id, branch: branch)  // a missing prompt is "not found" before any lock is taken
+        return try apply(message: message, commit: commit, branch: branch) { current in
+            guard let original = try current.data(id.relativePath) else { throw notFound(id) }
+            let edited = try Self.editedFile(original, id: id, set: assignments, unset: unset, body: body, path: displayPath(of: id))
+            return [LibraryChange(path: id.relativePath, contents: edited)]
+        }
+    }
+
+    /// A prompt file with fields set and removed and/or its body replaced, validated as a prompt.
+    static func editedFile(_ original: Data, id: PromptID, set assignments: [(key: String, value: String)], unset: [String],
+                           body: String?, path: String) throws -> Data {
+        var document = try PromptCodec.decode(original, id: id, path: path)
+        if assignments.isEmpty && unset.isEmpty {
+            guard let body else { return original }
+            return try PromptCodec.replacingBody(of: original, with: body, path: path)
+        }
+        var frontmatter = PromptCodec.frontmatterValue(document.prompt)
+        for key in unset {
+            try frontmatter.set(path: key.split(separator: ".").map(String.init), to: nil)
+        }
+        for assignment in assignments {
+            try frontmatter.set(path: assignment.key.split(separator: ".").map(String.init),
+                                to: Self.parseAssignedValue(assignment.value))
+        }
+        var prompt = try PromptCodec.prompt(fromFrontmatter: frontmatter, id: id, body: body ?? document.prompt.body, path: path)
+        prompt.body = body ?? document.prompt.body
+        document.prompt = prompt
+        return PromptCodec.encode(document)
     }
 
     /// A `--set` value: YAML for lists, mappings in braces, numbers, booleans and null; anything else,
@@ -257,18 +154,20 @@ extension Library {
         }
     }
 
-    /// Replaces a prompt's whole file with new text (from an editor), validated strictly first.
-    public func replace(_ id: PromptID, fileText: String, source: String, commit: Bool = true, variant: String? = nil) throws -> ChangeOutcome {
+    /// Replaces a prompt's whole file with new text (from an editor), validated strictly first. `base` is the text
+    /// the new text was made from (what the editor opened): when the file moved on meanwhile, the two changes are
+    /// merged, or the replacement is refused as a conflict naming both versions. Without `base`, the file as it is
+    /// now is the base.
+    public func replace(_ id: PromptID, fileText: String, source: String, base: String? = nil, commit: Bool = true,
+                        variant: String? = nil) throws -> ChangeOutcome {
         let branch = try variantBranch(variant)
         let message = "folio: edit \(id)\(suffix(branch))"
-        let original = try currentFile(id, branch: branch)
-        let document = try PromptCodec.decode(fileText, id: id, path: source)
+        let original = try base.map { Data($0.utf8) } ?? currentFile(id, branch: branch)
+        _ = try PromptCodec.decode(fileText, id: id, path: source)
         let data = Data(fileText.utf8)
         guard data != original else { return unchanged(message) }
-        let warnings = branch == nil ? try checkBody(of: document.prompt, bodyStartLine: document.bodyStartLine)
-            : try checkSyntax(of: document.prompt, bodyStartLine: document.bodyStartLine)
-        return try apply([LibraryChange(path: id.relativePath, contents: data)], message: message, commit: commit,
-                         warnings: warnings, branch: branch)
+        return try apply([LibraryChange(path: id.relativePath, contents: data, base: .bytes(original))], message: message,
+                         commit: commit, branch: branch)
     }
 
     /// The current file's text where a change will apply (for an editor): the work tree or the variant's branch.
@@ -278,37 +177,62 @@ extension Library {
 
     // MARK: - Moving and removing
 
-    /// Renames a prompt and rewrites every `{{> old}}` include to `{{> new}}`, in one commit.
+    /// Renames a prompt and rewrites every `{{> old}}` include to `{{> new}}`, in one commit. The files are read
+    /// under the write lock, so an edit made meanwhile moves with them.
     public func move(_ old: PromptID, to new: PromptID, commit: Bool = true) throws -> ChangeOutcome {
-        let data = try rawFile(old)
+        _ = try rawFile(old)
         guard old != new else { throw FolioError(.invalidInput, "'\(old)' and '\(new)' are the same id") }
         try requireAbsent(new)
-        var changes = [LibraryChange(path: old.relativePath, contents: nil), LibraryChange(path: new.relativePath, contents: data)]
-        for id in try promptIDs() {
-            let source = id == old ? data : try rawFile(id)
-            guard let rewritten = try Self.rewritingIncludes(in: source, from: old, to: new, path: displayPath(of: id)) else { continue }
-            if id == old {
-                changes[1] = LibraryChange(path: new.relativePath, contents: rewritten)
-            } else {
-                changes.append(LibraryChange(path: id.relativePath, contents: rewritten))
+        return try apply(message: "folio: mv \(old) -> \(new)", commit: commit) { current in
+            guard let data = try current.data(old.relativePath) else { throw notFound(old) }
+            var changes = [LibraryChange(path: old.relativePath, contents: nil),
+                           LibraryChange(path: new.relativePath, contents: data, base: .absent)]
+            for id in try promptIDs() {
+                guard let source = id == old ? data : try current.data(id.relativePath),
+                      let rewritten = try Self.rewritingIncludes(in: source, from: old, to: new, path: displayPath(of: id)) else { continue }
+                if id == old {
+                    changes[1] = LibraryChange(path: new.relativePath, contents: rewritten, base: .absent)
+                } else {
+                    changes.append(LibraryChange(path: id.relativePath, contents: rewritten))
+                }
             }
+            return changes
         }
-        return try apply(changes, message: "folio: mv \(old) -> \(new)", commit: commit)
     }
 
-    /// Deletes a prompt. Refuses when other prompts include it, unless `force`.
+    /// Deletes a prompt. Refuses when other prompts include it, unless `force`, and when the file holds changes not
+    /// committed yet (they would be lost), unless `force`.
     public func remove(_ id: PromptID, force: Bool = false, commit: Bool = true) throws -> ChangeOutcome {
         _ = try rawFile(id)
-        let includers = try promptIDs().filter { other in
-            guard other != id, let document = try? document(other) else { return false }
-            return TemplateScanner.scan(document.prompt.body).includes.contains(id.rawValue)
+        var warnings: [String] = []
+        let outcome = try apply(message: "folio: rm \(id)", commit: commit) { current in
+            guard let data = try current.data(id.relativePath) else { throw notFound(id) }
+            let includers = try promptIDs().filter { other in
+                guard other != id, let document = try? document(other) else { return false }
+                return TemplateScanner.scan(document.prompt.body).includes.contains(id.rawValue)
+            }
+            if !includers.isEmpty && !force {
+                throw FolioError(.conflict, "'\(id)' is included by \(includers.map(\.rawValue).joined(separator: ", ")); remove those includes first, or pass --force")
+            }
+            if !force, commit, try repository != nil, try committedBlob(of: id.relativePath) == nil {
+                throw FolioError(.conflict, "\(displayPath(of: id)) was never committed, so removing it would lose it for good; pass --force to remove it anyway")
+            }
+            if !force, let committed = try committedBlob(of: id.relativePath), committed != (try gitCall { try Repository.blobID(of: data) }) {
+                throw FolioError(.conflict, "\(displayPath(of: id)) has changes that are not committed (blob \(committed.short) is committed), and removing it would lose them; commit them first (folio edit \(id) --file \(displayPath(of: id)), or git commit), or pass --force to remove it anyway")
+            }
+            warnings = includers.map { "\(displayPath(of: $0)) still includes '\(id)'" }
+            return [LibraryChange(path: id.relativePath, contents: nil, base: .bytes(data))]
         }
-        if !includers.isEmpty && !force {
-            throw FolioError(.conflict, "'\(id)' is included by \(includers.map(\.rawValue).joined(separator: ", ")); remove those includes first, or pass --force")
+        return ChangeOutcome(message: outcome.message, commit: outcome.commit, paths: outcome.paths, changed: outcome.changed,
+                             warnings: warnings + outcome.warnings)
+    }
+
+    /// The blob HEAD holds at a library-relative path (nil: not committed, or no repository).
+    func committedBlob(of path: String) throws -> OID? {
+        guard let repository = try repository, let head = try gitCall({ try repository.head().commit }) else { return nil }
+        return try gitCall {
+            try repository.entry(at: repositoryPath(path, in: repository), inTree: try repository.commit(head).tree)?.oid
         }
-        let warnings = includers.map { "\(displayPath(of: $0)) still includes '\(id)'" }
-        return try apply([LibraryChange(path: id.relativePath, contents: nil)], message: "folio: rm \(id)", commit: commit,
-                         warnings: warnings)
     }
 
     /// The file with its `{{> old}}` includes renamed, or nil when it has none. Only the body changes.

@@ -9,6 +9,11 @@ public final class Library {
     public let config: LibraryConfig
     let environment: FolioEnvironment
 
+    /// Lets writes commit what lint's secret scanner flags (`--allow-secret`); the findings are still reported.
+    public var allowSecrets = false
+    /// Things the library did on its own that a person should hear about (an interrupted write undone at open).
+    public internal(set) var notices: [String] = []
+
     private var openedRepository: Repository??
     private var openedIndex: PromptIndex?
     var openedEvents: EventStore?
@@ -67,7 +72,9 @@ public final class Library {
             throw FolioError(.notFound, "cannot read \(path)")
         }
         let config = try LibraryConfig.decode(String(decoding: data, as: UTF8.self), path: path)
-        return Library(root: root, config: config, environment: environment, repository: repository)
+        let library = Library(root: root, config: config, environment: environment, repository: repository)
+        library.recoverAtOpen()
+        return library
     }
 
     static func absolute(_ path: String, from base: String) -> String {

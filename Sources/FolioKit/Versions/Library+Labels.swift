@@ -99,8 +99,12 @@ extension Library {
         return try moveLabel(name, of: id, to: nil)
     }
 
+    /// Moves a label under the write lock, so two moves at once are both logged, in order, and neither is lost.
     private func moveLabel(_ name: String, of id: PromptID, to target: String?) throws -> LabelMove {
-        let repository = try requireRepository()
+        try withWriteLock { repository in try moveLabel(name, of: id, to: target, repository: repository) }
+    }
+
+    private func moveLabel(_ name: String, of id: PromptID, to target: String?, repository: Repository) throws -> LabelMove {
         let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
         let ref = Self.labelRef(id, name)
         let current = try gitCall { try repository.reference(named: ref)?.target }
@@ -156,6 +160,7 @@ extension Library {
                 continue
             }
         }
+        throw GitError(code: .modified, operation: "log the label move", message: "the label log kept moving (another clone's sync?)")
     }
 
     /// Every logged move of the labels of one prompt (or of all prompts), oldest first.

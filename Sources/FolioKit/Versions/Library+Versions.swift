@@ -199,9 +199,11 @@ extension Library {
               let file = try gitCall({ try repository.file(at: repositoryPath(resolved.path, in: repository), inCommit: oid) })
         else { throw FolioError(.notFound, "'\(id)' does not exist at \(resolved.label)") }
         let message = "folio: revert \(id) to \(resolved.label) (\(oid.short))"
-        if exists(id), try rawFile(id) == file.data {
+        let current = exists(id) ? try rawFile(id) : nil
+        if current == file.data {
             return ChangeOutcome(message: message, commit: nil, paths: [], changed: false, warnings: [])
         }
-        return try apply([LibraryChange(path: id.relativePath, contents: file.data)], message: message, commit: commit)
+        return try apply([LibraryChange(path: id.relativePath, contents: file.data, base: current.map { .bytes($0) } ?? .absent)],
+                         message: message, commit: commit)
     }
 }
