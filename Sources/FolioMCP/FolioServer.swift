@@ -49,14 +49,18 @@ public final class FolioMCPServer: Sendable {
         await server.withMethodHandler(GetPrompt.self) { [self] params in
             try library.use { library in
                 let id = try Self.promptID(params.name)
+                // Arguments are strings (MCP says so); a list or object variable reads one as JSON text, as --var does.
                 let inputs = (params.arguments ?? [:]).mapValues { VariableInput.text($0) }
                 let rendering: Rendering
                 do {
                     rendering = try library.render(id, inputs: inputs)
                 } catch let error as FolioError {
                     // The CLI's hint (--var) means nothing here: arguments are how a client passes values.
-                    let message = error.message.split(separator: "\n").filter { !$0.hasPrefix("pass them with") }.joined(separator: "\n")
-                    throw MCPError.invalidParams(message + "\npass them as the prompt's arguments")
+                    var lines = error.message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    if let hint = lines.firstIndex(where: { $0.hasPrefix("pass them with") }) {
+                        lines[hint] = "pass them as the prompt's arguments"
+                    }
+                    throw MCPError.invalidParams(lines.joined(separator: "\n"))
                 }
                 try library.record(.render, prompt: id, source: "mcp", client: clientName)
                 let document = try library.document(id)

@@ -19,8 +19,9 @@ enum FolioTools {
              inputSchema: schema(["id": string("The prompt id, e.g. review/security")], required: ["id"])),
         Tool(name: "render_prompt", description: "Render a prompt with values for its variables (includes resolved).",
              inputSchema: schema(["id": string("The prompt id"),
-                                  "variables": .object(["type": "object", "description": "Variable values by name",
-                                                        "additionalProperties": .object(["type": "string"])])], required: ["id"])),
+                                  "variables": .object(["type": "object",
+                                                        "description": "Variable values by name, as JSON values: text, numbers, booleans, lists, objects"])],
+                                 required: ["id"])),
         Tool(name: "list_contexts", description: "Saved session contexts, newest first: id, title, tool, date, messages.",
              inputSchema: schema([:])),
         Tool(name: "get_context", description: "A saved session context: summary, files, commands and transcript.",
@@ -57,16 +58,19 @@ enum FolioTools {
             return [String(decoding: try library.rawFile(id), as: UTF8.self)]
         case "render_prompt":
             let id = try PromptID(required("id"))
-            var inputs: [String: VariableInput] = [:]
-            for (key, value) in arguments["variables"]?.objectValue ?? [:] {
-                inputs[key] = .text(value.stringValue ?? value.description)
+            let given: [String: MCP.Value]
+            switch arguments["variables"] {
+            case nil, .null?: given = [:]
+            case .object(let fields)?: given = fields
+            default: throw FolioError(.invalidInput, "render_prompt takes 'variables' as an object of values by name, such as {\"code\": \"x\"}")
             }
+            let inputs = given.mapValues { VariableInput.value(FolioKit.Value($0)) }
             let rendering = try library.render(id, inputs: inputs)
             let event = try library.record(.render, prompt: id, source: "mcp", client: client)
             return [rendering.text, "folio event \(event.id) (rate this use with record_feedback)"]
         case "list_contexts":
-            return [try json(library.contextSummaries().map { ["id": $0.id, "title": $0.title, "tool": $0.tool, "created": $0.created ?? "",
-                                                               "messages": "\($0.messages)"] })]
+            // The shape `folio context list --json` prints.
+            return [try json(library.contextSummaries())]
         case "get_context":
             return [try library.contextText(required("id"))]
         case "save_context":
@@ -89,5 +93,22 @@ enum FolioTools {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+extension FolioKit.Value {
+    /// A JSON value from an MCP client, as it is: lists stay lists, objects objects, numbers numbers.
+    init(_ value: MCP.Value) {
+        switch value {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .int(let number): self = .int(number)
+        case .double(let number): self = .double(number)
+        case .string(let text): self = .string(text)
+        // The SDK reads a string holding a data: URL as data; it was text.
+        case .data: self = .string(value.description)
+        case .array(let items): self = .list(items.map(FolioKit.Value.init))
+        case .object(let fields): self = .map(fields.keys.sorted().map { Entry($0, FolioKit.Value(fields[$0]!)) })
+        }
     }
 }

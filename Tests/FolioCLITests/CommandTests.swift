@@ -113,6 +113,54 @@ func json(_ text: String) throws -> Any {
         #expect(bad.stderr.hasPrefix("bad.yaml:"))
     }
 
+    @Test func varsFilesGiveListsObjectsNumbersAndBooleansAsTheyAre() {
+        add("typed", """
+            ---
+            variables:
+            - name: focus
+              type: list
+            - name: owner
+              type: object
+            - name: count
+              type: number
+            - name: strict
+              type: boolean
+            ---
+            {{#focus}}{{.}};{{/focus}} {{owner.name}} {{count}}{{#strict}} strictly{{/strict}}
+
+            """)
+        folder.write("typed.yaml", "focus: [security, naming]\nowner:\n  name: Ada\ncount: 3\nstrict: true\n")
+        folder.write("typed.json", "{\"focus\": [\"security\", \"naming\"], \"owner\": {\"name\": \"Ada\"}, \"count\": 3, \"strict\": true}")
+        folder.write("text.yaml", "focus: security, naming\nowner: '{\"name\": \"Ada\"}'\ncount: '3'\nstrict: 'yes'\n")
+        for file in ["typed.yaml", "typed.json", "text.yaml"] {
+            let run = folio("render", "typed", "--vars-file", file, in: folder.path)
+            #expect(run.code == 0, "\(file): \(run.stderr)")
+            #expect(run.stdout == "security;naming; Ada 3 strictly\n", "\(file)")
+        }
+        folder.write("wrong.json", "{\"focus\": {\"a\": 1}, \"owner\": [1], \"count\": 3, \"strict\": true}")
+        let wrong = folio("render", "typed", "--vars-file", "wrong.json", in: folder.path)
+        #expect(wrong.code == FolioExitCode.invalidInput.rawValue)
+        #expect(wrong.stderr.contains("variable 'focus' expects a list, got a mapping"), "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("variable 'owner' expects an object, got a list"), "\(wrong.stderr)")
+    }
+
+    @Test func renderRefusesANameTheBodyReadsButDoesNotDeclare() {
+        // Written without committing: folio refuses to commit such a prompt.
+        folder.write("prompts/support/reply.prompt.md", "---\nvariables: [ticket]\n---\nHandle this: {{tikcet}}\n")
+        let run = folio("render", "support/reply", "--var", "ticket=refund", in: folder.path)
+        #expect(run.code == FolioExitCode.invalidInput.rawValue)
+        #expect(run.stdout == "")
+        #expect(run.stderr.contains("prompts/support/reply.prompt.md:4:14: error: 'tikcet' is used but not declared (did you mean ticket?)"), "\(run.stderr)")
+    }
+
+    @Test func aNewPromptWithoutAnEditorPassesLint() {
+        let new = folio("new", "x", "--no-edit", in: folder.path)
+        #expect(new.code == 0, "\(new.stderr)")
+        let lint = folio("lint", in: folder.path)
+        #expect(lint.code == 0, "\(lint.stdout)\(lint.stderr)")
+        #expect(!lint.stdout.contains("error"), "\(lint.stdout)")
+    }
+
     @Test func newFromTemplateAndBodyFromStdin() throws {
         let run = folio("new", "my/review", "--template", "code-review", "--title", "Mine", "--tag", "team", "--no-edit", in: folder.path)
         #expect(run.code == 0, "\(run.stderr)")

@@ -35,6 +35,11 @@ import TestSupport
             """)
     }
 
+    /// Writes a prompt file without committing it: folio refuses to commit a prompt that reads undeclared names.
+    func write(_ id: String, _ text: String) throws {
+        folder.write("prompts/\(id).prompt.md", text)
+    }
+
     @Test func substitutesWithoutHTMLEscaping() throws {
         let out = try library.render(id("typed"), inputs: ["code": .text("if a < b && c > \"d\" {}"), "count": .text("3")])
         #expect(out.text == "Code: if a < b && c > \"d\" {} (3, low)\n")
@@ -145,6 +150,95 @@ import TestSupport
         #expect(out.text == "Use {{name}} in templates; hello Ada.")
     }
 
+    @Test func aNameTheBodyReadsButNoOneDeclaresFailsNamingTheClosestDeclaredOne() throws {
+        try write("support/reply", "---\nvariables: [ticket]\n---\nHandle this: {{tikcet}}\n")
+        let error = #expect(throws: FolioError.self) { try library.render(id("support/reply"), inputs: ["ticket": .text("refund")]) }
+        #expect(error?.kind == .invalidInput)
+        #expect(error?.message == "prompts/support/reply.prompt.md:4:14: error: 'tikcet' is used but not declared (did you mean ticket?); correct it, or declare it under variables (- name: tikcet)")
+    }
+
+    @Test func namesInsideSectionsAndInvertedSectionsMustBeDeclared() throws {
+        try write("sections", """
+            ---
+            variables:
+            - name: ticket
+            - name: urgent
+              type: boolean
+              default: false
+            - name: note
+              required: false
+            ---
+            {{#urgent}}Now: {{tikcet}}{{/urgent}}
+            {{^urgent}}Later: {{ticekt}}{{/urgent}}
+            {{#note}}Note: {{nots}}{{/note}}
+
+            """)
+        let error = #expect(throws: FolioError.self) { try library.render(id("sections"), inputs: ["ticket": .text("x")]) }
+        let lines = error?.message.split(separator: "\n").map(String.init) ?? []
+        #expect(lines.count == 3, "\(error?.message ?? "")")
+        #expect(lines.first?.hasPrefix("prompts/sections.prompt.md:10:17: error: 'tikcet' is used but not declared (did you mean ticket?)") == true)
+        #expect(lines.dropFirst().first?.hasPrefix("prompts/sections.prompt.md:11:19: error: 'ticekt'") == true)
+        #expect(lines.last?.hasPrefix("prompts/sections.prompt.md:12:16: error: 'nots' is used but not declared (did you mean note?)") == true)
+    }
+
+    @Test func namesInAnIncludedPromptMustBeDeclaredByItOrByThePromptIncludingIt() throws {
+        try write("shared/sign", "---\npartial: true\n---\nThanks, {{agnet}}.\n")
+        try write("reply", "---\nvariables: [agent]\n---\nHi.\n{{> shared/sign}}\n")
+        let error = #expect(throws: FolioError.self) { try library.render(id("reply"), inputs: ["agent": .text("Ada")]) }
+        #expect(error?.message == "prompts/shared/sign.prompt.md:4:9: error: 'agnet' is used in the included prompt 'shared/sign' but declared neither there nor by 'reply', which includes it (did you mean agent?); correct it, or declare it under variables (- name: agnet)")
+    }
+
+    @Test func namesOfListItemsObjectFieldsAndTheCurrentItemAreNotVariables() throws {
+        try write("shared/row", "---\npartial: true\n---\n- {{name}} ({{role}})\n")
+        try write("team", """
+            ---
+            variables:
+            - name: people
+              type: list
+            - name: lead
+              type: object
+            - name: tags
+              type: list
+              required: false
+            - name: title
+            ---
+            {{uppercased(title)}} led by {{lead.name}}{{#lead}} <{{email}}>{{/lead}}
+            {{#people}}
+            {{> shared/row}}
+            {{/people}}
+            {{#tags}}{{.}}{{^last()}}, {{/last()}}{{/tags}}
+
+            """)
+        let out = try library.render(id("team"), inputs: [
+            "title": .text("core"), "lead": .value(.map([.init("name", .string("Ada")), .init("email", .string("ada@x"))])),
+            "people": .value(.list([.map([.init("name", .string("Bo")), .init("role", .string("dev"))])])),
+            "tags": .text("a, b"),
+        ])
+        #expect(out.text == "CORE led by Ada <ada@x>\n- Bo (dev)\na, b\n")
+    }
+
+    @Test func aStandaloneTagOnTheFirstOrLastLineLeavesNoBlankLine() throws {
+        try write("shared/intro", "---\npartial: true\n---\nYou are a reviewer.\n")
+        try write("first-include", "{{> shared/intro}}\nReview it.\n")
+        try write("first-comment", "{{! why this prompt exists }}\nReview it.\n")
+        try write("first-delimiters", "---\nvariables: [code]\n---\n{{=<% %>=}}\nReview <% code %>, not {{code}}.\n")
+        try write("last-comment", "Review it.\n{{! the end }}")
+        try write("last-include", "Review it.\n  {{> shared/intro}}")
+        #expect(try library.render(id("first-include")).text == "You are a reviewer.\nReview it.\n")
+        #expect(try library.render(id("first-comment")).text == "Review it.\n")
+        #expect(try library.render(id("first-delimiters"), inputs: ["code": .text("x")]).text == "Review x, not {{code}}.\n")
+        #expect(try library.render(id("last-comment")).text == "Review it.\n")
+        #expect(try library.render(id("last-include")).text == "Review it.\n  You are a reviewer.\n")
+    }
+
+    @Test func aTemplateErrorNamesTheLineInTheFile() throws {
+        // Found by swift-mustache, not by folio's own scan: an unknown pragma.
+        try write("broken", "---\ntitle: x\n---\nline\n{{% FLAVOUR: SPICY }}\n")
+        let error = #expect(throws: FolioError.self) { try library.render(id("broken")) }
+        #expect(error?.message.hasPrefix("prompts/broken.prompt.md:5:") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("template error") == true, "\(error?.message ?? "")")
+    }
+
     @Test func everyStarterTemplateRendersWithItsRequiredVariables() throws {
         let (templatesFolder, library) = try makeLibrary(templates: true)
         defer { withExtendedLifetime(templatesFolder) {} }
@@ -159,5 +253,88 @@ import TestSupport
             #expect(!out.text.contains("{{"), "\(template.name) left a tag unrendered")
             #expect(!out.text.contains("&lt;"), "\(template.name) escaped HTML")
         }
+    }
+}
+
+/// One case of the undeclared-variable definition: a body, the prompts it includes, and whether it reads a name nothing
+/// declares.
+struct ScopeCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let body: String
+    var files: [String: String] = [:]
+    let undeclared: Bool
+
+    var testDescription: String { name }
+
+    static let variables = """
+        ---
+        variables:
+        - name: text
+          default: t
+        - name: flag
+          type: boolean
+          default: false
+        - name: items
+          type: list
+          default: []
+        - name: owner
+          type: object
+          default: {}
+        ---
+
+        """
+
+    static let all: [ScopeCase] = [
+        ScopeCase(name: "declared", body: "{{text}} {{owner.name}} {{{text}}} {{& text}}", undeclared: false),
+        ScopeCase(name: "undeclared", body: "{{txet}}", undeclared: true),
+        ScopeCase(name: "undeclared section", body: "{{#flga}}x{{/flga}}", undeclared: true),
+        ScopeCase(name: "in a boolean section", body: "{{#flag}}{{txet}}{{/flag}}", undeclared: true),
+        ScopeCase(name: "in a text section", body: "{{#text}}{{txet}}{{/text}}", undeclared: true),
+        ScopeCase(name: "in an inverted section", body: "{{^items}}{{txet}}{{/items}}", undeclared: true),
+        ScopeCase(name: "item fields in a list section", body: "{{#items}}{{name}} {{.}}{{/items}}", undeclared: false),
+        ScopeCase(name: "fields in an object section", body: "{{#owner}}{{email}}{{/owner}}", undeclared: false),
+        ScopeCase(name: "after a list section", body: "{{#items}}{{name}}{{/items}}{{name}}", undeclared: true),
+        ScopeCase(name: "transform argument", body: "{{uppercased(txet)}}", undeclared: true),
+        ScopeCase(name: "sequence transform", body: "{{#items}}{{index()}}{{/items}}", undeclared: false),
+        ScopeCase(name: "partial using the includer's names", body: "{{> part}}",
+                  files: ["part": "---\npartial: true\n---\n{{text}} {{#flag}}{{text}}{{/flag}}\n"], undeclared: false),
+        ScopeCase(name: "partial declaring its own", body: "{{> part}}",
+                  files: ["part": "---\npartial: true\nvariables:\n- name: tone\n  default: kind\n---\n{{tone}}\n"], undeclared: false),
+        ScopeCase(name: "partial with a typo", body: "{{> part}}", files: ["part": "---\npartial: true\n---\n{{txet}}\n"], undeclared: true),
+        ScopeCase(name: "nested partial with a typo", body: "{{> part}}",
+                  files: ["part": "---\npartial: true\n---\n{{> inner}}\n", "inner": "---\npartial: true\n---\n{{#flag}}{{txet}}{{/flag}}\n"],
+                  undeclared: true),
+        ScopeCase(name: "partial inside a list section", body: "{{#items}}{{> part}}{{/items}}",
+                  files: ["part": "---\npartial: true\n---\n{{name}}\n"], undeclared: false),
+    ]
+}
+
+@Suite struct VariableScopeTests {
+    /// Rendering and the undeclared-variable lint rule apply one definition: lint reports a body exactly when
+    /// rendering it fails for a name not declared.
+    @Test(arguments: ScopeCase.all)
+    func lintAndRenderingAgree(_ case: ScopeCase) throws {
+        let (folder, library) = try makeLibrary()
+        for (name, text) in `case`.files { folder.write("prompts/\(name).prompt.md", text) }
+        folder.write("prompts/root.prompt.md", ScopeCase.variables + `case`.body + "\n")
+        let findings = try library.lint(paths: ["prompts/root.prompt.md"]).findings.filter { $0.rule == "undeclared-variable" }
+        #expect(findings.isEmpty == !`case`.undeclared, "\(findings.map(\.text))")
+        do {
+            _ = try library.render(id("root"))
+            #expect(!`case`.undeclared, "rendered although a name is not declared")
+        } catch let error as FolioError {
+            #expect(`case`.undeclared, "\(error.message)")
+            #expect(error.message.contains("txet") || error.message.contains("flga") || error.message.contains("'name'"), "\(error.message)")
+        }
+    }
+
+    @Test func lintReportsANameOfAnIncludedPromptAtTheIncludeNamingItsLine() throws {
+        let (folder, library) = try makeLibrary()
+        folder.write("prompts/shared/sign.prompt.md", "---\npartial: true\n---\nThanks,\n{{agnet}}\n")
+        folder.write("prompts/reply.prompt.md", "---\nvariables: [agent]\n---\nHi {{agent}}.\n{{> shared/sign}}\n")
+        let report = try library.lint()
+        let findings = report.findings.filter { $0.rule == "undeclared-variable" }
+        // The partial itself is not reported: the prompts including it may declare what it reads.
+        #expect(findings.map(\.text) == ["prompts/reply.prompt.md:5:1: error: 'agnet' is used in the included prompt 'shared/sign' (line 5) but declared neither there nor here (did you mean agent?); correct it, or declare it under variables (- name: agnet) [undeclared-variable]"])
     }
 }

@@ -68,6 +68,78 @@ import TestSupport
         #expect(missing.isError == true)
     }
 
+    /// A prompt with a variable of every structured type.
+    static let typed = """
+        ---
+        title: Typed
+        variables:
+        - name: focus
+          type: list
+        - name: owner
+          type: object
+        - name: count
+          type: number
+        - name: strict
+          type: boolean
+          default: false
+        ---
+        Focus: {{#focus}}{{.}};{{/focus}} owner {{owner.name}}, {{count}} files{{#strict}}, strictly{{/strict}}.
+
+        """
+
+    @Test func renderPromptTakesJSONValuesAsTheyCome() async throws {
+        let (client, _, library) = try await connect()
+        _ = try library.add(try PromptID("typed"), fileText: Self.typed, source: "typed")
+        let rendered = try await client.callTool(name: "render_prompt", arguments: [
+            "id": "typed", "variables": ["focus": ["security", "naming"], "owner": ["name": "Ada"], "count": 3, "strict": true]])
+        guard case .text(let text, _, _)? = rendered.content.first else { Issue.record("no text"); return }
+        #expect(rendered.isError == false, "\(text)")
+        #expect(text == "Focus: security;naming; owner Ada, 3 files, strictly.\n")
+        let wrong = try await client.callTool(name: "render_prompt", arguments: [
+            "id": "typed", "variables": ["focus": ["a"], "owner": ["x", "y"], "count": 1]])
+        guard case .text(let message, _, _)? = wrong.content.first else { Issue.record("no text"); return }
+        #expect(wrong.isError == true)
+        #expect(message == "variable 'owner' expects an object, got a list")
+    }
+
+    @Test func getPromptTakesJSONTextForListsAndObjects() async throws {
+        let (client, _, library) = try await connect()
+        _ = try library.add(try PromptID("typed"), fileText: Self.typed, source: "typed")
+        let got = try await client.getPrompt(name: "typed", arguments: [
+            "focus": "[\"security\", \"naming\"]", "owner": "{\"name\": \"Ada\"}", "count": "3"])
+        guard case .text(let text) = got.messages.first?.content else { Issue.record("no text"); return }
+        #expect(text == "Focus: security;naming; owner Ada, 3 files.\n")
+    }
+
+    @Test func aNameNoOneDeclaresFailsGetPromptAndRenderPrompt() async throws {
+        let (client, _, _) = try await connect()
+        // Written without committing: folio refuses to commit such a prompt.
+        folder.write("prompts/support/reply.prompt.md", "---\ntitle: Reply\nvariables: [ticket]\n---\nHandle this: {{tikcet}}\n")
+        do {
+            _ = try await client.getPrompt(name: "support/reply", arguments: ["ticket": "refund"])
+            Issue.record("rendered although 'tikcet' is not declared")
+        } catch let error as MCPError {
+            #expect("\(error)".contains("'tikcet' is used but not declared (did you mean ticket?)"), "\(error)")
+        }
+        let rendered = try await client.callTool(name: "render_prompt", arguments: ["id": "support/reply", "variables": ["ticket": "refund"]])
+        guard case .text(let text, _, _)? = rendered.content.first else { Issue.record("no text"); return }
+        #expect(rendered.isError == true)
+        #expect(text.contains("'tikcet' is used but not declared (did you mean ticket?)"), "\(text)")
+    }
+
+    @Test func listContextsGivesMessageCountsAsNumbers() async throws {
+        let (client, _, _) = try await connect()
+        _ = try await client.callTool(name: "save_context", arguments: [
+            "title": "Fix login", "transcript": "User: why?\nAssistant: a race.\nUser: fix it\n"])
+        let listed = try await client.callTool(name: "list_contexts", arguments: [:])
+        guard case .text(let text, _, _)? = listed.content.first else { Issue.record("no text"); return }
+        let contexts = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+        #expect(contexts.count == 1)
+        let messages = contexts.first?["messages"]
+        #expect(messages is Int || messages is NSNumber, "\(text)")
+        #expect((messages as? Int).map { $0 > 0 } == true, "\(text)")
+    }
+
     @Test func resourcesAndTemplates() async throws {
         let (client, _, _) = try await connect()
         let contents = try await client.readResource(uri: "folio://prompts/review")

@@ -49,7 +49,7 @@ extension Library {
             prompt = try PromptCodec.decode(starter.text, id: id, path: "template \(starter.name)").prompt
         } else {
             prompt = Prompt(id: id, title: Self.titleFromID(id), status: .draft,
-                            body: "Describe the task here. Use {{variable}} for inputs and declare them above.\n")
+                            body: "Describe the task here. For each input, declare a variable above and write its name between double braces where the value goes.\n")
         }
         if let title { prompt.title = title }
         if let description { prompt.description = description }

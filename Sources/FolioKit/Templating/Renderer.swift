@@ -19,19 +19,22 @@ struct Renderer {
     /// The path to show in messages for a prompt.
     let displayPath: (PromptID) -> String
 
-    /// Mustache escapes HTML by default; prompts are text. This pragma turns escaping off for a template.
-    private static let textPragma = "{{% CONTENT_TYPE: TEXT}}"
+    /// Mustache escapes HTML by default; prompts are text. This pragma turns escaping off for a template. It stands
+    /// alone on a line of its own, which Mustache drops, so that a standalone tag on the body's first line
+    /// (`{{> id}}`, `{{! note}}`) still starts a line and is dropped with its line too.
+    private static let textPragma = "{{% CONTENT_TYPE: TEXT}}\n"
 
     func render(_ root: PromptDocument, inputs: [String: VariableInput], allowExtra: Bool) throws -> Rendering {
         let closure = try includeClosure(of: root)
-        // Variables: the prompt's own declarations, then those of its includes that it does not redeclare.
-        var declared = root.prompt.variables
-        for document in closure.dropFirst() {
-            for variable in document.prompt.variables where !declared.contains(where: { $0.name == variable.name }) {
-                declared.append(variable)
-            }
+        let prompts = closure.map(\.prompt)
+        // A name the body reads that nothing declares would render as nothing: refuse (a value given for it with
+        // --allow-extra is rendered, as asked).
+        let undeclared = VariableScope.undeclared(in: prompts).filter { name in
+            !(allowExtra && inputs[name.name].map { $0 != .value(.null) } == true)
         }
-        let bound = try VariableBinding(declared: declared).bind(inputs, allowExtra: allowExtra, promptID: root.prompt.id)
+        if !undeclared.isEmpty { throw undeclaredError(undeclared, in: closure) }
+        let bound = try VariableBinding(declared: VariableScope.declared(in: prompts))
+            .bind(inputs, allowExtra: allowExtra, promptID: root.prompt.id)
 
         var library = MustacheLibrary()
         var rootTemplate: MustacheTemplate?
@@ -40,11 +43,10 @@ struct Renderer {
             do {
                 template = try MustacheTemplate(string: Self.textPragma + document.prompt.body)
             } catch let error as MustacheTemplate.ParserError {
-                let column = error.context.lineNumber == 1
-                    ? max(1, error.context.columnNumber - Self.textPragma.count) : error.context.columnNumber
+                // The pragma's line comes first: the body's line n is the template's line n + 1.
                 throw FolioError.invalidFile(displayPath(document.prompt.id),
-                                             line: error.context.lineNumber + document.bodyStartLine - 1, column: column,
-                                             "template error: \(error.error)")
+                                             line: max(1, error.context.lineNumber - 1) + document.bodyStartLine - 1,
+                                             column: error.context.columnNumber, "template error: \(error.error)")
             }
             library.register(template, named: document.prompt.id.rawValue)
             if rootTemplate == nil { rootTemplate = template }
@@ -53,6 +55,16 @@ struct Renderer {
         for entry in bound { if let object = entry.value.mustacheObject { context[entry.key] = object } }
         let text = rootTemplate!.render(context, library: library)
         return Rendering(id: root.prompt.id, text: text, variables: bound, includes: closure.dropFirst().map(\.prompt.id))
+    }
+
+    /// One error for every name read but not declared, each at its use: `path:line:col: error: …`.
+    private func undeclaredError(_ names: [UndeclaredName], in closure: [PromptDocument]) -> FolioError {
+        let errors = names.map { name -> FolioError in
+            let document = closure.first { $0.prompt.id == name.prompt }
+            return FolioError.invalidFile(displayPath(name.prompt), line: name.line + (document?.bodyStartLine ?? 1) - 1,
+                                          column: name.column, name.message())
+        }
+        return errors.count == 1 ? errors[0] : FolioError(.invalidInput, errors.map(\.message).joined(separator: "\n"))
     }
 
     /// The prompt and everything it includes, depth first, each once. Fails on a syntax error, a missing

@@ -25,7 +25,8 @@ struct VariableBinding {
         let byName = Dictionary(declared.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
         for variable in declared {
-            if let input = inputs[variable.name] {
+            // A null (JSON `null`, YAML `~`) is no value: the default applies, or the variable is missing.
+            if let input = inputs[variable.name], input != .value(.null) {
                 do {
                     bound.append(Value.Entry(variable.name, try convert(input, to: variable)))
                 } catch let error as FolioError {
@@ -131,6 +132,8 @@ struct VariableBinding {
             if trimmed.isEmpty { return .list([]) }
             return .list(trimmed.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
         case (.list, .value(let value)):
+            // Text is read as on the command line: a JSON array, or items separated by commas.
+            if case .string(let text) = value { return try convert(.text(text), to: variable) }
             guard case .list = value else { throw wrong(value.kindName, "a list") }
             return value
 
@@ -140,6 +143,7 @@ struct VariableBinding {
             }
             return value
         case (.object, .value(let value)):
+            if case .string(let text) = value { return try convert(.text(text), to: variable) }
             guard case .map = value else { throw wrong(value.kindName, "an object") }
             return value
         }
