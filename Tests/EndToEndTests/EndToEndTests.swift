@@ -45,10 +45,12 @@ func folio(_ arguments: String..., in folder: String, env: [String: String] = [:
         let folder = TemporaryFolder("e2e")
         let p = folder.path
         #expect(try folio("init", "--templates", in: p).status == 0)
-        folder.write("body.md", "Explain {{topic}} to {{audience}}.\n")
-        var result = try folio("new", "teach/explain", "--title", "Explain", "--tag", "teaching", "--body-file", "body.md", in: p)
+        folder.write("draft.md", "Explain a topic.\n")
+        var result = try folio("new", "teach/explain", "--title", "Explain", "--tag", "teaching", "--body-file", "draft.md", in: p)
         #expect(result.status == 0, "\(result.stderr)")
-        result = try folio("edit", "teach/explain", "--set", "variables=[topic, audience]", "--set", "status=active", in: p)
+        folder.write("body.md", "Explain {{topic}} to {{audience}}.\n")
+        result = try folio("edit", "teach/explain", "--set", "variables=[topic, audience]", "--set", "status=active",
+                           "--body-file", "body.md", in: p)
         #expect(result.status == 0, "\(result.stderr)")
         result = try folio("render", "teach/explain", "--var", "topic=git", "--var", "audience=a <new> hire", in: p)
         #expect(result.stdout == "Explain git to a <new> hire.\n")
@@ -63,7 +65,7 @@ func folio(_ arguments: String..., in folder: String, env: [String: String] = [:
                         "folio: edit teach/explain|Ada Tester|ada@example.com",
                         "folio: add teach/explain|Ada Tester|ada@example.com",
                         "folio: init|Ada Tester|ada@example.com"])
-        #expect(try git("status", "--porcelain", in: p) == "?? body.md")
+        #expect(try git("status", "--porcelain", in: p) == "?? body.md\n?? draft.md")
         #expect(try git("show", "HEAD~1", "--name-status", "--format=", "-M", in: p)
                 == "R100\tprompts/teach/explain.prompt.md\tprompts/teach/explain-simply.prompt.md")
         let file = try git("show", "HEAD:prompts/teach/explain-simply.prompt.md", in: p)

@@ -124,7 +124,7 @@ import TestSupport
     }
 
     @Test func addCommitsOneFileWithADeterministicMessage() throws {
-        let prompt = try library.newPrompt(id("review/security"), title: "Security", tags: ["review"], template: nil, body: "Check {{code}}.\n")
+        let prompt = try library.newPrompt(id("review/security"), title: "Security", tags: ["review"], template: nil, body: "Check the code.\n")
         let outcome = try library.add(prompt)
         #expect(outcome.message == "folio: add review/security")
         #expect(try log().first == "folio: add review/security")
@@ -214,9 +214,9 @@ import TestSupport
 
     @Test func moveRenamesAndRewritesIncludesInOneCommit() throws {
         try library.addFile("shared/tone", "---\npartial: true\n---\nBe kind.\n")
-        try library.addFile("a", "---\ntitle: A\n---\nStart\n{{> shared/tone}}\n{{>shared/tone}} and {{> shared/tone-2}}\n")
         try library.addFile("shared/tone-2", "Be brief.\n")
-        try library.addFile("b", "No includes here: {{name}}\n")
+        try library.addFile("a", "---\ntitle: A\n---\nStart\n{{> shared/tone}}\n{{>shared/tone}} and {{> shared/tone-2}}\n")
+        try library.addFile("b", "---\nvariables: [name]\n---\nNo includes here: {{name}}\n")
         let outcome = try library.move(id("shared/tone"), to: id("style/tone"))
         #expect(outcome.message == "folio: mv shared/tone -> style/tone")
         #expect(folder.read("prompts/a.prompt.md") == "---\ntitle: A\n---\nStart\n{{> style/tone}}\n{{>style/tone}} and {{> shared/tone-2}}\n")

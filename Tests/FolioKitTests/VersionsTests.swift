@@ -58,7 +58,8 @@ func historyLibrary() throws -> (TemporaryFolder, Library) {
         // On the feature branch the two feature commits are versions and the merge is not.
         #expect(try library.history(of: id("new")).map(\.message).suffix(2) == ["feature edit", "feature edit 2"])
         try git("checkout", "-q", "main", in: folder.path)
-        _ = try library.edit(id("new"), set: [("title", "Three")])
+        // The file never declared x; folio commits nothing its lint calls an error, so the edit declares it too.
+        _ = try library.edit(id("new"), set: [("title", "Three"), ("variables", "[x]")])
         #expect(try library.history(of: id("new")).last?.message == "folio: edit new")
         #expect(try library.history(of: id("new")).count == 6)
     }
@@ -256,7 +257,7 @@ func historyLibrary() throws -> (TemporaryFolder, Library) {
     @Test func editingAVariantCommitsOnItsBranchAndLeavesTheWorkTreeAlone() throws {
         let (folder, library) = try makeLibrary()
         let p = folder.path
-        try library.addFile("tone", "Hello {{name}}, welcome!\n")
+        try library.addFile("tone", "---\nvariables: [name]\n---\nHello {{name}}, welcome!\n")
         try library.addFile("other", "other\n")
         let variant = try library.createVariant("concise")
         #expect(variant.branch == "variant/concise" && variant.base == "main" && variant.changed.isEmpty)

@@ -92,7 +92,7 @@ extension Library {
         guard !changes.isEmpty else {
             return ChangeOutcome(message: message, commit: nil, paths: [], changed: false, warnings: notes)
         }
-        notes += try checkBeforeWriting(changes, branch: branch, repository: repository)
+        notes += try checkBeforeWriting(changes, branch: branch, repository: repository, committing: commit)
         if branch == nil { try checkWritable(changes) }
 
         var hash: String?
@@ -341,7 +341,10 @@ extension Library {
     /// Lints what is about to be written, as `folio lint` would lint it once written: error-level findings refuse the
     /// write (the secret scanner's too, unless `allowSecrets`); warnings are returned. Files lint does not read
     /// are scanned for secrets only.
-    func checkBeforeWriting(_ changes: [LibraryChange], branch: String?, repository: Repository?) throws -> [String] {
+    ///
+    /// With `--no-commit` nothing is committed, so errors are reported as warnings: the files are the user's to look
+    /// at, and `folio lint` and the pre-commit hook will stop them later.
+    func checkBeforeWriting(_ changes: [LibraryChange], branch: String?, repository: Repository?, committing: Bool) throws -> [String] {
         var overrides: [String: Data?] = [:]
         for change in changes { overrides[change.path] = .some(change.contents) }
         let base: LintSource
@@ -368,6 +371,9 @@ extension Library {
             }
         }
         let secret = SecretDetectedRule.info.id
+        if !committing {
+            return findings.map { $0.severity == .error ? $0.text + " (written, not committed: folio lint and the pre-commit hook will stop it)" : $0.text }
+        }
         let blocking = findings.filter { $0.severity == .error && !(allowSecrets && $0.rule == secret) }
         let notes = findings.filter { $0.severity == .warning || (allowSecrets && $0.rule == secret && $0.severity == .error) }
             .map { $0.rule == secret ? $0.text + " (committed anyway: --allow-secret)" : $0.text }
