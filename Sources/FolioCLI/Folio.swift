@@ -40,7 +40,7 @@ public struct Folio: ParsableCommand {
                 return (FolioExitCode.success.rawValue, false)
             } catch let error as FolioError {
                 let code = FolioExitCode(error.kind)
-                if json { reportJSON(error.message, code: code, context: context) } else { report(error.message, context: context) }
+                if json { reportJSON(JSONError(error), context: context) } else { report(error.message, context: context) }
                 return (code.rawValue, true)
             } catch let error as ExitCode {
                 return (error.rawValue, false)
@@ -51,7 +51,9 @@ public struct Folio: ParsableCommand {
                     return (code.rawValue, false)
                 }
                 if json {
-                    reportJSON(message(for: error), code: FolioExitCode(rawValue: code.rawValue), rawCode: code.rawValue, context: context)
+                    // Errors folio did not classify exit 1 (ArgumentParser's choice), which is not a failure kind of its own.
+                    let kind = FolioExitCode(rawValue: code.rawValue).flatMap { $0.rawValue > 1 ? $0.name : nil } ?? "error"
+                    reportJSON(JSONError(message(for: error), kind: kind, exitCode: code.rawValue), context: context)
                 } else {
                     let message = fullMessage(for: error)
                     if !message.isEmpty { report(message, context: context) }
@@ -87,8 +89,7 @@ public struct Folio: ParsableCommand {
     }
 
     /// The error as one line of JSON on stderr (docs/cli.md, "Errors as JSON").
-    private static func reportJSON(_ message: String, code: FolioExitCode?, rawCode: Int32? = nil, context: CLIContext) {
-        let error = JSONError(message, kind: code?.name ?? "error", exitCode: code?.rawValue ?? rawCode ?? 1)
+    private static func reportJSON(_ error: JSONError, context: CLIContext) {
         let line = (try? FolioJSON.encoder(pretty: false).encode(["error": error])).map { String(decoding: $0, as: UTF8.self) }
         context.stderr.write((line ?? #"{"error":{"kind":"internal","exit_code":70,"message":"cannot encode the error"}}"#) + "\n")
     }
