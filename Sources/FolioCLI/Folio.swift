@@ -26,28 +26,54 @@ public struct Folio: ParsableCommand {
     public init() {}
 
     /// Runs folio with `arguments` (without the program name) in `context`; returns the exit code.
+    ///
+    /// With `--json` (or `--format json`) a failure is reported as one JSON object on stderr and stdout stays
+    /// empty: what the command printed is held back until it succeeds.
     public static func run(_ arguments: [String], context: CLIContext) -> Int32 {
-        CLIContext.$current.withValue(context) {
+        let json = wantsJSON(arguments)
+        let held = BufferSink()
+        let running = json ? context.writingStdout(to: held) : context
+        let (code, failed) = CLIContext.$current.withValue(running) { () -> (Int32, Bool) in
             do {
                 var command = try parseAsRoot(arguments)
                 try command.run()
-                return FolioExitCode.success.rawValue
+                return (FolioExitCode.success.rawValue, false)
             } catch let error as FolioError {
-                report(error.message, context: context)
-                return FolioExitCode(error.kind).rawValue
+                let code = FolioExitCode(error.kind)
+                if json { reportJSON(JSONError(error), context: context) } else { report(error.message, context: context) }
+                return (code.rawValue, true)
             } catch let error as ExitCode {
-                return error.rawValue
+                return (error.rawValue, false)
             } catch {
                 let code = exitCode(for: error)
-                let message = fullMessage(for: error)
                 if code == .success {
-                    context.print(message)
-                } else if !message.isEmpty {
-                    report(message, context: context)
+                    running.print(fullMessage(for: error))
+                    return (code.rawValue, false)
                 }
-                return code.rawValue
+                if json {
+                    // Errors folio did not classify exit 1 (ArgumentParser's choice), which is not a failure kind of its own.
+                    let kind = FolioExitCode(rawValue: code.rawValue).flatMap { $0.rawValue > 1 ? $0.name : nil } ?? "error"
+                    reportJSON(JSONError(message(for: error), kind: kind, exitCode: code.rawValue), context: context)
+                } else {
+                    let message = fullMessage(for: error)
+                    if !message.isEmpty { report(message, context: context) }
+                }
+                return (code.rawValue, true)
             }
         }
+        if json && !failed { context.stdout.write(held.text) }
+        return code
+    }
+
+    /// Whether the command line asks for JSON: `--json`, `--format json` or `--format=json` (before any `--`).
+    static func wantsJSON(_ arguments: [String]) -> Bool {
+        var previous: String?
+        for argument in arguments {
+            if argument == "--" { return false }
+            if argument == "--json" || argument == "--format=json" || (previous == "--format" && argument == "json") { return true }
+            previous = argument
+        }
+        return false
     }
 
     /// Errors print as `error: …`, or as they are when they already name a file (`path:line:col: error: …`).
@@ -60,6 +86,12 @@ public struct Folio: ParsableCommand {
         } else {
             context.stderr.write(term.red("error: ") + message + "\n")
         }
+    }
+
+    /// The error as one line of JSON on stderr (docs/cli.md, "Errors as JSON").
+    private static func reportJSON(_ error: JSONError, context: CLIContext) {
+        let line = (try? FolioJSON.encoder(pretty: false).encode(["error": error])).map { String(decoding: $0, as: UTF8.self) }
+        context.stderr.write((line ?? #"{"error":{"kind":"internal","exit_code":70,"message":"cannot encode the error"}}"#) + "\n")
     }
 
     /// The entry point of the `folio` executable.

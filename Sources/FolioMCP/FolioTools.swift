@@ -90,9 +90,7 @@ enum FolioTools {
     }
 
     static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try FolioJSON.encoder().encode(value), as: UTF8.self)
     }
 }
 

@@ -97,9 +97,9 @@ import FolioKit
         #expect(days.map { $0["uses"] as? Int ?? 0 }.reduce(0, +) == 4)
         let versions = try #require(report["versions"] as? [[String: Any]])
         let rated = try #require(versions.first { $0["prompt"] as? String == "code-review" })
-        #expect(rated["successRate"] as? Double == 1.0)
+        #expect(rated["success_rate"] as? Double == 1.0)
         #expect(rated["version"] as? String == "v1")  // the templates' first commit
-        #expect(rated["meanScore"] as? Double == 4.0)
+        #expect(rated["mean_score"] as? Double == 4.0)
 
         let text = folio("stats", "--since", "7d", in: folder.path, now: day).stdout
         #expect(text.contains("Top prompts"))

@@ -64,6 +64,13 @@ public final class CLIContext: Sendable {
                        ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path)
     }
 
+    /// This context with standard output going to `sink` instead.
+    func writingStdout(to sink: TextSink) -> CLIContext {
+        CLIContext(environment: environment, currentDirectory: currentDirectory, stdout: sink, stderr: stderr,
+                   stdin: readStandardInput, stdoutIsTerminal: stdoutIsTerminal, stderrIsTerminal: stderrIsTerminal,
+                   stdinIsTerminal: stdinIsTerminal, now: now, executablePath: executablePath)
+    }
+
     /// The context commands run in.
     @TaskLocal public static var current: CLIContext = .process()
 

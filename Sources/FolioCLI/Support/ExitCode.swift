@@ -28,6 +28,21 @@ public enum FolioExitCode: Int32, CaseIterable, Sendable {
         }
     }
 
+    /// The code's name in JSON errors (`not_found`), as docs/cli.md lists them.
+    public var name: String {
+        switch self {
+        case .success: return "success"
+        case .findings: return "findings"
+        case .notFound: return "not_found"
+        case .invalidInput: return "invalid_input"
+        case .conflict: return "conflict"
+        case .git: return "git"
+        case .io: return "io"
+        case .usage: return "usage"
+        case .internalError: return "internal"
+        }
+    }
+
     init(_ kind: FolioError.Kind) {
         switch kind {
         case .notFound: self = .notFound
