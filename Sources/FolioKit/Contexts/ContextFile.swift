@@ -1,7 +1,7 @@
 import Foundation
 internal import YAML
 
-/// A context file: `contexts/<yyyy>/<mm>/<date>-<slug>.context.md`. YAML frontmatter describes the session;
+/// A context file: `contexts/<yyyy>/<mm>/<dd>-<slug>.context.md`. YAML frontmatter describes the session;
 /// the body has a summary, open tasks and the transcript. The transcript is readable Markdown whose turns,
 /// tool calls and results are introduced by HTML comments (`<!-- folio:turn … -->`), invisible when rendered
 /// and what lets folio read the turns back to restore them. See docs/contexts.md.
@@ -38,7 +38,8 @@ public struct ContextFile: Sendable, Equatable {
         }
     }
 
-    /// `2025/06/2025-06-14-fix-the-login`: the path below contexts/ without the suffix.
+    /// `2025/06/14-fix-login`: the path below contexts/ without the suffix. (Older contexts have the whole date in
+    /// the name, `2025/06/2025-06-14-fix-the-login`; ids are never renamed.)
     public var id: String
     public var title: String
     public var session: Session
@@ -120,7 +121,8 @@ public struct ContextFile: Sendable, Equatable {
         if !tags.isEmpty { out += "tags: [\(tags.map(Self.quote).joined(separator: ", "))]\n" }
         out += "---\n\n# \(title)\n"
 
-        if let summary = session.summary, !summary.isEmpty { out += "\n## Summary\n\n\(Self.escape(summary))\n" }
+        // A summary that is the title (Claude Code's summary record often is) is not said twice.
+        if let summary = session.summary, !summary.isEmpty, summary != title { out += "\n## Summary\n\n\(Self.escape(summary))\n" }
         if !openTasks.isEmpty {
             out += "\n## Open tasks\n\n"
             for task in openTasks { out += "- [ ] \(task.content)\(task.status == .inProgress ? " (in progress)" : "")\n" }
@@ -171,6 +173,29 @@ public struct ContextFile: Sendable, Equatable {
     /// Reads a context file folio wrote (for show and restore).
     public static func parse(_ text: String, path: String) throws -> ContextFile {
         try parse(try PromptCodec.split(text, path: path), path: path)
+    }
+
+    /// `source.tool` and `source.session` of a context file, read from its frontmatter only (a context can be
+    /// megabytes; its frontmatter is at its start).
+    static func source(atPath path: String) -> (tool: String?, session: String?)? {
+        guard let lines = try? LineReader(path: path) else { return nil }
+        var frontmatter: [String] = []
+        var started = false
+        for line in lines {
+            let text = String(decoding: line, as: UTF8.self)
+            var bare = text.hasSuffix("\r") ? String(text.dropLast()) : text
+            if !started {
+                if bare.hasPrefix("\u{FEFF}") { bare.removeFirst() }
+                guard bare == "---" else { return nil }
+                started = true
+            } else if bare == "---" || bare == "..." {
+                guard let node = try? YAMLParser(mode: .lenient).parse(frontmatter.joined(separator: "\n")).root else { return nil }
+                return (node["source"]?["tool"]?.text, node["source"]?["session"]?.text)
+            } else {
+                frontmatter.append(bare)
+            }
+        }
+        return nil
     }
 
     /// A context file already split into frontmatter and body (the index needs the body too).
