@@ -175,24 +175,38 @@ public struct ContextFile: Sendable, Equatable {
         try parse(try PromptCodec.split(text, path: path), path: path)
     }
 
-    /// `source.tool` and `source.session` of a context file, read from its frontmatter only (a context can be
-    /// megabytes; its frontmatter is at its start).
-    static func source(atPath path: String) -> (tool: String?, session: String?)? {
-        guard let lines = try? LineReader(path: path) else { return nil }
-        var frontmatter: [String] = []
-        var started = false
-        for line in lines {
-            let text = String(decoding: line, as: UTF8.self)
-            var bare = text.hasSuffix("\r") ? String(text.dropLast()) : text
-            if !started {
-                if bare.hasPrefix("\u{FEFF}") { bare.removeFirst() }
-                guard bare == "---" else { return nil }
-                started = true
-            } else if bare == "---" || bare == "..." {
-                guard let node = try? YAMLParser(mode: .lenient).parse(frontmatter.joined(separator: "\n")).root else { return nil }
-                return (node["source"]?["tool"]?.text, node["source"]?["session"]?.text)
-            } else {
-                frontmatter.append(bare)
+    /// `source.tool` and `source.session` of a context file when its frontmatter mentions `session` at all, read
+    /// from the frontmatter only: a context can be megabytes, and its frontmatter is at its start.
+    static func source(atPath path: String, mentioning session: String) -> (tool: String?, session: String?)? {
+        guard let frontmatter = frontmatter(atPath: path), frontmatter.contains(session) || frontmatter.contains(quote(session).dropFirst().dropLast()),
+              let node = try? YAMLParser(mode: .lenient).parse(frontmatter).root else { return nil }
+        return (node["source"]?["tool"]?.text, node["source"]?["session"]?.text)
+    }
+
+    /// The text between a file's first two `---` lines, read 16 KB at a time (up to 8 MB).
+    static func frontmatter(atPath path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var bytes: [UInt8] = []
+        var body: Int?  // where the frontmatter starts, after the opening line
+        var lineStart = 0
+        func line(_ range: Range<Int>) -> ArraySlice<UInt8> { bytes[range].last == 0x0D ? bytes[range].dropLast() : bytes[range] }
+        while bytes.count < 8 << 20, let chunk = try? handle.read(upToCount: 16 << 10), !chunk.isEmpty {
+            bytes += chunk
+            if body == nil {
+                let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+                guard let newline = bytes[start...].firstIndex(of: 0x0A) else { continue }
+                guard line(start..<newline).elementsEqual("---".utf8) else { return nil }
+                body = newline + 1
+                lineStart = newline + 1
+            }
+            // Whole lines only: an unfinished one waits for the next read.
+            while let newline = bytes[lineStart...].firstIndex(of: 0x0A) {
+                let text = line(lineStart..<newline)
+                if text.elementsEqual("---".utf8) || text.elementsEqual("...".utf8) {
+                    return String(decoding: bytes[body!..<lineStart], as: UTF8.self)
+                }
+                lineStart = newline + 1
             }
         }
         return nil

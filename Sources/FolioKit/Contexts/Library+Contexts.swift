@@ -250,7 +250,8 @@ extension Library {
         // The newest of them when older folio versions saved the session more than once (`…-2`).
         for id in contextIDs().reversed() {
             let path = root + "/" + contextPath(id)
-            guard let source = ContextFile.source(atPath: path), source.tool == session.tool.rawValue, source.session == sessionID,
+            guard let source = ContextFile.source(atPath: path, mentioning: sessionID), source.tool == session.tool.rawValue,
+                  source.session == sessionID,
                   let data = FileManager.default.contents(atPath: path) else { continue }
             let text = String(decoding: data, as: UTF8.self)
             return (id, try ContextFile.parse(text, path: displayPath(absolute: path)), text)

@@ -181,9 +181,14 @@ enum ContextRestore {
         var kept = text
         var label = "← \(call?.name ?? "result")\(isError ? " failed" : "")"
         if text.count > limit {
-            let headCount = limit / 3
-            kept = String(text.prefix(headCount)) + "\n[… \((text.count - limit).formatted()) characters trimmed to fit the brief …]\n"
-                + String(text.suffix(limit - headCount))
+            // Whole lines where that costs less than half of either part.
+            let headCount = limit / 3, tailCount = limit - headCount
+            var head = text.prefix(headCount), tail = text.suffix(tailCount)
+            if let newline = head.lastIndex(of: "\n"), head.distance(from: head.startIndex, to: newline) >= headCount / 2 { head = head[..<newline] }
+            if let newline = tail.firstIndex(of: "\n"), tail.distance(from: tail.startIndex, to: newline) < tailCount / 2 {
+                tail = tail[tail.index(after: newline)...]
+            }
+            kept = head + "\n[… \((text.count - head.count - tail.count).formatted()) characters trimmed to fit the brief …]\n" + tail
             label += " (trimmed)"
         }
         return label + ":\n" + ContextFile.fenced(kept, info: "text").dropLast()
