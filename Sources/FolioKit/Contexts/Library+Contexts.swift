@@ -259,15 +259,6 @@ extension Library {
         return nil
     }
 
-    /// The first thing the user asked, as a title.
-    static func title(from session: Session) -> String {
-        ContextNaming.title(of: session)
-    }
-
-    static func slug(_ title: String) -> String {
-        ContextNaming.slug(title)
-    }
-
     /// `2026/03/01-fix-flaky-login-test`: the session's day (UTC) and a short slug of its title; `-2`, `-3`… for
     /// another session of that day with the same slug.
     private func uniqueContextID(for title: String, date: Date) throws -> String {

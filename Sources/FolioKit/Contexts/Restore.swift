@@ -48,7 +48,7 @@ extension Library {
             let (brief, omitted) = ContextRestore.brief(context, budget: budget)
             let description = "folio context: \(context.title)".replacingOccurrences(of: "\n", with: " ")
             let text = "---\ndescription: \(ContextFile.quote(description))\nglobs:\nalwaysApply: false\n---\n\n" + brief
-            let path = projectFolder + "/.cursor/rules/folio-context-" + Self.slug(context.title) + ".mdc"
+            let path = projectFolder + "/.cursor/rules/folio-context-" + ContextNaming.slug(context.title) + ".mdc"
             let outcome = try finish(text, path: write ? path : nil, resume: nil)
             return RestoreOutcome(text: outcome.text, writtenPath: outcome.writtenPath, resumeCommand: nil, omittedTurns: omitted)
         }
