@@ -568,6 +568,11 @@ private func claudeAssistant(_ uuid: String, _ parent: String?, _ content: [[Str
         handle.write(Data(try claudeLines([claudeUser("u9", lastUUID, "and now the lexer", cwd: lib.projectFolder)]).utf8))
         try handle.close()
         #expect(try lib.locateSession(SessionSource()).path == restored)
+        // A copy restored by an earlier folio, whose records say "version": "folio" and carry no marker, is skipped too.
+        let older = try String(contentsOfFile: restored, encoding: .utf8).split(separator: "\n").dropLast()
+            .map { $0.replacingOccurrences(of: "\"\(ClaudeCodeImporter.restoredMarker)\":", with: "\"unrelated\":") }
+        try (older.joined(separator: "\n") + "\n").write(toFile: project + "/99999999-1111-4222-8333-444455556666.jsonl", atomically: true, encoding: .utf8)
+        #expect(try lib.locateSession(SessionSource()).path == restored)
 
         // The same for Codex: a rollout folio wrote is skipped; one Codex went on with is not.
         let codex = try lib.saveContext(from: SessionSource(file: Corpus.session("codex", containing: "rollout-2026").path), options: ContextSaveOptions())

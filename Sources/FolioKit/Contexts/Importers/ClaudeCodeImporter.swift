@@ -39,7 +39,8 @@ enum ClaudeCodeImporter: SessionImporter {
         for line in lines {
             guard !line.isEmpty, let record = JSON.object(line) else { continue }
             guard ["user", "assistant"].contains(record["type"] as? String ?? "") else { continue }
-            guard record[restoredMarker] != nil else { return false }
+            // Copies restored by earlier folio versions have no marker, but say `"version": "folio"`.
+            guard record[restoredMarker] != nil || record["version"] as? String == "folio" else { return false }
             marked = true
         }
         return marked
