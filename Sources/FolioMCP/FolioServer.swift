@@ -77,7 +77,7 @@ public final class FolioMCPServer: Sendable {
                                   description: "A prompt of the library by id (review/security), as its file: YAML frontmatter and body.",
                                   mimeType: "text/markdown"),
                 Resource.Template(uriTemplate: "folio://contexts/{id}", name: "context", title: "A saved session context",
-                                  description: "A saved session context by id (2026/11/2026-11-24-fix-login).", mimeType: "text/markdown"),
+                                  description: "A saved session context by id (2026/11/24-fix-login).", mimeType: "text/markdown"),
             ], nextCursor: nil)
         }
         await server.withMethodHandler(ReadResource.self) { [self] params in

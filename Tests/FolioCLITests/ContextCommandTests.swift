@@ -42,17 +42,17 @@ import TestSupport
         let save = folio("context", "save", "--tag", "tests", in: library, env: env)
         #expect(save.code == 0, "\(save.stderr)")
         #expect(save.stdout.contains("Read claude-code session"))
-        #expect(save.stdout.contains("  3 turns, 1 tool calls, 1 files, 0 open tasks"))
+        #expect(save.stdout.contains("  3 messages, 1 tool calls, 1 files, 0 open tasks"))
         #expect(save.stdout.contains("redacted: 1 × AWS access key"))
-        #expect(save.stdout.contains("Saved 2026/03/2026-03-01-fix-the-flaky-login-test"))
-        #expect(try git("log", "-1", "--format=%s", in: library) == "folio: save context 2026/03/2026-03-01-fix-the-flaky-login-test-in-repo-tests")
+        #expect(save.stdout.contains("Saved 2026/03/01-fix-flaky-login-test"))
+        #expect(try git("log", "-1", "--format=%s", in: library) == "folio: save context 2026/03/01-fix-flaky-login-test")
         let shown = folio("context", "show", "flaky-login", in: library, env: env)
         #expect(shown.code == 0)
         #expect(shown.stdout.contains("AWS_KEY=[REDACTED:aws-access-key]"))
         #expect(!shown.stdout.contains("AKIAIOSFODNN7EXAMPLE"))
         #expect(shown.stdout.contains("~/repo"))
         let list = folio("context", "list", in: library, env: env)
-        #expect(list.stdout.hasPrefix("2026/03/2026-03-01-fix-the-flaky-login-test-in-repo-tests  Fix the flaky login test"))
+        #expect(list.stdout.hasPrefix("2026/03/01-fix-flaky-login-test  Fix the flaky login test"))
         // Lint passes on what folio wrote.
         #expect(folio("lint", in: library, env: env).code == 0)
     }
@@ -62,7 +62,7 @@ import TestSupport
         _ = folio("context", "save", "--tag", "tests", in: library, env: env)
         let found = folio("search", "--contexts", "timeout", in: library, env: env)
         #expect(found.code == 0, "\(found.stderr)")
-        #expect(found.stdout.hasPrefix("2026/03/2026-03-01-fix-the-flaky-login-test-in-repo-tests  Fix the flaky login test"))
+        #expect(found.stdout.hasPrefix("2026/03/01-fix-flaky-login-test  Fix the flaky login test"))
         #expect(found.stdout.contains("(claude-code, 2026-03-01, 3 messages)  #tests"))
         #expect(found.stdout.contains("AWS_KEY=[REDACTED:aws-access-key] The timeout is too short; raised it."))
         let hits = try #require(try json(folio("search", "--contexts", "timeout", "--json", in: library, env: env).stdout) as? [[String: Any]])
@@ -95,12 +95,88 @@ import TestSupport
         // A context with a secret fails lint, naming the file and the rule.
         let lint = folio("lint", in: library, env: env)
         #expect(lint.code == 1)
-        #expect(lint.stdout.contains("contexts/2026/03/2026-03-01-raw-copy.context.md") && lint.stdout.contains("[secret-detected]"))
+        #expect(lint.stdout.contains("contexts/2026/03/01-raw-copy.context.md") && lint.stdout.contains("[secret-detected]"))
         let missing = folio("context", "save", "--file", "nowhere.jsonl", in: library, env: env)
         #expect(missing.code != 0)
         #expect(missing.stderr.contains("no session file at nowhere.jsonl"))
         let both = folio("context", "save", "--file", path, "--session", "x", in: library, env: env)
         #expect(both.code == FolioExitCode.usage.rawValue)
         #expect(folio("context", "show", "no-such-context", in: library, env: env).stderr.contains("no context 'no-such-context'"))
+    }
+
+    @Test func savingTheSameSessionAgainUpdatesItAndARestoredCopyIsSkipped() throws {
+        let path = try putSession()
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3_600)], ofItemAtPath: path)
+        #expect(folio("context", "save", in: library, env: env).code == 0)
+        // The session goes on; saving it again updates the same context in a new commit.
+        let more: [String: Any] = ["type": "user", "uuid": "u3", "parentUuid": "a2", "cwd": library, "timestamp": "2026-03-01T09:10:00Z",
+                                   "message": ["role": "user", "content": "Now run the whole suite"]]
+        let line = String(decoding: try JSONSerialization.data(withJSONObject: more), as: UTF8.self)
+        try (String(contentsOfFile: path, encoding: .utf8) + line + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -1_800)], ofItemAtPath: path)
+        let again = folio("context", "save", in: library, env: env)
+        #expect(again.code == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("Updated 2026/03/01-fix-flaky-login-test"), "\(again.stdout)")
+        #expect(try git("log", "-1", "--format=%s", in: library) == "folio: update context 2026/03/01-fix-flaky-login-test")
+        // Restored for Claude Code where Claude Code reads it, the copy is newer than the session, and is not taken for it.
+        let restored = folio("context", "restore", "flaky-login", "--for", "claude-code", "--write", in: library, env: env)
+        #expect(restored.code == 0, "\(restored.stderr)")
+        let third = folio("context", "save", "--json", in: library, env: env)
+        #expect(third.code == 0, "\(third.stderr)")
+        let saved = try #require(try json(third.stdout) as? [String: Any])
+        #expect(saved["source"] as? String == path)
+        #expect(saved["updated"] as? Bool == true && saved["changed"] as? Bool == false)
+        let list = try #require(try json(folio("context", "list", "--json", in: library, env: env).stdout) as? [[String: Any]])
+        #expect(list.map { $0["id"] as? String } == ["2026/03/01-fix-flaky-login-test"])
+        #expect(folio("context", "save", in: library, env: env).stdout.contains("2026/03/01-fix-flaky-login-test is up to date"))
+    }
+
+    @Test func oneCountOfMessagesEverywhere() throws {
+        // A rewound session whose kept branch has an assistant turn of tool calls only.
+        let projects = folder.at("claude/projects/" + ClaudeCodeImporter.encodedFolder(library))
+        try FileManager.default.createDirectory(atPath: projects, withIntermediateDirectories: true)
+        func record(_ type: String, _ uuid: String, _ parent: String?, _ content: Any) -> [String: Any] {
+            var message: [String: Any] = ["role": type, "content": content]
+            if type == "assistant" { message["id"] = "m-\(uuid)"; message["usage"] = ["input_tokens": 100, "output_tokens": 10] }
+            return ["type": type, "uuid": uuid, "parentUuid": parent ?? NSNull(), "cwd": library, "sessionId": "s-count",
+                    "timestamp": "2026-03-02T09:00:00Z", "message": message]
+        }
+        let records = [
+            record("user", "u1", nil, "Run the tests"),
+            record("assistant", "a1", "u1", [["type": "tool_use", "id": "t1", "name": "Bash", "input": ["command": "swift test"]]]),
+            record("user", "u2", "a1", [["type": "tool_result", "tool_use_id": "t1", "content": "1 failure"]]),
+            record("assistant", "a2", "u2", [["type": "text", "text": "One test fails."]]),
+            record("user", "u3", "a2", "Abandoned question"),
+            record("assistant", "a3", "u3", [["type": "text", "text": "Abandoned answer."]]),
+            record("user", "u4", "a2", "Fix it"),
+            record("assistant", "a4", "u4", [["type": "text", "text": "Fixed."]]),
+        ]
+        let lines = try records.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: projects + "/s-count.jsonl", atomically: true, encoding: .utf8)
+        let save = folio("context", "save", in: library, env: env)
+        #expect(save.code == 0, "\(save.stderr)")
+        // Kept: Run the tests, One test fails., Fix it, Fixed. (the call-only turn says nothing; the abandoned branch is gone).
+        #expect(save.stdout.contains("  4 messages, 1 tool calls"), "\(save.stdout)")
+        let list = try #require(try json(folio("context", "list", "--json", in: library, env: env).stdout) as? [[String: Any]])
+        #expect(list.first?["messages"] as? Int == 4)
+        #expect(folio("context", "list", in: library, env: env).stdout.contains("4 messages"))
+        let shown = folio("context", "show", "run-tests", in: library, env: env).stdout
+        #expect(shown.contains("  messages: 4\n"))
+        #expect(shown.contains("  input_tokens: 300\n"))  // a1, a2 and a4; not the abandoned a3
+        #expect(!shown.contains("Abandoned"))
+    }
+
+    @Test func anAmbiguousIdListsTheCandidates() throws {
+        for (name, title) in [("one", "Fix the login"), ("two", "Fix the login page")] {
+            let path = folder.at("\(name).md")
+            try "User: \(title)\n\nAssistant: ok\n".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(folio("context", "save", "--file", path, in: library, env: env).code == 0)
+        }
+        for command in [["restore", "login"], ["show", "login"], ["rm", "login"]] {
+            let result = folio("context", command[0], command[1], in: library, env: env)
+            #expect(result.code == FolioExitCode.invalidInput.rawValue, "\(command)")
+            #expect(result.stderr.contains("'login' matches 2 contexts"), "\(result.stderr)")
+            #expect(result.stderr.contains("Fix the login page"), "\(result.stderr)")
+        }
     }
 }

@@ -67,6 +67,31 @@ import TestSupport
         #expect(back["s"] == "tab\there \"quoted\" \u{1} é/")
     }
 
+    // MARK: - A context's frontmatter alone
+
+    @Test func theSourceOfAContextIsReadFromItsFrontmatterAcrossReads() throws {
+        let folder = TemporaryFolder("frontmatter")
+        var session = Session(tool: .codex)
+        session.sessionID = "rollout \"odd\" id"
+        session.turns = [Turn(role: .user, blocks: [.text(String(repeating: "session: elsewhere\n", count: 5_000))])]
+        // More files than one 16 KB read holds, so the closing line is found in a later read.
+        let calls = (0..<2_000).map { ToolCall(id: "c\($0)", name: "Read", input: JSON.compact(["file_path": "Sources/File\($0).swift"])) }
+        let file = ContextFile(id: "2026/03/01-x", title: "x", session: session, activity: SessionActivity(calls))
+        let text = file.render()
+        #expect(try #require(text.range(of: "\n---\n")).lowerBound.utf16Offset(in: text) > 40_000)
+        try text.write(toFile: folder.at("a.context.md"), atomically: true, encoding: .utf8)
+        let source = try #require(ContextFile.source(atPath: folder.at("a.context.md"), mentioning: "rollout \"odd\" id"))
+        #expect(source.tool == "codex" && source.session == "rollout \"odd\" id")
+        // A frontmatter that does not mention the session is not parsed at all; the transcript is never read.
+        #expect(ContextFile.source(atPath: folder.at("a.context.md"), mentioning: "elsewhere") == nil)
+        // A byte order mark and CRLF line endings, as an editor may leave them.
+        try Data([0xEF, 0xBB, 0xBF] + Array("---\r\nid: y\r\nsource:\r\n  tool: gemini\r\n  session: g1\r\n---\r\nbody\r\n".utf8))
+            .write(to: URL(fileURLWithPath: folder.at("b.context.md")))
+        #expect(ContextFile.source(atPath: folder.at("b.context.md"), mentioning: "g1")?.tool == "gemini")
+        try "no frontmatter g1\n".write(toFile: folder.at("c.context.md"), atomically: true, encoding: .utf8)
+        #expect(ContextFile.source(atPath: folder.at("c.context.md"), mentioning: "g1") == nil)
+    }
+
     // MARK: - Cutting and redacting what is kept
 
     @Test func aSecretAcrossACutIsDroppedWholeAndOneInsideTheKeptEndIsRedacted() {

@@ -118,6 +118,26 @@ import TestSupport
         ], in: folder)
         let session = try ClaudeCodeImporter.read(path)
         #expect(session.turns.map(\.text) == ["first question", "first answer", "better follow-up", "better answer"])
+        // Tokens are those of the kept conversation: a1 and a3, not the abandoned a2.
+        #expect(session.inputTokens == 20 && session.outputTokens == 10)
+    }
+
+    @Test func theTasksAreThoseOfTheKeptBranch() throws {
+        let folder = TemporaryFolder("rewind-tasks")
+        func todo(_ content: String) -> [[String: Any]] {
+            [["type": "tool_use", "id": "t-\(content)", "name": "TodoWrite", "input": ["todos": [["content": content, "status": "pending"]]]]]
+        }
+        let path = try write([
+            user("u1", nil, "plan the work"),
+            assistant("a1", "u1", id: "m1", todo("kept task")),
+            user("u2", "a1", "no, plan it differently"),
+            assistant("a2", "u2", id: "m2", todo("abandoned task")),
+            // Rewound to a1: the abandoned branch's plan is not the session's.
+            user("u3", "a1", "go on"),
+            assistant("a3", "u3", id: "m3", [["type": "text", "text": "On it."]]),
+        ], in: folder)
+        let session = try ClaudeCodeImporter.read(path)
+        #expect(session.tasks.map(\.content) == ["kept task"])
     }
 
     @Test func subagentFilesBesideTheSessionCountTheirWorkNotTheirWords() throws {
@@ -337,5 +357,296 @@ import TestSupport
         #expect(broken.error?.contains("the frontmatter is not valid YAML") == true)
         _ = try library.removeContext(todo.context.id, commit: true)
         #expect(try index.searchContexts("security review").isEmpty)
+    }
+}
+
+/// Claude Code records for the tests below, one JSON object per line as Claude Code writes them.
+private func claudeLines(_ records: [[String: Any]]) throws -> String {
+    try records.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+        .joined(separator: "\n") + "\n"
+}
+
+private func claudeUser(_ uuid: String, _ parent: String?, _ content: Any, session: String = "s1", time: String = "2026-03-01T09:00:00Z",
+                        cwd: String? = nil) -> [String: Any] {
+    var record: [String: Any] = ["type": "user", "uuid": uuid, "parentUuid": parent ?? NSNull(), "sessionId": session, "timestamp": time,
+                                 "message": ["role": "user", "content": content]]
+    if let cwd { record["cwd"] = cwd }
+    return record
+}
+
+private func claudeAssistant(_ uuid: String, _ parent: String?, _ content: [[String: Any]], session: String = "s1",
+                             time: String = "2026-03-01T09:00:05Z", cwd: String? = nil) -> [String: Any] {
+    var record: [String: Any] = ["type": "assistant", "uuid": uuid, "parentUuid": parent ?? NSNull(), "sessionId": session, "timestamp": time,
+                                 "message": ["id": "m-\(uuid)", "role": "assistant", "model": "claude-x", "content": content,
+                                             "usage": ["input_tokens": 10, "output_tokens": 5]]]
+    if let cwd { record["cwd"] = cwd }
+    return record
+}
+
+/// Titles and ids a person can read and type.
+@Suite struct ContextNamingTests {
+    @Test func aLongRequestIsCutAtAWordBoundaryWithAnEllipsis() {
+        let request = "Fix the flaky login test in tests/test_login.py, which fails about one run in five on CI because the session cookie expires before the redirect"
+        let title = ContextNaming.title(fromText: request)
+        #expect(title.hasSuffix("…"))
+        #expect(title.count <= 73)
+        let kept = String(title.dropLast())
+        #expect(request.hasPrefix(kept))
+        // The cut falls between words, not inside one.
+        #expect(request.dropFirst(kept.count).first == " ")
+        #expect(ContextNaming.slug(title) == "fix-flaky-login-test")
+    }
+
+    @Test func aRequestWhoseFirstSentenceIsATitleKeepsThatSentence() {
+        let request = "The login test is flaky. It fails about one run in five on CI because the session cookie expires before the redirect happens."
+        #expect(ContextNaming.title(fromText: request) == "The login test is flaky.")
+        // Only the first line counts; markdown heading marks go.
+        #expect(ContextNaming.title(fromText: "## Parser rewrite\n\nMore details here.") == "Parser rewrite")
+        #expect(ContextNaming.title(fromText: "Parser rewrite") == "Parser rewrite")
+    }
+
+    @Test func slugsAreAFewWordsCutAtAWordBoundary() {
+        #expect(ContextNaming.slug("Parser rewrite") == "parser-rewrite")
+        #expect(ContextNaming.slug("Feature Implementation with Task Management") == "feature-implementation-task-management")
+        #expect(ContextNaming.slug("Can you help me implement a new feature with proper task management?") == "implement-new-feature-proper")
+        #expect(ContextNaming.slug("Résumé généré") == "resume-genere")
+        #expect(ContextNaming.slug("???") == "session")
+        #expect(ContextNaming.slug("the") == "the")  // stop words only: kept rather than nothing
+        let long = ContextNaming.slug("Supercalifragilisticexpialidocious internationalization considerations")
+        #expect(long.count <= 40 && !long.hasSuffix("-"))
+    }
+
+    @Test func claudeCodesOwnTitlesComeFirst() throws {
+        // The summary record Claude Code writes names the session.
+        let todo = try ClaudeCodeImporter.read(Corpus.session("claude-code", containing: "todowrite").path)
+        #expect(todo.title == "Feature Implementation with Task Management")
+        // A title the user gave (/rename) comes before the generated one, which comes before a summary record.
+        let folder = TemporaryFolder("titles")
+        let records: [[String: Any]] = [
+            ["type": "summary", "summary": "Login test investigation", "leafUuid": "a1"],
+            claudeUser("u1", nil, "why does the login test fail?"),
+            claudeAssistant("a1", "u1", [["type": "text", "text": "The cookie expires."]]),
+            ["type": "ai-title", "aiTitle": "Investigate flaky login test", "sessionId": "s1"],
+        ]
+        try claudeLines(records).write(toFile: folder.at("s1.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try ClaudeCodeImporter.read(folder.at("s1.jsonl")).title == "Investigate flaky login test")
+        let renamed = records + [["type": "custom-title", "customTitle": "Login cookie fix", "sessionId": "s1"]]
+        try claudeLines(renamed).write(toFile: folder.at("s1.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try ClaudeCodeImporter.read(folder.at("s1.jsonl")).title == "Login cookie fix")
+    }
+
+    @Test func codexAndGeminiTitlesAreRead() throws {
+        let folder = TemporaryFolder("tool-titles")
+        // Codex: names given to threads are kept in CODEX_HOME/session_index.jsonl; the newest entry wins.
+        let id = "33333333-4444-4555-8666-777777777777"
+        let day = folder.at("codex/sessions/2026/01/02")
+        try FileManager.default.createDirectory(atPath: day, withIntermediateDirectories: true)
+        let rollout = day + "/rollout-2026-01-02T03-04-05-\(id).jsonl"
+        try """
+            {"timestamp":"2026-01-02T03:04:05.000Z","type":"session_meta","payload":{"id":"\(id)","timestamp":"2026-01-02T03:04:05.000Z","cwd":"/w","originator":"codex_cli_rs","cli_version":"0.77.0"}}
+            {"timestamp":"2026-01-02T03:04:07.001Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"list the files"}]}}
+
+            """.write(toFile: rollout, atomically: true, encoding: .utf8)
+        try """
+            {"id":"\(id)","thread_name":"first name","updated_at":"2026-01-02T03:05:00Z"}
+            {"id":"another","thread_name":"not this one","updated_at":"2026-01-02T03:06:00Z"}
+            {"id":"\(id)","thread_name":"Synthetic file listing","updated_at":"2026-01-02T03:07:00Z"}
+
+            """.write(toFile: folder.at("codex/session_index.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try CodexImporter.read(rollout).title == "Synthetic file listing")
+        // Gemini CLI writes a summary of the session beside its messages.
+        try """
+            {"sessionId": "g1", "startTime": "2024-01-01T12:00:00Z", "summary": "Greeting Gemini",
+             "messages": [{"type": "user", "content": "Gemini hello", "timestamp": "2024-01-01T12:00:00Z"}]}
+            """.write(toFile: folder.at("session-g1.json"), atomically: true, encoding: .utf8)
+        #expect(try GeminiImporter.read(folder.at("session-g1.json")).title == "Greeting Gemini")
+    }
+
+    @Test func theIdIsTheDayAndAShortSlugWithoutTheDateTwice() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let saved = try library.saveContext(from: SessionSource(file: Corpus.session("claude-code", containing: "todowrite").path),
+                                            options: ContextSaveOptions())
+        #expect(saved.context.title == "Feature Implementation with Task Management")
+        let parts = saved.context.id.split(separator: "/").map(String.init)
+        #expect(parts.count == 3)
+        #expect(parts[2].hasSuffix("-feature-implementation-task-management"))
+        // yyyy/mm/dd-slug: the year and month are the folders, not repeated in the name.
+        #expect(parts[2].prefix(3).allSatisfy { $0.isNumber || $0 == "-" } && parts[2].dropFirst(2).hasPrefix("-"))
+        #expect(!parts[2].hasPrefix(parts[0]))
+        // The file's summary is not repeated under its own title.
+        let text = try library.contextText(saved.context.id)
+        #expect(!text.contains("## Summary\n\nFeature Implementation with Task Management"))
+    }
+}
+
+/// Saving a session folio already keeps, and sessions folio wrote itself.
+@Suite struct ContextSaveAgainTests {
+    @Test func savingTheSameSessionAgainUpdatesItsContextKeepingWhatTheUserEdited() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let path = folder.at("session.jsonl")
+        var records = [claudeUser("u1", nil, "fix the parser"), claudeAssistant("a1", "u1", [["type": "text", "text": "Looking."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        let first = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions(tags: ["parser"]))
+        #expect(!first.updated)
+        // The user renames it and changes its tags by hand, then the session goes on.
+        let file = library.root + "/" + first.context.relativePath
+        let edited = try String(contentsOfFile: file, encoding: .utf8)
+            .replacingOccurrences(of: "title: \"fix the parser\"", with: "title: \"Parser: the lexer bug\"")
+            .replacingOccurrences(of: "tags: [\"parser\"]", with: "tags: [\"parser\", \"lexer\"]")
+        try edited.write(toFile: file, atomically: true, encoding: .utf8)
+        records += [claudeUser("u2", "a1", "and the tests"), claudeAssistant("a2", "u2", [["type": "text", "text": "Tests fixed too."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        #expect(second.updated)
+        #expect(second.change.changed && second.change.commit != nil)
+        #expect(second.change.message == "folio: update context \(first.context.id)")
+        #expect(second.context.id == first.context.id)
+        #expect(library.contextIDs() == [first.context.id])
+        let reread = try library.context(first.context.id)
+        #expect(reread.title == "Parser: the lexer bug")
+        #expect(reread.tags == ["parser", "lexer"])
+        #expect(reread.session.turns.map(\.text).last == "Tests fixed too.")
+        // Nothing new in the session: nothing written, no commit.
+        let third = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        #expect(third.updated && !third.change.changed && third.change.commit == nil)
+        // A title or tags given now replace the kept ones.
+        let fourth = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions(title: "Lexer", tags: ["lexer"]))
+        #expect(fourth.context.id == first.context.id)
+        #expect(try library.context(first.context.id).title == "Lexer")
+        #expect(try library.context(first.context.id).tags == ["lexer"])
+    }
+
+    @Test func theSameSessionIDFromAnotherToolIsAnotherContext() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let claude = folder.at("shared.jsonl")
+        try claudeLines([claudeUser("u1", nil, "fix the parser", session: "shared-id"),
+                         claudeAssistant("a1", "u1", [["type": "text", "text": "Looking."]], session: "shared-id")])
+            .write(toFile: claude, atomically: true, encoding: .utf8)
+        let codex = folder.at("rollout-2026-03-01T09-00-00-shared-id.jsonl")
+        try """
+            {"timestamp":"2026-03-01T09:00:00.000Z","type":"session_meta","payload":{"id":"shared-id","cwd":"/w","originator":"codex_cli_rs"}}
+            {"timestamp":"2026-03-01T09:00:01.000Z","type":"response_item","payload":{"type":"message","role":"user","content":[{"type":"input_text","text":"fix the parser"}]}}
+
+            """.write(toFile: codex, atomically: true, encoding: .utf8)
+        let a = try library.saveContext(from: SessionSource(file: claude), options: ContextSaveOptions())
+        let b = try library.saveContext(from: SessionSource(file: codex), options: ContextSaveOptions())
+        #expect(!a.updated && !b.updated)
+        #expect(library.contextIDs().count == 2)
+    }
+
+    @Test func aRestoredCopyIsNotTheLatestSessionUntilSomeoneContinuesIt() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let env = environment(library.root, extra: ["CLAUDE_CONFIG_DIR": folder.at(".claude"), "CODEX_HOME": folder.at(".codex"), "HOME": folder.path])
+        let lib = try Library.open(explicitPath: library.root, environment: env)
+        // The real layout: ~/.claude/projects/<encoded folder>/<session>.jsonl.
+        let project = folder.at(".claude/projects/" + ClaudeCodeImporter.encodedFolder(lib.projectFolder))
+        try FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)
+        let original = project + "/0d5c3a0e-1111-4222-8333-444455556666.jsonl"
+        try claudeLines([claudeUser("u1", nil, "fix the parser", session: "0d5c3a0e-1111-4222-8333-444455556666", cwd: lib.projectFolder),
+                         claudeAssistant("a1", "u1", [["type": "text", "text": "Looking."]], session: "0d5c3a0e-1111-4222-8333-444455556666",
+                                         cwd: lib.projectFolder)])
+            .write(toFile: original, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3_600)], ofItemAtPath: original)
+        let saved = try lib.saveContext(from: SessionSource(), options: ContextSaveOptions())
+        let restored = try #require(try lib.restoreContext(saved.context.id, for: .claudeCode, write: true).writtenPath)
+        // The restored copy is newer, yet the latest session is still the original.
+        #expect(try lib.locateSession(SessionSource()).path == original)
+        let again = try lib.saveContext(from: SessionSource(), options: ContextSaveOptions())
+        #expect(again.updated && again.context.id == saved.context.id && !again.change.changed)
+        #expect(lib.contextIDs().count == 1)
+        // Named by file, it is read (the user asked for it).
+        #expect(try lib.locateSession(SessionSource(file: restored)).path == restored)
+        // Once Claude Code continued it, it is a session of its own.
+        let last = try #require(String(contentsOfFile: restored, encoding: .utf8).split(separator: "\n").last)
+        let lastUUID = try #require((JSON.object(Data(last.utf8)))?["uuid"] as? String)
+        let handle = try #require(FileHandle(forWritingAtPath: restored))
+        handle.seekToEndOfFile()
+        handle.write(Data(try claudeLines([claudeUser("u9", lastUUID, "and now the lexer", cwd: lib.projectFolder)]).utf8))
+        try handle.close()
+        #expect(try lib.locateSession(SessionSource()).path == restored)
+        // A copy restored by an earlier folio, whose records say "version": "folio" and carry no marker, is skipped too.
+        let older = try String(contentsOfFile: restored, encoding: .utf8).split(separator: "\n").dropLast()
+            .map { $0.replacingOccurrences(of: "\"\(ClaudeCodeImporter.restoredMarker)\":", with: "\"unrelated\":") }
+        try (older.joined(separator: "\n") + "\n").write(toFile: project + "/99999999-1111-4222-8333-444455556666.jsonl", atomically: true, encoding: .utf8)
+        #expect(try lib.locateSession(SessionSource()).path == restored)
+
+        // The same for Codex: a rollout folio wrote is skipped; one Codex went on with is not.
+        let codex = try lib.saveContext(from: SessionSource(file: Corpus.session("codex", containing: "rollout-2026").path), options: ContextSaveOptions())
+        let rollout = try #require(try lib.restoreContext(codex.context.id, for: .codex, write: true).writtenPath)
+        #expect(throws: FolioError.self) { try lib.locateSession(SessionSource(tool: .codex)) }
+        let turn = #"{"timestamp":"2026-03-02T09:00:00.000Z","type":"turn_context","payload":{"cwd":"\#(lib.projectFolder)","model":"gpt-5"}}"#
+        try (String(contentsOfFile: rollout, encoding: .utf8) + turn + "\n").write(toFile: rollout, atomically: true, encoding: .utf8)
+        #expect(try lib.locateSession(SessionSource(tool: .codex)).path == rollout)
+    }
+}
+
+@Suite struct ContextLookupTests {
+    @Test func anAmbiguousPartListsTheCandidatesAndAnExactNameWins() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        for (name, text) in [("a", "Fix the login"), ("b", "Fix the login page layout"), ("c", "Parser rewrite")] {
+            let path = folder.at("\(name).jsonl")
+            try claudeLines([claudeUser("u1", nil, text, session: name), claudeAssistant("a1", "u1", [["type": "text", "text": "ok"]], session: name)])
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            _ = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        }
+        #expect(library.contextIDs() == ["2026/03/01-fix-login", "2026/03/01-fix-login-page-layout", "2026/03/01-parser-rewrite"])
+        // A unique part, a full name and the whole id each name one context.
+        #expect(try library.resolveContextID("parser") == "2026/03/01-parser-rewrite")
+        #expect(try library.resolveContextID("fix-login") == "2026/03/01-fix-login")
+        #expect(try library.resolveContextID("01-fix-login") == "2026/03/01-fix-login")
+        #expect(try library.resolveContextID("2026/03/01-fix-login-p") == "2026/03/01-fix-login-page-layout")
+        // A part several ids share: every candidate, with its title, and the exit code of invalid input.
+        for query in ["login", "2026/03", "fix"] {
+            let error = #expect(throws: FolioError.self) { try library.resolveContextID(query) }
+            #expect(error?.kind == .invalidInput, "\(query)")
+            let message = error?.message ?? ""
+            #expect(message.contains("2026/03/01-fix-login ") && message.contains("2026/03/01-fix-login-page-layout"), "\(message)")
+            #expect(message.contains("Fix the login page layout"), "\(message)")
+        }
+        #expect(throws: FolioError.self) { try library.restoreContext("login", for: .brief) }
+        #expect((#expect(throws: FolioError.self) { try library.resolveContextID("zanzibar") })?.kind == .notFound)
+    }
+}
+
+@Suite struct ContextBriefTests {
+    /// A session that ends on a failing test run, the evidence of where the work stopped.
+    func failingSession(outputLines: Int) -> Session {
+        var session = Session(tool: .claudeCode)
+        let failure = (1...outputLines).map { "line \($0) of the test run" }.joined(separator: "\n")
+            + "\nFAIL: testLogin: expected status 200, got 302 (cookie expired)"
+        session.turns = [
+            Turn(role: .user, blocks: [.text("Fix the flaky login test")]),
+            Turn(role: .assistant, blocks: [
+                .text("Reading the test."),
+                .toolCall(ToolCall(id: "r1", name: "Read", input: #"{"file_path":"Tests/LoginTests.swift"}"#)),
+                .toolResult(id: "r1", output: "import Testing\nstruct LoginTests {}", isError: false),
+                .toolCall(ToolCall(id: "b1", name: "Bash", input: #"{"command":"swift test --filter Login"}"#)),
+                .toolResult(id: "b1", output: failure, isError: true),
+            ]),
+        ]
+        return session
+    }
+
+    @Test func theBriefKeepsTheLastToolResults() {
+        let context = ContextFile(id: "2026/03/01-login", title: "Login", session: failingSession(outputLines: 5))
+        let (brief, omitted) = ContextRestore.brief(context, budget: 8_000)
+        #expect(omitted == 0)
+        #expect(brief.contains("FAIL: testLogin: expected status 200, got 302 (cookie expired)"))
+        #expect(brief.contains("struct LoginTests {}"))
+    }
+
+    @Test func aResultTooLongForTheBudgetIsTrimmedAndSaysSo() {
+        let context = ContextFile(id: "2026/03/01-login", title: "Login", session: failingSession(outputLines: 3_000))
+        let (brief, _) = ContextRestore.brief(context, budget: 1_000)
+        #expect(TokenEstimator.estimate(brief) <= 1_000)
+        // The failure at the end of the output is kept; what was left out is marked.
+        #expect(brief.contains("FAIL: testLogin: expected status 200, got 302 (cookie expired)"))
+        #expect(brief.contains("trimmed"))
+        #expect(brief.contains("Fix the flaky login test"))
     }
 }

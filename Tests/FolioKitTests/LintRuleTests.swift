@@ -120,7 +120,7 @@ struct RuleExample: Sendable, CustomTestStringConvertible {
         let clean = try library.saveContext(from: SessionSource(file: Corpus.session("claude-code", containing: "todowrite").path),
                                             options: ContextSaveOptions())
         #expect(try library.lint().findings.isEmpty)
-        let raw = try library.saveContext(from: SessionSource(file: Corpus.session("claude-code", containing: "todowrite").path),
+        let raw = try library.saveContext(from: SessionSource(file: Corpus.session("claude-code", containing: "sample_session").path),
                                           options: ContextSaveOptions(redact: false, commit: false))
         let path = library.root + "/" + raw.context.relativePath
         try (try String(contentsOfFile: path, encoding: .utf8) + "\nAWS key: AKIAIOSFODNN7EXAMPLE\n").write(toFile: path, atomically: true, encoding: .utf8)

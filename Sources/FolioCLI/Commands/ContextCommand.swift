@@ -15,7 +15,9 @@ struct ContextCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Capture a session (Claude Code, Codex, Gemini CLI, aider, Cline, Roo, or Markdown) as a context file, in one commit.",
             discussion: """
-                With no --from, folio takes the most recent session for this repository among the tools it finds.
+                With no --from, folio takes the most recent session for this repository among the tools it finds
+                (not a copy folio restored that nobody continued). A session saved before is updated in place, in a
+                new commit: its id stays, and so do its title and tags unless --title or --tag are given.
                 Secrets become [REDACTED:kind] and your home folder becomes ~ before anything is written; folio
                 says what it redacted. --file - reads a pasted transcript or notes from standard input.
                 """)
@@ -32,7 +34,7 @@ struct ContextCommand: ParsableCommand {
         @Option(help: "A session file or folder to read; - for standard input.")
         var file: String?
 
-        @Option(help: "The context's title (default: the first request).")
+        @Option(help: "The context's title (default: the tool's own title for the session, else its first request).")
         var title: String?
 
         @Option(name: .customLong("tag"), help: "A tag; repeat for more.")
@@ -76,7 +78,7 @@ struct ContextCommand: ParsableCommand {
             }
             let saved = outcome.context
             context.print("Read \(saved.session.tool.rawValue) session \(context.out.dim(outcome.sourcePath))")
-            context.print("  \(saved.session.turns.count) turns, \(saved.session.toolCalls.count) tool calls, \(saved.activity.files.count) files, \(saved.openTasks.count) open tasks")
+            context.print("  \(saved.session.messageCount) messages, \(saved.session.toolCalls.count) tool calls, \(saved.activity.files.count) files, \(saved.openTasks.count) open tasks")
             if noRedact {
                 context.warn("not redacted (--no-redact): secrets in the session are in the file as they were")
             } else if outcome.redactions.isEmpty {
@@ -84,7 +86,11 @@ struct ContextCommand: ParsableCommand {
             } else {
                 context.print("  redacted: \(outcome.redactions.joined(separator: ", "))")
             }
-            context.report(outcome.change, done: "Saved \(saved.id)")
+            if outcome.updated, !outcome.change.changed {
+                context.print("\(saved.id) is up to date (nothing new in the session since it was saved)")
+            } else {
+                context.report(outcome.change, done: "\(outcome.updated ? "Updated" : "Saved") \(saved.id)")
+            }
         }
     }
 
@@ -116,7 +122,7 @@ struct ContextCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a context file.")
 
-        @Argument(help: "The context's id, or a unique part of it.")
+        @Argument(help: "The context's id, or a part of it (several matches are listed).")
         var id: String
 
         @OptionGroup var library: LibraryOptions
@@ -137,7 +143,7 @@ struct ContextCommand: ParsableCommand {
                 openai and anthropic print the conversation as those APIs' messages JSON.
                 """)
 
-        @Argument(help: "The context's id, or a unique part of it.")
+        @Argument(help: "The context's id, or a part of it (several matches are listed).")
         var id: String
 
         @Option(name: .customLong("for"), help: "brief, claude-code, codex, cursor, openai or anthropic.")
@@ -170,7 +176,7 @@ struct ContextCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Delete a context, in one commit (it stays in the history).")
 
-        @Argument(help: "The context's id, or a unique part of it.")
+        @Argument(help: "The context's id, or a part of it (several matches are listed).")
         var id: String
 
         @OptionGroup var library: LibraryOptions
@@ -189,8 +195,10 @@ private struct SaveJSON: Encodable {
     let path: String
     let tool: String
     let source: String
-    let turns: Int
+    let messages: Int
     let toolCalls: Int
+    let updated: Bool
+    let changed: Bool
     let redactions: [String]
     let commit: String?
     let bytesRead: Int
@@ -201,7 +209,9 @@ private struct SaveJSON: Encodable {
         path = outcome.context.relativePath
         tool = outcome.context.session.tool.rawValue
         source = outcome.sourcePath
-        turns = outcome.context.session.turns.count
+        messages = outcome.context.session.messageCount
+        updated = outcome.updated
+        changed = outcome.change.changed
         toolCalls = outcome.context.session.toolCalls.count
         redactions = outcome.redactions
         commit = outcome.change.commit
@@ -210,7 +220,7 @@ private struct SaveJSON: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, path, tool, source, turns, redactions, commit
+        case id, path, tool, source, messages, updated, changed, redactions, commit
         case toolCalls = "tool_calls"
         case bytesRead = "bytes_read"
         case bytesWritten = "bytes_written"

@@ -1,7 +1,7 @@
 import Foundation
 internal import YAML
 
-/// A context file: `contexts/<yyyy>/<mm>/<date>-<slug>.context.md`. YAML frontmatter describes the session;
+/// A context file: `contexts/<yyyy>/<mm>/<dd>-<slug>.context.md`. YAML frontmatter describes the session;
 /// the body has a summary, open tasks and the transcript. The transcript is readable Markdown whose turns,
 /// tool calls and results are introduced by HTML comments (`<!-- folio:turn … -->`), invisible when rendered
 /// and what lets folio read the turns back to restore them. See docs/contexts.md.
@@ -38,7 +38,8 @@ public struct ContextFile: Sendable, Equatable {
         }
     }
 
-    /// `2025/06/2025-06-14-fix-the-login`: the path below contexts/ without the suffix.
+    /// `2025/06/14-fix-login`: the path below contexts/ without the suffix. (Older contexts have the whole date in
+    /// the name, `2025/06/2025-06-14-fix-the-login`; ids are never renamed.)
     public var id: String
     public var title: String
     public var session: Session
@@ -120,7 +121,8 @@ public struct ContextFile: Sendable, Equatable {
         if !tags.isEmpty { out += "tags: [\(tags.map(Self.quote).joined(separator: ", "))]\n" }
         out += "---\n\n# \(title)\n"
 
-        if let summary = session.summary, !summary.isEmpty { out += "\n## Summary\n\n\(Self.escape(summary))\n" }
+        // A summary that is the title (Claude Code's summary record often is) is not said twice.
+        if let summary = session.summary, !summary.isEmpty, summary != title { out += "\n## Summary\n\n\(Self.escape(summary))\n" }
         if !openTasks.isEmpty {
             out += "\n## Open tasks\n\n"
             for task in openTasks { out += "- [ ] \(task.content)\(task.status == .inProgress ? " (in progress)" : "")\n" }
@@ -171,6 +173,43 @@ public struct ContextFile: Sendable, Equatable {
     /// Reads a context file folio wrote (for show and restore).
     public static func parse(_ text: String, path: String) throws -> ContextFile {
         try parse(try PromptCodec.split(text, path: path), path: path)
+    }
+
+    /// `source.tool` and `source.session` of a context file when its frontmatter mentions `session` at all, read
+    /// from the frontmatter only: a context can be megabytes, and its frontmatter is at its start.
+    static func source(atPath path: String, mentioning session: String) -> (tool: String?, session: String?)? {
+        guard let frontmatter = frontmatter(atPath: path), frontmatter.contains(session) || frontmatter.contains(quote(session).dropFirst().dropLast()),
+              let node = try? YAMLParser(mode: .lenient).parse(frontmatter).root else { return nil }
+        return (node["source"]?["tool"]?.text, node["source"]?["session"]?.text)
+    }
+
+    /// The text between a file's first two `---` lines, read 16 KB at a time (up to 8 MB).
+    static func frontmatter(atPath path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var bytes: [UInt8] = []
+        var body: Int?  // where the frontmatter starts, after the opening line
+        var lineStart = 0
+        func line(_ range: Range<Int>) -> ArraySlice<UInt8> { bytes[range].last == 0x0D ? bytes[range].dropLast() : bytes[range] }
+        while bytes.count < 8 << 20, let chunk = try? handle.read(upToCount: 16 << 10), !chunk.isEmpty {
+            bytes += chunk
+            if body == nil {
+                let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+                guard let newline = bytes[start...].firstIndex(of: 0x0A) else { continue }
+                guard line(start..<newline).elementsEqual("---".utf8) else { return nil }
+                body = newline + 1
+                lineStart = newline + 1
+            }
+            // Whole lines only: an unfinished one waits for the next read.
+            while let newline = bytes[lineStart...].firstIndex(of: 0x0A) {
+                let text = line(lineStart..<newline)
+                if text.elementsEqual("---".utf8) || text.elementsEqual("...".utf8) {
+                    return String(decoding: bytes[body!..<lineStart], as: UTF8.self)
+                }
+                lineStart = newline + 1
+            }
+        }
+        return nil
     }
 
     /// A context file already split into frontmatter and body (the index needs the body too).

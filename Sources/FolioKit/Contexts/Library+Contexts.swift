@@ -56,6 +56,9 @@ public struct ContextHandOver: Sendable {
 public struct ContextSaveOutcome: Sendable {
     public let context: ContextFile
     public let change: ChangeOutcome
+    /// True when the session was saved before and its context was updated (or found up to date: then
+    /// `change.changed` is false).
+    public let updated: Bool
     /// The session file read.
     public let sourcePath: String
     /// What redaction replaced (`2 × AWS access key`); empty when nothing was found or redaction was off.
@@ -98,12 +101,20 @@ extension Library {
                 candidates.append((tool, path, modified))
             }
         }
-        guard let newest = candidates.max(by: { $0.modified < $1.modified }) else {
-            let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI or aider"
-            let named = source.sessionID.map { " with id \($0)" } ?? ""
-            throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder); name a file with --file PATH, or pick the tool with --from")
+        // Newest first; a session folio restored that nobody continued is a copy of a context, not the latest
+        // session (unless asked for by id).
+        var skipped = 0
+        for candidate in candidates.sorted(by: { $0.modified > $1.modified }) {
+            if source.sessionID == nil, SessionImporters.importer(for: candidate.tool).isUnchangedRestore(candidate.path) {
+                skipped += 1
+                continue
+            }
+            return (candidate.tool, candidate.path)
         }
-        return (newest.tool, newest.path)
+        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI or aider"
+        let named = source.sessionID.map { " with id \($0)" } ?? ""
+        let copies = skipped == 0 ? "" : " (only \(skipped) folio restored from a context and nobody continued)"
+        throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); name a file with --file PATH, or pick the tool with --from")
     }
 
     /// The folder sessions are looked up for: the repository's root, or the library's.
@@ -207,46 +218,55 @@ extension Library {
         var redactor = Redactor(home: home, enabled: options.redact)
         let activity = redactor.redact(SessionActivity(read.allToolCalls))
         let session = read.kept(options.cuts, redactor: &redactor)
-        let title = options.title ?? session.title ?? Self.title(from: session)
-        let date = session.created ?? environment.now()
-        let id = try uniqueContextID(for: title, date: date)
+        // A session saved before is updated in place: its id stays, and so do the title and tags someone may
+        // have edited, unless new ones are given.
+        let existing = try savedContext(of: read)
+        let title = options.title ?? existing?.context.title ?? ContextNaming.title(of: session)
+        let id = try existing?.id ?? uniqueContextID(for: title, date: session.created ?? environment.now())
         var context = ContextFile(id: id, title: title, session: session, folder: folder, activity: activity)
+        context.tags = options.tags.isEmpty ? existing?.context.tags ?? [] : options.tags
+        if let existing {
+            // Nothing new since the last save: nothing to write (the repository's state alone is no news).
+            context.git = existing.context.git
+            if context.render() == existing.text {
+                return ContextSaveOutcome(context: context, change: ChangeOutcome(message: "folio: update context \(id)", commit: nil, paths: [],
+                                                                                  changed: false, warnings: []),
+                                          updated: true, sourcePath: path, redactions: redactor.report, bytesRead: bytes, bytesWritten: 0)
+            }
+        }
         context.git = gitState()
-        context.tags = options.tags
         let text = context.render()
-        let change = try apply([LibraryChange(path: context.relativePath, contents: Data(text.utf8), base: .absent)],
-                               message: "folio: save context \(id)", commit: options.commit)
-        return ContextSaveOutcome(context: context, change: change, sourcePath: path, redactions: redactor.report,
+        let change = try apply([LibraryChange(path: context.relativePath, contents: Data(text.utf8),
+                                               base: existing.map { .bytes(Data($0.text.utf8)) } ?? .absent)],
+                               message: "folio: \(existing == nil ? "save" : "update") context \(id)", commit: options.commit)
+        return ContextSaveOutcome(context: context, change: change, updated: existing != nil, sourcePath: path, redactions: redactor.report,
                                   bytesRead: bytes, bytesWritten: text.utf8.count)
     }
 
-    /// The first thing the user asked, as a title.
-    static func title(from session: Session) -> String {
-        let first = session.turns.first { $0.role == .user && !$0.text.isEmpty }?.text
-            ?? session.summary ?? "Session \(session.sessionID ?? "")"
-        let line = first.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "Session"
-        let words = line.split(separator: " ").prefix(10).joined(separator: " ")
-        return words.count > 80 ? String(words.prefix(80)) + "…" : words
-    }
-
-    static func slug(_ title: String) -> String {
-        let lowered = title.lowercased().folding(options: .diacriticInsensitive, locale: nil)
-        var slug = ""
-        for character in lowered {
-            if character.isASCII, character.isLetter || character.isNumber { slug.append(character) }
-            else if slug.last != "-", !slug.isEmpty { slug.append("-") }
-            if slug.count >= 48 { break }
+    /// The context already holding this session (same tool, same session id), with its text. Pasted transcripts
+    /// and Markdown notes have no session id of their own, and aider keeps one history for every session, so
+    /// those are always new contexts.
+    private func savedContext(of session: Session) throws -> (id: String, context: ContextFile, text: String)? {
+        guard let sessionID = session.sessionID, !sessionID.isEmpty, ![.markdown, .aider].contains(session.tool) else { return nil }
+        // The newest of them when older folio versions saved the session more than once (`…-2`).
+        for id in contextIDs().reversed() {
+            let path = root + "/" + contextPath(id)
+            guard let source = ContextFile.source(atPath: path, mentioning: sessionID), source.tool == session.tool.rawValue,
+                  source.session == sessionID,
+                  let data = FileManager.default.contents(atPath: path) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            return (id, try ContextFile.parse(text, path: displayPath(absolute: path)), text)
         }
-        while slug.hasSuffix("-") { slug.removeLast() }
-        return slug.isEmpty ? "session" : slug
+        return nil
     }
 
+    /// `2026/03/01-fix-flaky-login-test`: the session's day (UTC) and a short slug of its title; `-2`, `-3`… for
+    /// another session of that day with the same slug.
     private func uniqueContextID(for title: String, date: Date) throws -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        let day = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-        let base = String(format: "%04d/%02d/", parts.year!, parts.month!) + day + "-" + Self.slug(title)
+        let base = String(format: "%04d/%02d/%02d-", parts.year!, parts.month!, parts.day!) + ContextNaming.slug(title)
         var id = base, n = 2
         while FileManager.default.fileExists(atPath: root + "/" + ContextFile.folder + "/" + id + ContextFile.suffix) {
             id = "\(base)-\(n)"
@@ -286,16 +306,45 @@ extension Library {
         return ids.sorted()
     }
 
-    /// A context by its id, or by a unique part of it (`fix-the-login`).
+    /// A context by its id, or by a part of it (`fix-login`, `2026/03`, `01-fix`). A whole id, file name
+    /// (`01-fix-login`) or slug (`fix-login`) names its context even when it is part of other ids; any other part
+    /// must be in one id only. A part in several ids lists them all (invalid input, exit 3), so the user can pick.
     public func resolveContextID(_ query: String) throws -> String {
         let ids = contextIDs()
         if ids.contains(query) { return query }
-        let matches = ids.filter { $0.hasSuffix(query) || ($0 as NSString).lastPathComponent.contains(query) }
+        let name = { (id: String) in (id as NSString).lastPathComponent }
+        /// The name without its date: `01-fix-login` and `2026-03-01-fix-login` both give `fix-login`.
+        let slug = { (id: String) -> String in
+            let parts = name(id).split(separator: "-", omittingEmptySubsequences: false)
+            let number = { (index: Int, digits: Int) in index < parts.count && parts[index].count == digits && parts[index].allSatisfy(\.isNumber) }
+            let dated = number(0, 4) && number(1, 2) && number(2, 2) ? 3 : number(0, 2) ? 1 : 0
+            return parts.dropFirst(dated).joined(separator: "-")
+        }
+        for exact in [{ name($0) == query }, { slug($0) == query }] as [(String) -> Bool] {
+            let found = ids.filter(exact)
+            if found.count == 1 { return found[0] }
+            if found.count > 1 { throw ambiguous(query, found) }
+        }
+        let matches = ids.filter { $0.hasPrefix(query) || name($0).contains(query) }
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
-            throw FolioError(.notFound, "no context '\(query)'\(Suggestions.hint(for: query, in: ids.map { ($0 as NSString).lastPathComponent })); list them with: folio context list")
+            throw FolioError(.notFound, "no context '\(query)'\(Suggestions.hint(for: query, in: ids.map(name))); list them with: folio context list")
         }
-        throw FolioError(.invalidInput, "'\(query)' names \(matches.count) contexts (\(matches.prefix(5).joined(separator: ", "))); give more of the id")
+        throw ambiguous(query, matches)
+    }
+
+    /// The error for a part of several ids: each candidate on a line with its title, tool and day.
+    private func ambiguous(_ query: String, _ ids: [String]) -> FolioError {
+        let summaries = Dictionary(((try? contextSummaries()) ?? []).map { ($0.id, $0) }) { first, _ in first }
+        let width = min(ids.map(\.count).max() ?? 0, 60)
+        let lines = ids.prefix(20).map { id -> String in
+            guard let summary = summaries[id] else { return "  " + id }
+            let about = [summary.tool, summary.created.map { String($0.prefix(10)) }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+            return "  " + id.padding(toLength: max(width, id.count), withPad: " ", startingAt: 0) + "  " + summary.title + (about.isEmpty ? "" : "  (\(about))")
+        }
+        let more = ids.count > 20 ? "\n  … and \(ids.count - 20) more" : ""
+        return FolioError(.invalidInput, "'\(query)' matches \(ids.count) contexts; give one of these ids (or enough of it to tell them apart):\n"
+                          + lines.joined(separator: "\n") + more)
     }
 
     public func context(_ query: String) throws -> ContextFile {

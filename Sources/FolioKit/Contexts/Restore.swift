@@ -48,7 +48,7 @@ extension Library {
             let (brief, omitted) = ContextRestore.brief(context, budget: budget)
             let description = "folio context: \(context.title)".replacingOccurrences(of: "\n", with: " ")
             let text = "---\ndescription: \(ContextFile.quote(description))\nglobs:\nalwaysApply: false\n---\n\n" + brief
-            let path = projectFolder + "/.cursor/rules/folio-context-" + Self.slug(context.title) + ".mdc"
+            let path = projectFolder + "/.cursor/rules/folio-context-" + ContextNaming.slug(context.title) + ".mdc"
             let outcome = try finish(text, path: write ? path : nil, resume: nil)
             return RestoreOutcome(text: outcome.text, writtenPath: outcome.writtenPath, resumeCommand: nil, omittedTurns: omitted)
         }
@@ -80,7 +80,11 @@ extension Library {
 enum ContextRestore {
     // MARK: - Brief
 
-    /// Summary, open tasks, files and git state first; then the most recent turns that fit the budget.
+    /// Summary, open tasks, files and git state first; then the most recent turns that fit the budget, with what
+    /// their tool calls returned. Turns are taken newest first with each result at its shortest; what the budget
+    /// has left then goes to the results, newest first, each up to its whole (or `resultLimit`). A result that
+    /// does not fit whole keeps its start and, longer, its end (where a test run says what failed), and says that
+    /// it was trimmed.
     static func brief(_ context: ContextFile, budget: Int) -> (String, Int) {
         let session = context.session
         var head = "# Resume: \(context.title)\n\n"
@@ -88,7 +92,7 @@ enum ContextRestore {
         if let created = session.created { origin += " on \(Timestamps.format(created))" }
         if let folder = context.folder { origin += ", working in `\(folder)`" }
         head += origin + ". Continue this work where it stopped.\n"
-        if let summary = session.summary, !summary.isEmpty { head += "\n## Summary\n\n\(summary)\n" }
+        if let summary = session.summary, !summary.isEmpty, summary != context.title { head += "\n## Summary\n\n\(summary)\n" }
         if !context.openTasks.isEmpty {
             head += "\n## Open tasks\n\n" + context.openTasks.map { "- [ ] \($0.content)\($0.status == .inProgress ? " (in progress)" : "")" }.joined(separator: "\n") + "\n"
         }
@@ -102,34 +106,92 @@ enum ContextRestore {
             if let commit = git.head { head += "- commit: \(commit.prefix(12))\n" }
             if !git.dirty.isEmpty { head += "- uncommitted: \(git.dirty.prefix(20).joined(separator: ", "))\n" }
         }
-        var remaining = budget - TokenEstimator.estimate(head)
-        var kept: [String] = []
-        let turns = session.turns.filter { !$0.text.isEmpty || $0.blocks.contains { if case .toolCall = $0 { true } else { false } } }
+        head += "\n## Recent conversation\n"
+        let omittedNote = { (omitted: Int) in "\n(\(omitted) earlier turn\(omitted == 1 ? "" : "s") left out to fit \(budget) tokens.)\n" }
+        var remaining = budget - TokenEstimator.estimate(head) - TokenEstimator.estimate(omittedNote(Int.max))
+        let turns = session.turns.filter { turn in
+            !turn.text.isEmpty || turn.blocks.contains { if case .toolCall = $0 { true } else if case .toolResult = $0 { true } else { false } }
+        }
+        let readCalls = Set(session.toolCalls.filter { SessionActivity.readsFile($0.name) }.map(\.id))
+
+        // Which turns fit, newest first, each result at its shortest.
+        var kept: [(turn: Turn, limits: [Int: Int])] = []
         for turn in turns.reversed() {
-            let rendered = briefTurn(turn)
-            let cost = TokenEstimator.estimate(rendered)
+            let shortest = Dictionary(uniqueKeysWithValues: resultIndexes(turn).map { ($0, shortestResult) })
+            let cost = TokenEstimator.estimate(briefTurn(turn, limits: shortest))
             guard cost <= remaining else { break }
             remaining -= cost
-            kept.append(rendered)
+            kept.append((turn, shortest))
+        }
+        // What is left goes to the results, newest first.
+        grow: for position in kept.indices {
+            let turn = kept[position].turn
+            for index in resultIndexes(turn).reversed() {
+                guard remaining > 0 else { break grow }
+                guard case .toolResult(let id, let output, _) = turn.blocks[index] else { continue }
+                let whole = min(output.count, readCalls.contains(id) ? resultLimit / 4 : resultLimit)
+                guard whole > shortestResult else { continue }
+                let cost = { (limit: Int) in TokenEstimator.estimate(briefResult(turn.blocks[index], call: nil, limit: limit)) }
+                let base = cost(shortestResult)
+                var limit = min(whole, shortestResult + remaining * 4)
+                while limit > shortestResult, cost(limit) - base > remaining { limit = max(shortestResult, limit - (cost(limit) - base - remaining) * 4 - 8) }
+                remaining -= cost(limit) - base
+                kept[position].limits[index] = limit
+            }
         }
         let omitted = turns.count - kept.count
-        var out = head + "\n## Recent conversation\n"
-        if omitted > 0 { out += "\n(\(omitted) earlier turn\(omitted == 1 ? "" : "s") left out to fit \(budget) tokens.)\n" }
-        out += kept.reversed().joined()
+        var out = head
+        if omitted > 0 { out += omittedNote(omitted) }
+        out += kept.reversed().map { briefTurn($0.turn, limits: $0.limits) }.joined()
         return (out, omitted)
     }
 
-    private static func briefTurn(_ turn: Turn) -> String {
+    /// Characters of a tool result the brief keeps at least, and at most (a file read: a quarter).
+    static let shortestResult = 240
+    static let resultLimit = 4_000
+
+    private static func resultIndexes(_ turn: Turn) -> [Int] {
+        turn.blocks.indices.filter { if case .toolResult = turn.blocks[$0] { true } else { false } }
+    }
+
+    /// A turn: its text, its calls, and each result cut to `limits[block index]` characters.
+    private static func briefTurn(_ turn: Turn, limits: [Int: Int]) -> String {
         let out = "\n**\(turn.role == .user ? "User" : turn.role == .assistant ? "Assistant" : "Summary")**: "
         var parts: [String] = []
-        for block in turn.blocks {
+        var calls: [String: ToolCall] = [:]
+        for (index, block) in turn.blocks.enumerated() {
             switch block {
             case .text(let text): parts.append(TextCut.cut(text, to: 2_000))
-            case .toolCall(let call): parts.append("→ \(call.name) \(TextCut.cut(call.input.replacingOccurrences(of: "\n", with: " "), to: 160))")
+            case .toolCall(let call):
+                calls[call.id] = call
+                parts.append("→ \(call.name) \(TextCut.cut(call.input.replacingOccurrences(of: "\n", with: " "), to: 160))")
+            case .toolResult(let id, _, _):
+                parts.append(briefResult(block, call: calls[id], limit: limits[index] ?? shortestResult))
             default: break
             }
         }
         return out + parts.joined(separator: "\n") + "\n"
+    }
+
+    /// `← Bash failed:` and the output in a fence, trimmed to `limit` characters: a third from its start, the rest
+    /// from its end, with a line saying how much was trimmed.
+    private static func briefResult(_ block: Block, call: ToolCall?, limit: Int) -> String {
+        guard case .toolResult(_, let output, let isError) = block else { return "" }
+        let text = output.trimmingCharacters(in: .newlines)
+        var kept = text
+        var label = "← \(call?.name ?? "result")\(isError ? " failed" : "")"
+        if text.count > limit {
+            // Whole lines where that costs less than half of either part.
+            let headCount = limit / 3, tailCount = limit - headCount
+            var head = text.prefix(headCount), tail = text.suffix(tailCount)
+            if let newline = head.lastIndex(of: "\n"), head.distance(from: head.startIndex, to: newline) >= headCount / 2 { head = head[..<newline] }
+            if let newline = tail.firstIndex(of: "\n"), tail.distance(from: tail.startIndex, to: newline) < tailCount / 2 {
+                tail = tail[tail.index(after: newline)...]
+            }
+            kept = head + "\n[… \((text.count - head.count - tail.count).formatted()) characters trimmed to fit the brief …]\n" + tail
+            label += " (trimmed)"
+        }
+        return label + ":\n" + ContextFile.fenced(kept, info: "text").dropLast()
     }
 
     // MARK: - Conversation JSON
@@ -208,7 +270,8 @@ enum ContextRestore {
 
     // MARK: - Session files
 
-    /// A Claude Code session: one record per message, chained by uuid, tool results in user records.
+    /// A Claude Code session: one record per message, chained by uuid, tool results in user records. Each record
+    /// names the context it was restored from, so that `folio context save` does not take the copy for a new session.
     static func claudeCode(_ context: ContextFile, sessionID: String, folder: String, now: Date) -> String {
         var lines: [String] = []
         var parent: String?
@@ -218,7 +281,8 @@ enum ContextRestore {
             let uuid = UUID().uuidString.lowercased()
             var record: JSONObject = ["type": type, "uuid": uuid, "parentUuid": parent ?? NSNull(), "sessionId": sessionID,
                                       "cwd": folder, "version": "folio", "isSidechain": false, "userType": "external",
-                                      "timestamp": Timestamps.format(time ?? now), "message": message]
+                                      "timestamp": Timestamps.format(time ?? now), "message": message,
+                                      ClaudeCodeImporter.restoredMarker: context.id]
             for (key, value) in extra { record[key] = value }
             lines.append(json(record))
             parent = uuid
@@ -242,7 +306,7 @@ enum ContextRestore {
     /// A Codex rollout: session_meta, then response items.
     static func codex(_ context: ContextFile, sessionID: String, folder: String, now: Date) -> String {
         var lines = [json(["timestamp": Timestamps.format(now), "type": "session_meta",
-                           "payload": ["id": sessionID, "timestamp": Timestamps.format(now), "cwd": folder, "originator": "folio",
+                           "payload": ["id": sessionID, "timestamp": Timestamps.format(now), "cwd": folder, "originator": CodexImporter.restoredOriginator,
                                        "cli_version": "folio", "instructions": NSNull()] as JSONObject])]
         func item(_ payload: JSONObject, _ time: Date?) {
             lines.append(json(["timestamp": Timestamps.format(time ?? now), "type": "response_item", "payload": payload]))

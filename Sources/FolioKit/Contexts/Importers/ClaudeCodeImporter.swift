@@ -7,7 +7,10 @@ import Foundation
 /// root. A compaction starts a new root (`compact_boundary`, with `logicalParentUuid` naming the record before)
 /// followed by a user record marked `isCompactSummary`. One API message may be split over several lines that
 /// share `message.id`; tool results come back in user records and are matched to their call by `tool_use_id`.
-/// Sidechain records (subagents, in older versions) are counted, not followed. Claude Code 2 keeps each
+/// Sidechain records (subagents, in older versions) are counted, not followed. Token counts and tasks are those of
+/// the kept conversation, not of an abandoned branch. The session's title is the one the user gave (`custom-title`,
+/// from /rename), else the one Claude Code generated (`ai-title`), else a `summary` record's (the one whose
+/// `leafUuid` is in this file first). Claude Code 2 keeps each
 /// subagent's transcript beside the session, in `<session>/subagents/agent-<id>.jsonl` with an
 /// `agent-<id>.meta.json`; those are read as subagents (their calls, files and tokens count).
 enum ClaudeCodeImporter: SessionImporter {
@@ -21,6 +24,26 @@ enum ClaudeCodeImporter: SessionImporter {
         let turn: Turn?
         let messageID: String?
         let results: [(id: String, output: String, isError: Bool)]
+        /// The usage this record adds (a message split over lines counts once).
+        let usage: (input: Int, output: Int)?
+    }
+
+    /// The field folio puts on every record of a session it restores (`folio context restore --for claude-code`),
+    /// naming the context: a copy nobody continued is not taken for the latest session.
+    static let restoredMarker = "folioRestoredFrom"
+
+    /// Whether folio wrote this file (a restored context) and Claude Code added no message to it since.
+    static func isUnchangedRestore(_ path: String) -> Bool {
+        guard let lines = try? LineReader(path: path) else { return false }
+        var marked = false
+        for line in lines {
+            guard !line.isEmpty, let record = JSON.object(line) else { continue }
+            guard ["user", "assistant"].contains(record["type"] as? String ?? "") else { continue }
+            // Copies restored by earlier folio versions have no marker, but say `"version": "folio"`.
+            guard record[restoredMarker] != nil || record["version"] as? String == "folio" else { return false }
+            marked = true
+        }
+        return marked
     }
 
     static func read(_ path: String) throws -> Session {
@@ -51,13 +74,18 @@ enum ClaudeCodeImporter: SessionImporter {
         var records: [Record] = []
         var byUUID: [String: Int] = [:]
         var usageSeen = Set<String>()
-        var summaries: [String] = []
+        var summaries: [(text: String, leaf: String?)] = []
+        var customTitle: String?, generatedTitle: String?
+        /// Usage of records outside the conversation's tree (some files hold only usage records).
+        var looseUsage = (input: 0, output: 0)
         var lineNumber = 0
         for line in try LineReader(path: path) {
             lineNumber += 1
             guard !line.isEmpty, let record = JSON.object(line) else { continue }
             let kind = record["type"] as? String ?? ""
-            if kind == "summary", let text = record["summary"] as? String { summaries.append(text); continue }
+            if kind == "summary", let text = record["summary"] as? String { summaries.append((text, record["leafUuid"] as? String)); continue }
+            if kind == "custom-title", let text = record["customTitle"] as? String, !text.isEmpty { customTitle = text; continue }
+            if kind == "ai-title", let text = record["aiTitle"] as? String ?? record["title"] as? String, !text.isEmpty { generatedTitle = text; continue }
             if let version = record["version"] as? String { session.toolVersion = version }
             if let id = record["sessionId"] as? String { session.sessionID = id }
             if let cwd = record["cwd"] as? String, !cwd.isEmpty { session.workingFolder = cwd }
@@ -71,12 +99,15 @@ enum ClaudeCodeImporter: SessionImporter {
             if let model = message?["model"] as? String, !model.hasPrefix("<"), !session.models.contains(model) {
                 session.models.append(model)
             }
-            if let usage = message?["usage"] as? JSONObject, usageSeen.insert(messageID ?? "line \(lineNumber)").inserted {
-                session.inputTokens += JSON.int(usage["input_tokens"]) + JSON.int(usage["cache_creation_input_tokens"])
-                    + JSON.int(usage["cache_read_input_tokens"])
-                session.outputTokens += JSON.int(usage["output_tokens"])
+            var usage: (input: Int, output: Int)?
+            if let counts = message?["usage"] as? JSONObject, usageSeen.insert(messageID ?? "line \(lineNumber)").inserted {
+                usage = (JSON.int(counts["input_tokens"]) + JSON.int(counts["cache_creation_input_tokens"]) + JSON.int(counts["cache_read_input_tokens"]),
+                         JSON.int(counts["output_tokens"]))
             }
-            guard kind == "user" || kind == "assistant" || kind == "system" else { continue }
+            guard kind == "user" || kind == "assistant" || kind == "system" else {
+                if let usage { looseUsage = (looseUsage.input + usage.input, looseUsage.output + usage.output) }
+                continue
+            }
             var turn: Turn?
             var results: [(String, String, Bool)] = []
             // System records (a compaction's boundary among them) only link the tree.
@@ -96,9 +127,6 @@ enum ClaudeCodeImporter: SessionImporter {
                         let call = ToolCall(id: block["id"] as? String ?? "", name: block["name"] as? String ?? "tool",
                                             input: JSON.compact(block["input"]))
                         blocks.append(.toolCall(call))
-                        if call.name == "TodoWrite", let todos = (block["input"] as? JSONObject)?["todos"] as? [JSONObject] {
-                            session.tasks = todos.compactMap(task)
-                        }
                     case "tool_result":
                         results.append((block["tool_use_id"] as? String ?? "", JSON.text(block["content"]),
                                         block["is_error"] as? Bool ?? false))
@@ -114,10 +142,26 @@ enum ClaudeCodeImporter: SessionImporter {
             let uuid = record["uuid"] as? String
             if let uuid { byUUID[uuid] = records.count }
             records.append(Record(uuid: uuid, parent: record["parentUuid"] as? String,
-                                  logicalParent: record["logicalParentUuid"] as? String, turn: turn, messageID: messageID, results: results))
+                                  logicalParent: record["logicalParentUuid"] as? String, turn: turn, messageID: messageID, results: results,
+                                  usage: usage))
         }
-        session.summary = summaries.last
-        session.turns = assemble(activeBranch(records, byUUID: byUUID))
+        // A summary of this conversation (its leaf is in the file) rather than of one it continued.
+        let summary = summaries.last { $0.leaf.map { byUUID[$0] != nil } ?? false } ?? summaries.last
+        session.summary = summary?.text
+        session.title = customTitle ?? generatedTitle ?? summary?.text
+        let branch = activeBranch(records, byUUID: byUUID)
+        session.inputTokens = looseUsage.input
+        session.outputTokens = looseUsage.output
+        for usage in branch.compactMap(\.usage) {
+            session.inputTokens += usage.input
+            session.outputTokens += usage.output
+        }
+        session.turns = assemble(branch)
+        // The plan is the last TodoWrite of the kept conversation.
+        if let plan = session.toolCalls.last(where: { $0.name == "TodoWrite" }),
+           let todos = JSON.object(Data(plan.input.utf8))?["todos"] as? [JSONObject] {
+            session.tasks = todos.compactMap(task)
+        }
         return session
     }
 

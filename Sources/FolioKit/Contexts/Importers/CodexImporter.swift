@@ -6,9 +6,46 @@ import Foundation
 /// `response_item` (messages, reasoning, function and custom tool calls and their outputs) and `event_msg`
 /// (which repeats messages for the UI, and carries token counts). The older flat format has the items
 /// themselves on each line after a first `{id, timestamp, instructions}` line. Messages Codex injects
-/// (AGENTS.md, the environment context) are not the user's turns.
+/// (AGENTS.md, the environment context) are not the user's turns. A name the user gave the thread is kept in
+/// `CODEX_HOME/session_index.jsonl` (`{id, thread_name, updated_at}`, the newest entry winning).
 enum CodexImporter: SessionImporter {
     static let tool = Session.Tool.codex
+
+    /// The `originator` folio writes in the `session_meta` of a session it restores.
+    static let restoredOriginator = "folio"
+
+    /// Whether folio wrote this rollout (a restored context) and Codex did not go on with it: Codex starts every
+    /// turn with a `turn_context` record, which folio never writes.
+    static func isUnchangedRestore(_ path: String) -> Bool {
+        guard let lines = try? LineReader(path: path) else { return false }
+        var first = true
+        for line in lines {
+            guard !line.isEmpty, let record = JSON.object(line) else { continue }
+            let type = record["type"] as? String
+            if first {
+                guard type == "session_meta", (record["payload"] as? JSONObject)?["originator"] as? String == restoredOriginator else { return false }
+                first = false
+            } else if type != "response_item" {
+                return false
+            }
+        }
+        return !first
+    }
+
+    /// The thread's name from `session_index.jsonl`, for a rollout under `<CODEX_HOME>/sessions/YYYY/MM/DD/`.
+    static func threadName(_ id: String, rollout path: String) -> String? {
+        var folder = path as NSString
+        for _ in 0..<4 { folder = folder.deletingLastPathComponent as NSString }
+        guard folder.lastPathComponent == "sessions",
+              let lines = try? LineReader(path: folder.deletingLastPathComponent + "/session_index.jsonl") else { return nil }
+        var name: String?
+        for line in lines where !line.isEmpty {
+            guard let entry = JSON.object(line), entry["id"] as? String == id,
+                  let text = entry["thread_name"] as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            name = text
+        }
+        return name
+    }
 
     static func read(_ path: String) throws -> Session {
         var session = Session(tool: tool)
@@ -93,6 +130,7 @@ enum CodexImporter: SessionImporter {
             (session.inputTokens, session.outputTokens) = (summedInput, summedOutput)
         }
         session.turns = turns
+        session.title = session.sessionID.flatMap { threadName($0, rollout: path) }
         return session
     }
 

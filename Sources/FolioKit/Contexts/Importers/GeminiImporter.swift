@@ -2,7 +2,7 @@ import Foundation
 
 /// Gemini CLI: `~/.gemini/tmp/<project hash>/chats/session-*.json`, one JSON document per session with
 /// `messages` of type `user`, `gemini` (or `model`), `info` and `error`; tool calls ride on the model's
-/// messages with their results.
+/// messages with their results. Gemini CLI writes a one-line `summary` of the session, its title.
 enum GeminiImporter: SessionImporter {
     static let tool = Session.Tool.gemini
 
@@ -17,6 +17,7 @@ enum GeminiImporter: SessionImporter {
         session.sessionID = document["sessionId"] as? String
         session.created = JSON.date(document["startTime"])
         session.updated = JSON.date(document["lastUpdated"]) ?? session.created
+        if let summary = document["summary"] as? String, !summary.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { session.title = summary }
         for message in document["messages"] as? [JSONObject] ?? [] {
             let time = JSON.date(message["timestamp"])
             let type = message["type"] as? String ?? message["role"] as? String ?? ""

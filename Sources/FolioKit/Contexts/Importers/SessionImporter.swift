@@ -6,6 +6,13 @@ protocol SessionImporter {
     static var tool: Session.Tool { get }
     /// Reads a session file (or folder, for tools that keep one folder per session).
     static func read(_ path: String) throws -> Session
+    /// Whether the file is a session folio wrote (`folio context restore … --write`) that the tool has not
+    /// continued since: such a copy is never taken for the latest session.
+    static func isUnchangedRestore(_ path: String) -> Bool
+}
+
+extension SessionImporter {
+    static func isUnchangedRestore(_ path: String) -> Bool { false }
 }
 
 enum SessionImporters {

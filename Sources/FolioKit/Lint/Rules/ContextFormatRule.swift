@@ -1,17 +1,17 @@
 /// A context file must be one folio can read back: frontmatter naming it and its source, and a transcript whose
 /// markers restore can follow.
 struct ContextFormatRule: LintRule {
-    static let example = "---\nid: 2026/01/2026-01-05-fix-login\ntitle: Fix login\nsource:\n  tool: claude-code\n---\n\n# Fix login\n\n## Transcript\n"
-    static let examplePath = "contexts/2026/01/2026-01-05-fix-login.context.md"
+    static let example = "---\nid: 2026/01/05-fix-login\ntitle: Fix login\nsource:\n  tool: claude-code\n---\n\n# Fix login\n\n## Transcript\n"
+    static let examplePath = "contexts/2026/01/05-fix-login.context.md"
 
     static let info = LintRuleInfo(
         id: "context-format", name: "Context format",
-        description: "A context file (contexts/<yyyy>/<mm>/<date>-<slug>.context.md) has frontmatter with `id` (its path below contexts/), `title` and `source.tool` (a tool folio knows), and a transcript whose `<!-- folio:… -->` markers folio can read back: turns with a role of user, assistant or summary, calls with an id and name followed by their `→` line, results and thinking followed by a fenced block.",
+        description: "A context file (contexts/<yyyy>/<mm>/<dd>-<slug>.context.md) has frontmatter with `id` (its path below contexts/), `title` and `source.tool` (a tool folio knows), and a transcript whose `<!-- folio:… -->` markers folio can read back: turns with a role of user, assistant or summary, calls with an id and name followed by their `→` line, results and thinking followed by a fenced block.",
         severity: .error,
         triggering: [
             LintExample("↓# Notes without frontmatter\n", path: examplePath),
             LintExample("---\nid: ↓2026/01/other\ntitle: Fix login\nsource:\n  tool: claude-code\n---\n", path: examplePath),
-            LintExample("---\nid: 2026/01/2026-01-05-fix-login\ntitle: Fix login\nsource:\n  tool: ↓vim\n---\n", path: examplePath),
+            LintExample("---\nid: 2026/01/05-fix-login\ntitle: Fix login\nsource:\n  tool: ↓vim\n---\n", path: examplePath),
             LintExample(example + "\n↓<!-- folio:turn role=robot -->\n### Robot\n\nbeep\n", path: examplePath),
             LintExample(example + "\n<!-- folio:turn role=assistant -->\n### Assistant\n\n<!-- folio:call id=t1 name=Bash -->\n→ **Bash** {\"command\":\"ls\"}\n↓<!-- folio:result id=t1 -->\na.txt\n",
                         path: examplePath),
