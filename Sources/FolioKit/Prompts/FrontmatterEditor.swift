@@ -280,17 +280,21 @@ private struct Editor {
 
     /// The item a segment names: digits give a position, anything else the item with that name.
     private func itemIndex(_ segment: String, in items: [Node], at location: Location) -> Int? {
-        if !segment.isEmpty, segment.allSatisfy { $0.isASCII && $0.isNumber } {
+        if Self.isPosition(segment) {
             return Int(segment).flatMap { $0 < items.count ? $0 : nil }
         }
         let bare = isVariables(location)
         return items.firstIndex { $0["name"]?.text == segment || (bare && $0.string == segment) }
     }
 
+    private static func isPosition(_ segment: String) -> Bool {
+        !segment.isEmpty && segment.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     private func missingItem(_ segment: String, in items: [Node], at location: Location,
                              listPath: ArraySlice<String>) -> FolioError {
         let list = listPath.joined(separator: ".")
-        if segment.allSatisfy { $0.isASCII && $0.isNumber } {
+        if Self.isPosition(segment) {
             return FolioError(.invalidInput, "\(path): '\(list)' has \(items.count) item\(items.count == 1 ? "" : "s"); "
                               + "position \(segment) is past its end (the first is \(list).0)")
         }
@@ -395,7 +399,7 @@ private struct Editor {
             }
             more = more.map { $0.isEmpty ? $0 : String(repeating: " ", count: Position(key.mark).column + extra) + $0 }
             let inline = Position(node.mark).line == colon.line
-            try write(first: first, more: more, old: node, start: inline ? (empty ? colon : Position(node.mark)) : nil,
+            try write(first: first, more: more, start: inline ? (empty ? colon : Position(node.mark)) : nil,
                       end: end, leadIn: colon, spaced: empty || !inline)
 
         case .sequence:
@@ -404,7 +408,7 @@ private struct Editor {
             more = more.map { $0.isEmpty ? $0 : String(repeating: " ", count: dash.column) + $0 }
             let afterDash = Position(line: dash.line, column: dash.column + 1)
             let inline = Position(node.mark).line == dash.line
-            try write(first: first, more: more, old: node, start: inline ? (empty ? afterDash : Position(node.mark)) : nil,
+            try write(first: first, more: more, start: inline ? (empty ? afterDash : Position(node.mark)) : nil,
                       end: end, leadIn: afterDash, spaced: empty || !inline)
 
         case .scalar:
@@ -415,7 +419,7 @@ private struct Editor {
     /// Writes a value's text in place of an old one. `start` is where the old value starts on the key's (or
     /// dash's) line, nil when it starts below it; `leadIn` is just after the colon or dash; `spaced` when the
     /// text goes right after `leadIn` (an empty old value, or one below the key).
-    private mutating func write(first: String, more: [String], old: Node, start: Position?, end: Position,
+    private mutating func write(first: String, more: [String], start: Position?, end: Position,
                                 leadIn: Position, spaced: Bool) throws {
         let below = more.isEmpty ? "" : "\n" + more.joined(separator: "\n")
         let lineEnd = Position(line: end.line, column: file.lines[end.line].count)
