@@ -43,7 +43,7 @@ enum FrontmatterEditor {
 
 /// A file's text around its frontmatter, the frontmatter cut into lines the way libyaml counts them (so a
 /// node's mark is a line and column here), each line with its own line break.
-struct FrontmatterText {
+private struct FrontmatterText {
     /// The byte order mark (if any) and the opening `---` line.
     var head: String
     var lines: [[Unicode.Scalar]]
@@ -155,7 +155,7 @@ struct FrontmatterText {
 }
 
 /// A place in the frontmatter: 0-based line and column, counted in Unicode scalars as libyaml counts them.
-struct Position: Equatable {
+private struct Position: Equatable {
     var line: Int
     var column: Int
 
