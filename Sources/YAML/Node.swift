@@ -45,12 +45,17 @@ public struct Node: Sendable, Equatable {
 
     public var content: Content
     public var mark: Mark
+    /// Where the node ends, as libyaml reports it: just after a flow scalar's last character or a flow
+    /// collection's closing bracket; at the start of the line after a block scalar's last line break; for a
+    /// block collection, where the next token starts (comments and blank lines included). `.none` when built.
+    public var end: Mark
     /// An explicit tag (`!!str`, `tag:yaml.org,2002:int`), as written.
     public var tag: String?
 
-    public init(_ content: Content, mark: Mark = .none, tag: String? = nil) {
+    public init(_ content: Content, mark: Mark = .none, end: Mark = .none, tag: String? = nil) {
         self.content = content
         self.mark = mark
+        self.end = end
         self.tag = tag
     }
 }

@@ -167,6 +167,7 @@ public struct YAMLParser: Sendable {
             }
             defer { yaml_event_delete(&event) }
             let position = mark(event.start_mark)
+            let end = mark(event.end_mark)
             switch event.type {
             case YAML_STREAM_END_EVENT:
                 return YAMLDocument(root: root, warnings: warnings)
@@ -209,7 +210,7 @@ public struct YAMLParser: Sendable {
                 case YAML_FOLDED_SCALAR_STYLE: style = .folded
                 default: style = .plain
                 }
-                try add(Node(.scalar(value, style), mark: position, tag: string(scalar.tag)), anchor: anchor)
+                try add(Node(.scalar(value, style), mark: position, end: end, tag: string(scalar.tag)), anchor: anchor)
             case YAML_SEQUENCE_START_EVENT:
                 let start = event.data.sequence_start
                 let anchor = string(start.anchor)
@@ -227,9 +228,9 @@ public struct YAMLParser: Sendable {
                 guard let top = stack.popLast() else { break }
                 switch top {
                 case .sequence(let m, let tag, let anchor, let style, let items):
-                    try add(Node(.sequence(items, style), mark: m, tag: tag), anchor: anchor)
+                    try add(Node(.sequence(items, style), mark: m, end: end, tag: tag), anchor: anchor)
                 case .mapping(let m, let tag, let anchor, let style, let pairs, _, _):
-                    try add(Node(.mapping(pairs, style), mark: m, tag: tag), anchor: anchor)
+                    try add(Node(.mapping(pairs, style), mark: m, end: end, tag: tag), anchor: anchor)
                 }
             default:
                 break

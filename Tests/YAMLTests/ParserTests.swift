@@ -15,6 +15,14 @@ import Testing
         #expect(root["model"]?["name"]?.mark == Mark(line: 6, column: 9))
     }
 
+    @Test func keepsWhereEachNodeEnds() throws {
+        let root = try #require(try strict.parse("title: Review  # c\ntags: [a, b]\ntext: |\n  x\n\nq: 'it''s'\n").root)
+        #expect(root["title"]?.end == Mark(line: 1, column: 14))  // before the comment
+        #expect(root["tags"]?.end == Mark(line: 2, column: 13))   // after the bracket
+        #expect(root["text"]?.end == Mark(line: 6, column: 1))    // a block scalar: after its trailing line breaks
+        #expect(root["q"]?.end == Mark(line: 6, column: 11))
+    }
+
     @Test func resolvesScalarsWithTheCoreSchema() throws {
         let root = try #require(try strict.parse("""
             a: true
