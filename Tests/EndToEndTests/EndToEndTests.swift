@@ -69,7 +69,7 @@ func folio(_ arguments: String..., in folder: String, env: [String: String] = [:
         #expect(try git("show", "HEAD~1", "--name-status", "--format=", "-M", in: p)
                 == "R100\tprompts/teach/explain.prompt.md\tprompts/teach/explain-simply.prompt.md")
         let file = try git("show", "HEAD:prompts/teach/explain-simply.prompt.md", in: p)
-        #expect(file.contains("- name: topic"))
+        #expect(file.contains("variables: [topic, audience]"))
         #expect(try git("rev-list", "--count", "HEAD", in: p) == "5")
         // The reflog records folio's commits like git's own.
         #expect(try git("reflog", "-1", "--format=%gs", in: p) == "commit: folio: rm refactor")

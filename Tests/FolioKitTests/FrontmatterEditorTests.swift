@@ -62,9 +62,7 @@ internal import YAML
     }
 
     /// Through `folio edit`: the commit holds the two changed lines (and variables are found by name).
-    /// Fails until the rewritten `Library.edit` calls `FrontmatterEditor.apply`; then drop `.disabled`.
-    @Test(.disabled("enable when Library.edit calls FrontmatterEditor.apply"))
-    func folioEditCommitsOnlyTheTouchedLines() throws {
+    @Test func folioEditCommitsOnlyTheTouchedLines() throws {
         let (folder, library) = try makeLibrary()
         try library.addFile("support/reply", Self.handWritten)
         _ = try library.edit(id("support/reply"), set: [("status", "active"), ("model.parameters.temperature", "0.2")])

@@ -189,7 +189,7 @@ import TestSupport
         try library.addFile("p", "---\ntitle: T\n---\nBody\n")
         let before = try git("rev-parse", "HEAD", in: folder.path)
         let error = #expect(throws: FolioError.self) { try library.edit(id("p"), set: [("status", "live")]) }
-        #expect(error?.message == "prompts/p.prompt.md: status must be one of draft, active, deprecated (not 'live')")
+        #expect(error?.message == "prompts/p.prompt.md:3:9: error: status must be one of draft, active, deprecated (not 'live')")
         let template = #expect(throws: FolioError.self) { try library.edit(id("p"), body: "{{#open}} never closed\n") }
         #expect(template?.message.hasPrefix("prompts/p.prompt.md:4:1: error: section 'open' is never closed") == true)
         #expect(try git("rev-parse", "HEAD", in: folder.path) == before)

@@ -118,26 +118,22 @@ extension Library {
         }
     }
 
-    /// A prompt file with fields set and removed and/or its body replaced, validated as a prompt.
+    /// A prompt file with fields set and removed and/or its body replaced, validated as a prompt. Only the touched
+    /// keys change: comments, quoting, styles and the order of everything else stay as written.
     static func editedFile(_ original: Data, id: PromptID, set assignments: [(key: String, value: String)], unset: [String],
                            body: String?, path: String) throws -> Data {
-        var document = try PromptCodec.decode(original, id: id, path: path)
-        if assignments.isEmpty && unset.isEmpty {
-            guard let body else { return original }
-            return try PromptCodec.replacingBody(of: original, with: body, path: path)
+        _ = try PromptCodec.decode(original, id: id, path: path)
+        var data = original
+        if !assignments.isEmpty || !unset.isEmpty {
+            let split = { (key: String) in key.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
+            let text = try FrontmatterEditor.apply(to: String(decoding: original, as: UTF8.self),
+                                                   set: assignments.map { (split($0.key), Self.parseAssignedValue($0.value)) },
+                                                   unset: unset.map(split), path: path)
+            data = Data(text.utf8)
         }
-        var frontmatter = PromptCodec.frontmatterValue(document.prompt)
-        for key in unset {
-            try frontmatter.set(path: key.split(separator: ".").map(String.init), to: nil)
-        }
-        for assignment in assignments {
-            try frontmatter.set(path: assignment.key.split(separator: ".").map(String.init),
-                                to: Self.parseAssignedValue(assignment.value))
-        }
-        var prompt = try PromptCodec.prompt(fromFrontmatter: frontmatter, id: id, body: body ?? document.prompt.body, path: path)
-        prompt.body = body ?? document.prompt.body
-        document.prompt = prompt
-        return PromptCodec.encode(document)
+        if let body { data = try PromptCodec.replacingBody(of: data, with: body, path: path) }
+        _ = try PromptCodec.decode(data, id: id, path: path)
+        return data
     }
 
     /// A `--set` value: YAML for lists, mappings in braces, numbers, booleans and null; anything else,
