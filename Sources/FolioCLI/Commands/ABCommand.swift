@@ -18,7 +18,6 @@ struct ABCommand: ParsableCommand {
         @OptionGroup var library: LibraryOptions
 
         func validate() throws {
-            _ = try promptID(prompt)
             if let weights {
                 for part in weights.split(separator: ",") where Int(part.trimmingCharacters(in: .whitespaces)) == nil {
                     throw ValidationError("--weights takes whole numbers separated by commas, e.g. 50,50 (got '\(part)')")
@@ -28,9 +27,10 @@ struct ABCommand: ParsableCommand {
 
         func run() throws {
             let context = CLIContext.current
+            let prompt = try promptID(prompt)
             let names = variants.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let weights = self.weights?.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            let (experiment, outcome) = try library.open(context).createExperiment(name, prompt: try promptID(prompt), variants: names,
+            let (experiment, outcome) = try library.open(context).createExperiment(name, prompt: prompt, variants: names,
                                                                                   weights: weights, metric: metric)
             context.report(outcome, done: "Started \(name): \(experiment.arms.map { "\($0.name) \($0.weight)%" }.joined(separator: ", "))")
             context.print(context.out.dim("Render with: folio render \(prompt) --experiment \(name) --subject USER_ID"))

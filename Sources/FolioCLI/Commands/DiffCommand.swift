@@ -24,12 +24,11 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var library: LibraryOptions
 
-    func validate() throws { _ = try promptID(id) }
-
     func run() throws {
         let context = CLIContext.current
+        let id = try promptID(id)
         let library = try library.open(context)
-        let diff = try library.diff(try promptID(id), from: from, to: to)
+        let diff = try library.diff(id, from: from, to: to)
         if json {
             try context.printJSON(diff)
             return

@@ -32,7 +32,6 @@ struct EditCommand: ParsableCommand {
     @OptionGroup var commit: CommitOptions
 
     func validate() throws {
-        _ = try promptID(id)
         for assignment in assignments where !assignment.contains("=") || assignment.hasPrefix("=") {
             throw ValidationError("--set needs KEY=VALUE, e.g. --set status=active (got '\(assignment)')")
         }

@@ -19,7 +19,6 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        _ = try promptID(id)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 

@@ -16,12 +16,10 @@ struct LabelCommand: ParsableCommand {
         @Argument(help: "The version (v7) or revision; default: the latest version.") var revision: String?
         @OptionGroup var library: LibraryOptions
 
-        func validate() throws { _ = try promptID(id) }
-
         func run() throws {
             let context = CLIContext.current
-            let library = try library.open(context)
             let id = try promptID(id)
+            let library = try library.open(context)
             let move = try library.setLabel(label, on: id, to: revision)
             let version = try library.labels(of: id).first { $0.name == label }?.version
             context.print("\(label) of \(id) → \(version.map { "v\($0)" } ?? String(move.to?.prefix(7) ?? ""))"
@@ -36,11 +34,10 @@ struct LabelCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 
-        func validate() throws { if let id { _ = try promptID(id) } }
-
         func run() throws {
             let context = CLIContext.current
-            let labels = try library.open(context).labels(of: try id.map(promptID))
+            let id = try id.map(promptID)
+            let labels = try library.open(context).labels(of: id)
             if json {
                 try context.printJSON(labels)
                 return
@@ -60,11 +57,10 @@ struct LabelCommand: ParsableCommand {
         @Argument(help: "The label.") var label: String
         @OptionGroup var library: LibraryOptions
 
-        func validate() throws { _ = try promptID(id) }
-
         func run() throws {
             let context = CLIContext.current
-            try library.open(context).removeLabel(label, from: try promptID(id))
+            let id = try promptID(id)
+            try library.open(context).removeLabel(label, from: id)
             context.print("Removed \(label) from \(id)")
         }
     }
@@ -76,12 +72,11 @@ struct LabelCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 
-        func validate() throws { if let id { _ = try promptID(id) } }
-
         func run() throws {
             let context = CLIContext.current
+            let id = try id.map(promptID)
             let library = try library.open(context)
-            let moves = try library.labelLog(of: try id.map(promptID))
+            let moves = try library.labelLog(of: id)
             if json {
                 try context.printJSON(moves)
                 return

@@ -37,7 +37,6 @@ struct NewCommand: ParsableCommand {
     @OptionGroup var commit: CommitOptions
 
     func validate() throws {
-        _ = try promptID(id)
         if file != nil && (bodyFile != nil || template != nil) {
             throw ValidationError("--file gives the whole prompt; it cannot be combined with --body-file or --template")
         }

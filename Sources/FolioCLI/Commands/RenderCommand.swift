@@ -37,10 +37,9 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        let reference = try promptReference(id)
-        if variant != nil, reference.revision != nil { throw ValidationError("give either ID@REV or --variant, not both") }
+        if variant != nil, id.contains("@") { throw ValidationError("give either ID@REV or --variant, not both") }
         if (experiment == nil) != (subject == nil) { throw ValidationError("--experiment and --subject go together") }
-        if experiment != nil, variant != nil || reference.revision != nil {
+        if experiment != nil, variant != nil || id.contains("@") {
             throw ValidationError("with --experiment the experiment chooses the variant; leave out --variant and @REV")
         }
         for variable in variables where !variable.contains("=") || variable.hasPrefix("=") {
@@ -66,6 +65,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
+        _ = try promptReference(self.id)
         let library = try library.open(context)
         let reference = try promptReference(self.id, variant: variant, in: library)
         let id = reference.id

@@ -15,11 +15,10 @@ struct RevertCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
     @OptionGroup var commit: CommitOptions
 
-    func validate() throws { _ = try promptID(id) }
-
     func run() throws {
         let context = CLIContext.current
-        let outcome = try library.open(context).revert(try promptID(id), to: to, commit: !commit.noCommit)
+        let id = try promptID(id)
+        let outcome = try library.open(context).revert(id, to: to, commit: !commit.noCommit)
         context.report(outcome, done: "Restored \(id) to \(to)")
     }
 }

@@ -19,13 +19,13 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        let reference = try promptReference(id)
         if raw && json { throw ValidationError("choose one of --raw and --json") }
-        if variant != nil, reference.revision != nil { throw ValidationError("give either ID@REV or --variant, not both") }
+        if variant != nil, id.contains("@") { throw ValidationError("give either ID@REV or --variant, not both") }
     }
 
     func run() throws {
         let context = CLIContext.current
+        _ = try promptReference(self.id)
         let library = try library.open(context)
         let reference = try promptReference(self.id, variant: variant, in: library)
         let id = reference.id

@@ -31,15 +31,15 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        if let id { _ = try promptID(id) }
         if [json, csv, html != nil].filter({ $0 }).count > 1 { throw ValidationError("choose one of --json, --csv and --html") }
     }
 
     func run() throws {
         let context = CLIContext.current
+        let prompt = try id.map(promptID)
         let library = try library.open(context)
         let now = context.now()
-        let request = StatsRequest(prompt: try id.map(promptID), since: try StatsRequest.parseSince(since, now: now), until: now, by: by, team: team)
+        let request = StatsRequest(prompt: prompt, since: try StatsRequest.parseSince(since, now: now), until: now, by: by, team: team)
         let report = try library.stats(request)
         if json {
             try context.printJSON(report)

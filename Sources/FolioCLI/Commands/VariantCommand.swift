@@ -52,11 +52,10 @@ struct VariantCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 
-        func validate() throws { if let id { _ = try promptID(id) } }
-
         func run() throws {
             let context = CLIContext.current
-            let diffs = try library.open(context).variantDiff(name, prompt: try id.map(promptID))
+            let id = try id.map(promptID)
+            let diffs = try library.open(context).variantDiff(name, prompt: id)
             if json {
                 try context.printJSON(diffs)
                 return
