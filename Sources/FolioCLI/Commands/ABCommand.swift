@@ -11,7 +11,7 @@ struct ABCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start an experiment (writes and commits experiments/EXP.yaml).")
 
         @Argument(help: "The experiment's name.") var name: String
-        @Option(help: "The prompt under test.") var prompt: String
+        @Option(help: "The prompt under test.", completion: Completions.prompts) var prompt: String
         @Option(help: "Comma-separated variants; a branch name (main) or a variant (concise = variant/concise).") var variants: String
         @Option(help: "Comma-separated percentages summing to 100 (default: even).") var weights: String?
         @Option(help: "What decides: success (rate) or score (mean 1-5).") var metric: Experiment.Metric = .success
@@ -40,7 +40,7 @@ struct ABCommand: ParsableCommand {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Exposures, success rate and mean score per variant, tests, a verdict.")
 
-        @Argument(help: "The experiment.") var name: String
+        @Argument(help: "The experiment.", completion: Completions.experiments) var name: String
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 
@@ -78,8 +78,8 @@ struct ABCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Bring a variant's version of the prompt onto the current branch and close the experiment.")
 
-        @Argument(help: "The experiment.") var name: String
-        @Argument(help: "The winning variant.") var variant: String
+        @Argument(help: "The experiment.", completion: Completions.experiments) var name: String
+        @Argument(help: "The winning variant.", completion: Completions.experimentVariants) var variant: String
         @OptionGroup var library: LibraryOptions
 
         func run() throws {

@@ -10,7 +10,7 @@ struct EditCommand: ParsableCommand {
             --set status=deprecated. Text that is not a list, number or boolean stays text.
             """)
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id.", completion: Completions.prompts)
     var id: String
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a frontmatter field (repeatable).", valueName: "key=value"))
@@ -25,7 +25,7 @@ struct EditCommand: ParsableCommand {
     @Option(name: .customLong("file"), help: "Replace the whole prompt file with this file ('-' for stdin).")
     var file: String?
 
-    @Option(help: "Change it on this variant's branch (committed there; the work tree is untouched).")
+    @Option(help: "Change it on this variant's branch (committed there; the work tree is untouched).", completion: Completions.variants)
     var variant: String?
 
     @OptionGroup var library: LibraryOptions

@@ -17,7 +17,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The folder to write into (default: the current folder, so .claude/commands/… lands where the tool looks).", valueName: "dir"))
     var out = "."
 
-    @Argument(help: "The prompts (default: every active prompt that is not a partial).")
+    @Argument(help: "The prompts (default: every active prompt that is not a partial).", completion: Completions.prompts)
     var ids: [String] = []
 
     @Flag(help: "Print JSON.")

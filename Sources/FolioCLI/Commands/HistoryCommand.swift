@@ -7,7 +7,7 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history",
         abstract: "A prompt's versions: the commits that changed it on this branch (first parent, renames followed, a removed prompt's too).")
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id.", completion: Completions.prompts)
     var id: String
 
     @Option(help: "Only the newest N versions.")

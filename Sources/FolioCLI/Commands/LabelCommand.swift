@@ -11,9 +11,9 @@ struct LabelCommand: ParsableCommand {
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Point a label at a version (default: the latest).")
 
-        @Argument(help: "The prompt's id.") var id: String
-        @Argument(help: "The label, e.g. production.") var label: String
-        @Argument(help: "The version (v7) or revision; default: the latest version.") var revision: String?
+        @Argument(help: "The prompt's id.", completion: Completions.prompts) var id: String
+        @Argument(help: "The label, e.g. production.", completion: Completions.labels) var label: String
+        @Argument(help: "The version (v7) or revision; default: the latest version.", completion: Completions.revisions) var revision: String?
         @OptionGroup var library: LibraryOptions
 
         func run() throws {
@@ -30,7 +30,7 @@ struct LabelCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List labels, of one prompt or of all.")
 
-        @Argument(help: "Only this prompt's labels.") var id: String?
+        @Argument(help: "Only this prompt's labels.", completion: Completions.prompts) var id: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 
@@ -53,8 +53,8 @@ struct LabelCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a label (the move is logged).")
 
-        @Argument(help: "The prompt's id.") var id: String
-        @Argument(help: "The label.") var label: String
+        @Argument(help: "The prompt's id.", completion: Completions.prompts) var id: String
+        @Argument(help: "The label.", completion: Completions.labels) var label: String
         @OptionGroup var library: LibraryOptions
 
         func run() throws {
@@ -68,7 +68,7 @@ struct LabelCommand: ParsableCommand {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every move of the labels: who, when, from which version to which.")
 
-        @Argument(help: "Only this prompt's labels.") var id: String?
+        @Argument(help: "Only this prompt's labels.", completion: Completions.prompts) var id: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 

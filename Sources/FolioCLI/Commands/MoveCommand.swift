@@ -6,7 +6,7 @@ struct MoveCommand: ParsableCommand {
         commandName: "mv",
         abstract: "Rename a prompt and update every {{> old}} include, in one commit.")
 
-    @Argument(help: "The current id, or the name of a file whose name is not a valid id ('Bad Name' for prompts/Bad Name.prompt.md).")
+    @Argument(help: "The current id, or the name of a file whose name is not a valid id ('Bad Name' for prompts/Bad Name.prompt.md).", completion: Completions.prompts)
     var old: String
 
     @Argument(help: "The new id.")

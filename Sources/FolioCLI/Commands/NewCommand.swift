@@ -30,7 +30,7 @@ struct NewCommand: ParsableCommand {
     @Flag(name: .customLong("no-edit"), help: "Do not open an editor; create the prompt from the options.")
     var noEdit = false
 
-    @Option(help: "Create it on this variant's branch (committed there; the work tree is untouched).")
+    @Option(help: "Create it on this variant's branch (committed there; the work tree is untouched).", completion: Completions.variants)
     var variant: String?
 
     @OptionGroup var library: LibraryOptions

@@ -11,7 +11,7 @@ struct OwnersCommand: ParsableCommand {
             folio's earlier block and keeping every other line. `folio review` lists the owners a change needs.
             """)
 
-    @Argument(help: "The prompt (omit to list every prompt with owners).")
+    @Argument(help: "The prompt (omit to list every prompt with owners).", completion: Completions.prompts)
     var id: String?
 
     @Flag(help: "Print a CODEOWNERS fragment for every prompt with owners.")

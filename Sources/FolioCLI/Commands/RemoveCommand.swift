@@ -6,7 +6,7 @@ struct RemoveCommand: ParsableCommand {
         commandName: "rm",
         abstract: "Delete a prompt, in one commit (it stays in the history).")
 
-    @Argument(help: "The prompt's id, or the name of a file whose name is not a valid id ('Bad Name' for prompts/Bad Name.prompt.md).")
+    @Argument(help: "The prompt's id, or the name of a file whose name is not a valid id ('Bad Name' for prompts/Bad Name.prompt.md).", completion: Completions.prompts)
     var id: String
 
     @Flag(help: "Delete it even if other prompts include it.")

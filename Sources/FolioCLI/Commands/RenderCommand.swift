@@ -7,13 +7,13 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Render a prompt with its variables (includes resolved) and print it.")
 
-    @Argument(help: "The prompt's id, optionally at a revision: ID@v3, ID@production, ID@main, ID@HEAD~2.")
+    @Argument(help: "The prompt's id, optionally at a revision: ID@v3, ID@production, ID@main, ID@HEAD~2.", completion: Completions.prompts)
     var id: String
 
-    @Option(help: "Render the prompt as it is on this variant's branch.")
+    @Option(help: "Render the prompt as it is on this variant's branch.", completion: Completions.variants)
     var variant: String?
 
-    @Option(help: "Render for an A/B experiment: the subject's variant is chosen and an exposure recorded.")
+    @Option(help: "Render for an A/B experiment: the subject's variant is chosen and an exposure recorded.", completion: Completions.experiments)
     var experiment: String?
 
     @Option(help: "With --experiment: who the prompt is for (a stable user or session key).")

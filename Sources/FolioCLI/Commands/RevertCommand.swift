@@ -6,10 +6,10 @@ struct RevertCommand: ParsableCommand {
         commandName: "revert",
         abstract: "Make a new commit that restores a prompt to an earlier version (history is kept).")
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id.", completion: Completions.prompts)
     var id: String
 
-    @Option(help: "The version (v3) or revision to restore.")
+    @Option(help: "The version (v3) or revision to restore.", completion: Completions.revisions)
     var to: String
 
     @OptionGroup var library: LibraryOptions

@@ -4,10 +4,10 @@ import FolioKit
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a prompt: its fields, variables and body.")
 
-    @Argument(help: "The prompt's id, optionally at a revision: ID@v3, ID@production, ID@main, ID@HEAD~2.")
+    @Argument(help: "The prompt's id, optionally at a revision: ID@v3, ID@production, ID@main, ID@HEAD~2.", completion: Completions.prompts)
     var id: String
 
-    @Option(help: "Show the prompt as it is on this variant's branch.")
+    @Option(help: "Show the prompt as it is on this variant's branch.", completion: Completions.variants)
     var variant: String?
 
     @Flag(help: "Print the file exactly as it is on disk.")

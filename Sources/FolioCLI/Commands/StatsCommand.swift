@@ -7,7 +7,7 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Usage analytics: top prompts, uses over time, which version works best, unused prompts.")
 
-    @Argument(help: "Only this prompt.")
+    @Argument(help: "Only this prompt.", completion: Completions.prompts)
     var id: String?
 
     @Option(help: "The period: a span (30d, 12w, 24h) or a start date (2026-01-31).")

@@ -6,7 +6,7 @@ struct UseCommand: ParsableCommand {
         commandName: "use",
         abstract: "Record that a prompt was used (for scripts and hooks); prints the event id.")
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id.", completion: Completions.prompts)
     var id: String
 
     @Option(help: "Who used it: an AI tool's name (claude-code, cursor), a script, a service.")

@@ -46,8 +46,8 @@ struct VariantCommand: ParsableCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "How a variant's prompts differ from its base.")
 
-        @Argument(help: "The variant.") var name: String
-        @Argument(help: "Only this prompt.") var id: String?
+        @Argument(help: "The variant.", completion: Completions.variants) var name: String
+        @Argument(help: "Only this prompt.", completion: Completions.prompts) var id: String?
         @Flag(help: "Show bodies word by word.") var word = false
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions

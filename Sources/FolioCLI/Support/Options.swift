@@ -4,7 +4,7 @@ import FolioKit
 /// `--library PATH`, shared by every command that works on a library.
 struct LibraryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The library's folder (default: $FOLIO_LIBRARY, else found from the current folder).",
-                                            valueName: "path"))
+                                            valueName: "path"), completion: .directory)
     var library: String?
 
     /// Opens the library: --library, then FOLIO_LIBRARY, then the one around the current folder.
