@@ -166,4 +166,14 @@ import TestSupport
         let broken = #expect(throws: JSONCText.SyntaxError.self) { try JSONCText("{\n  \"a\": 1\n  \"b\": 2\n}").value() }
         #expect(broken?.description == "line 3, column 3: expected ',' or '}' after a member")
     }
+
+    @Test func commentsInsideAValueFolioReplacesAreReported() throws {
+        let (folder, library) = try library()
+        defer { withExtendedLifetime(folder) {} }
+        folder.write(".mcp.json", "{\n  \"mcpServers\": {\n    \"folio\": {\n      \"command\": \"folio\",\n      \"args\": [\"mcp\" /* old */]\n    }\n  }\n}\n")
+        let outcome = try library.integrate(.claudeCode, userScope: false, executable: "folio")
+        #expect(outcome.change == .updated)
+        #expect(outcome.warnings == ["the comments inside folio's \"args\" in .mcp.json went with its old value"])
+        #expect(folder.read(".mcp.json")?.contains("\"args\": [\"mcp\", \"--library\", \"tools/prompts\"]") == true)
+    }
 }

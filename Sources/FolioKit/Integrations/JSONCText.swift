@@ -46,8 +46,10 @@ struct JSONCText {
     }
 
     /// Sets the member at `path` (keys from the top object down), adding the objects on the way that are missing.
-    /// An existing value there is replaced; its siblings, and every comment outside it, stay.
-    mutating func set(_ path: [String], to value: Value) throws {
+    /// An existing value there is replaced; its siblings, and every comment outside it, stay. Returns false when
+    /// the value replaced held comments, which went with it.
+    @discardableResult
+    mutating func set(_ path: [String], to value: Value) throws -> Bool {
         precondition(!path.isEmpty)
         var node = try parse()
         guard node.kind == .object else { throw SyntaxError(message: "the top level is not an object", line: 1, column: 1) }
@@ -57,18 +59,39 @@ struct JSONCText {
                 // Missing from here down: one new member holding the rest of the path.
                 let nested = rest.reversed().reduce(value) { inner, key in .object([(key, inner)]) }
                 insert(key, nested, into: node)
-                return
+                return true
             }
             if rest.isEmpty {
                 let indent = lineIndent(at: member.keyStart)
+                let keptComments = !hasComment(member.value.start..<member.value.end)
                 bytes.replaceSubrange(member.value.start..<member.value.end, with: Array(Self.write(value, indent: indent, unit: indentUnit).utf8))
-                return
+                return keptComments
             }
             guard member.value.kind == .object else {
                 throw SyntaxError(message: "'\(key)' is not an object", line: position(member.value.start).line, column: position(member.value.start).column)
             }
             node = member.value
         }
+        return true
+    }
+
+    /// Whether a comment starts in `range` (outside strings).
+    private func hasComment(_ range: Range<Int>) -> Bool {
+        var inString = false
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if inString {
+                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "/"), index + 1 < range.upperBound,
+                      bytes[index + 1] == UInt8(ascii: "/") || bytes[index + 1] == UInt8(ascii: "*") {
+                return true
+            }
+            index += 1
+        }
+        return false
     }
 
     // MARK: - Writing

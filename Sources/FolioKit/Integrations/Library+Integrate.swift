@@ -109,7 +109,9 @@ extension Library {
                     }
                 }
                 change = stale.isEmpty ? .unchanged : .updated
-                for (name, value) in stale { try text.set([key, "folio", name], to: value) }
+                for (name, value) in stale where try !text.set([key, "folio", name], to: value) {
+                    warnings.append("the comments inside folio's \"\(name)\" in \(displayPath(absolute: file)) went with its old value")
+                }
             } else {
                 change = .added
                 try text.set([key, "folio"], to: .object(owned))
