@@ -44,7 +44,7 @@ func json(_ text: String) throws -> Any {
 
     @Test func exitCodesFollowTheKindOfError() {
         #expect(folio("show", "nope", in: folder.path).code == FolioExitCode.notFound.rawValue)
-        #expect(folio("show", "Bad ID", in: folder.path).code == FolioExitCode.usage.rawValue)
+        #expect(folio("show", "Bad ID", in: folder.path).code == FolioExitCode.invalidInput.rawValue)
         add("a", "hello\n")
         #expect(folio("new", "a", "--no-edit", in: folder.path).code == FolioExitCode.conflict.rawValue)
         #expect(folio("render", "a", "--var", "x=1", in: folder.path).code == FolioExitCode.invalidInput.rawValue)
@@ -57,7 +57,7 @@ func json(_ text: String) throws -> Any {
 
     @Test func invalidIDsSayWhichRuleTheyBreak() {
         let run = folio("new", "../escape", "--no-edit", in: folder.path)
-        #expect(run.code == FolioExitCode.usage.rawValue)
+        #expect(run.code == FolioExitCode.invalidInput.rawValue)
         #expect(run.stderr.contains("'.' and '..' are not allowed"))
     }
 

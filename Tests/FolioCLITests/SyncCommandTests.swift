@@ -110,3 +110,13 @@ import TestSupport
         #expect(try String(contentsOfFile: folder.at(".cursor/rules/ts.mdc"), encoding: .utf8).contains("\nglobs: *.ts\n"))
     }
 }
+
+@Suite struct CloneCommandTests {
+    @Test func cloningFromANonexistentPathIsNotFound() {
+        let folder = TemporaryFolder("clone-cli")
+        let run = folio("clone", "/nonexistent-\(UUID().uuidString)", in: folder.path)
+        #expect(run.code == FolioExitCode.notFound.rawValue, "\(run.stderr)")
+        #expect(run.stderr.contains("there is no repository at /nonexistent-"), "\(run.stderr)")
+        #expect(!run.stderr.contains("unsupported URL protocol"))
+    }
+}

@@ -81,3 +81,26 @@ import TestSupport
         #expect(folder.read("prompts/tone.prompt.md")?.hasSuffix("Hi {{name}}.\n") == true)
     }
 }
+
+@Suite struct RemovedPromptCommandTests {
+    let folder = TemporaryFolder("removed-cli")
+
+    @Test func historyMarksTheRemovalAndRevertRestores() throws {
+        _ = folio("init", in: folder.path)
+        _ = folio("new", "greet", "--body-file", "-", in: folder.path, stdin: "Hello.\n")
+        _ = folio("edit", "greet", "--body-file", "-", in: folder.path, stdin: "Hello there.\n")
+        #expect(folio("rm", "greet", in: folder.path).code == 0)
+        let history = folio("history", "greet", in: folder.path)
+        #expect(history.code == 0, "\(history.stderr)")
+        let lines = history.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 4, "\(history.stdout)")
+        #expect(lines.first?.contains("folio: rm greet") == true && lines.first?.contains("(removed)") == true, "\(history.stdout)")
+        #expect(lines[1].hasPrefix("v2") && lines[2].hasPrefix("v1"), "\(history.stdout)")
+        #expect(lines.last == "greet was removed; bring it back with: folio revert greet --to v2", "\(history.stdout)")
+        let versions = try #require(try json(folio("history", "greet", "--json", in: folder.path).stdout) as? [[String: Any]])
+        #expect(((versions.first?["removal"] as? [String: Any])?["message"] as? String) == "folio: rm greet")
+        let revert = folio("revert", "greet", "--to", "v2", in: folder.path)
+        #expect(revert.code == 0, "\(revert.stderr)")
+        #expect(folio("show", "greet", "--raw", in: folder.path).stdout.hasSuffix("---\nHello there.\n"))
+    }
+}

@@ -12,7 +12,7 @@ import Testing
         ("/etc/passwd", "remove the leading '/'"),
         ("../secrets", "'.' and '..' are not allowed"),
         ("a/../b", "'.' and '..' are not allowed"),
-        ("Review", "ids are lowercase: try 'review'"),
+        ("Review", "ids are lowercase; try 'review'"),
         ("code review", "space is not allowed"),
         ("a//b", "empty segment"),
         ("a/", "cannot end with '/'"),
@@ -25,6 +25,42 @@ import Testing
         let error = #expect(throws: FolioError.self) { try PromptID(text) }
         #expect(error?.kind == .invalidInput)
         #expect(error?.message.contains(reason) == true, "\(error?.message ?? "")")
+    }
+
+    /// Every "try 'X'" folio suggests is itself a valid id, and keeps what the person meant.
+    @Test(arguments: [
+        ("Support/Reply Email", "support/reply-email"),
+        ("prompts/bug-fix.prompt.md", "bug-fix"),
+        ("bug-fix.prompt.md", "bug-fix"),
+        ("/review/security", "review/security"),
+        ("Review", "review"),
+        ("code review", "code-review"),
+        ("a//b", "a/b"),
+        ("a/", "a"),
+        ("a.b", "a-b"),
+        ("-flag", "flag"),
+        ("Café au lait", "cafe-au-lait"),
+        ("../secrets", "secrets"),
+        ("a/../b", "a/b"),
+        ("Release Notes (v2).prompt.md", "release-notes-v2"),
+        ("  Spaces  ", "spaces"),
+        ("_x/-y/.z", "x/y/z"),
+    ])
+    func suggestionsAreValidIDs(_ text: String, _ expected: String) throws {
+        let error = try #require(#expect(throws: FolioError.self) { try PromptID(text) })
+        let suggested = try #require(error.message.range(of: "try '").map { start in
+            String(error.message[start.upperBound...].prefix { $0 != "'" })
+        }, "no suggestion in: \(error.message)")
+        #expect(suggested == expected, "\(error.message)")
+        #expect(throws: Never.self) { try PromptID(suggested) }
+        #expect(PromptID.suggestion(for: text)?.rawValue == expected)
+    }
+
+    @Test(arguments: ["", "/", "...", "日本", "---", "./.."])
+    func noSuggestionWhenNothingIsLeft(_ text: String) {
+        let error = #expect(throws: FolioError.self) { try PromptID(text) }
+        #expect(error?.message.contains("try '") == false, "\(error?.message ?? "")")
+        #expect(PromptID.suggestion(for: text) == nil)
     }
 
     @Test func mapsToAndFromFilePaths() throws {

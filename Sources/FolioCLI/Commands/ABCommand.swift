@@ -11,14 +11,13 @@ struct ABCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start an experiment (writes and commits experiments/EXP.yaml).")
 
         @Argument(help: "The experiment's name.") var name: String
-        @Option(help: "The prompt under test.") var prompt: String
+        @Option(help: "The prompt under test.", completion: Completions.prompts) var prompt: String
         @Option(help: "Comma-separated variants; a branch name (main) or a variant (concise = variant/concise).") var variants: String
         @Option(help: "Comma-separated percentages summing to 100 (default: even).") var weights: String?
         @Option(help: "What decides: success (rate) or score (mean 1-5).") var metric: Experiment.Metric = .success
         @OptionGroup var library: LibraryOptions
 
         func validate() throws {
-            _ = try promptID(prompt)
             if let weights {
                 for part in weights.split(separator: ",") where Int(part.trimmingCharacters(in: .whitespaces)) == nil {
                     throw ValidationError("--weights takes whole numbers separated by commas, e.g. 50,50 (got '\(part)')")
@@ -28,9 +27,10 @@ struct ABCommand: ParsableCommand {
 
         func run() throws {
             let context = CLIContext.current
+            let prompt = try promptID(prompt)
             let names = variants.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let weights = self.weights?.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            let (experiment, outcome) = try library.open(context).createExperiment(name, prompt: try promptID(prompt), variants: names,
+            let (experiment, outcome) = try library.open(context).createExperiment(name, prompt: prompt, variants: names,
                                                                                   weights: weights, metric: metric)
             context.report(outcome, done: "Started \(name): \(experiment.arms.map { "\($0.name) \($0.weight)%" }.joined(separator: ", "))")
             context.print(context.out.dim("Render with: folio render \(prompt) --experiment \(name) --subject USER_ID"))
@@ -40,7 +40,7 @@ struct ABCommand: ParsableCommand {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Exposures, success rate and mean score per variant, tests, a verdict.")
 
-        @Argument(help: "The experiment.") var name: String
+        @Argument(help: "The experiment.", completion: Completions.experiments) var name: String
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 
@@ -78,8 +78,8 @@ struct ABCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Bring a variant's version of the prompt onto the current branch and close the experiment.")
 
-        @Argument(help: "The experiment.") var name: String
-        @Argument(help: "The winning variant.") var variant: String
+        @Argument(help: "The experiment.", completion: Completions.experiments) var name: String
+        @Argument(help: "The winning variant.", completion: Completions.experimentVariants) var variant: String
         @OptionGroup var library: LibraryOptions
 
         func run() throws {

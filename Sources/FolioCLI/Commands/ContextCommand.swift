@@ -122,7 +122,7 @@ struct ContextCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a context file.")
 
-        @Argument(help: "The context's id, or a part of it (several matches are listed).")
+        @Argument(help: "The context's id, or a part of it (several matches are listed).", completion: Completions.contexts)
         var id: String
 
         @OptionGroup var library: LibraryOptions
@@ -143,7 +143,7 @@ struct ContextCommand: ParsableCommand {
                 openai and anthropic print the conversation as those APIs' messages JSON.
                 """)
 
-        @Argument(help: "The context's id, or a part of it (several matches are listed).")
+        @Argument(help: "The context's id, or a part of it (several matches are listed).", completion: Completions.contexts)
         var id: String
 
         @Option(name: .customLong("for"), help: "brief, claude-code, codex, cursor, openai or anthropic.")
@@ -176,7 +176,7 @@ struct ContextCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Delete a context, in one commit (it stays in the history).")
 
-        @Argument(help: "The context's id, or a part of it (several matches are listed).")
+        @Argument(help: "The context's id, or a part of it (several matches are listed).", completion: Completions.contexts)
         var id: String
 
         @OptionGroup var library: LibraryOptions

@@ -7,13 +7,13 @@ struct DiffCommand: ParsableCommand {
         abstract: "What changed in a prompt: fields, variables (breaking changes flagged), body, tokens.",
         discussion: "FROM and TO are revisions (v3, a label, a branch, a sha, HEAD~2, or 'working'). Defaults: the latest committed version → the working copy.")
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id.", completion: Completions.prompts)
     var id: String
 
-    @Argument(help: "From this revision.")
+    @Argument(help: "From this revision.", completion: Completions.revisions)
     var from: String?
 
-    @Argument(help: "To this revision.")
+    @Argument(help: "To this revision.", completion: Completions.revisions)
     var to: String?
 
     @Flag(help: "Show the body word by word.")
@@ -24,12 +24,11 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var library: LibraryOptions
 
-    func validate() throws { _ = try promptID(id) }
-
     func run() throws {
         let context = CLIContext.current
+        let id = try promptID(id)
         let library = try library.open(context)
-        let diff = try library.diff(try promptID(id), from: from, to: to)
+        let diff = try library.diff(id, from: from, to: to)
         if json {
             try context.printJSON(diff)
             return

@@ -10,7 +10,7 @@ struct EditCommand: ParsableCommand {
             --set status=deprecated. Text that is not a list, number or boolean stays text.
             """)
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id.", completion: Completions.prompts)
     var id: String
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a frontmatter field (repeatable).", valueName: "key=value"))
@@ -25,14 +25,13 @@ struct EditCommand: ParsableCommand {
     @Option(name: .customLong("file"), help: "Replace the whole prompt file with this file ('-' for stdin).")
     var file: String?
 
-    @Option(help: "Change it on this variant's branch (committed there; the work tree is untouched).")
+    @Option(help: "Change it on this variant's branch (committed there; the work tree is untouched).", completion: Completions.variants)
     var variant: String?
 
     @OptionGroup var library: LibraryOptions
     @OptionGroup var commit: CommitOptions
 
     func validate() throws {
-        _ = try promptID(id)
         for assignment in assignments where !assignment.contains("=") || assignment.hasPrefix("=") {
             throw ValidationError("--set needs KEY=VALUE, e.g. --set status=active (got '\(assignment)')")
         }

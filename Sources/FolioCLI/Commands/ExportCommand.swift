@@ -17,7 +17,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The folder to write into (default: the current folder, so .claude/commands/… lands where the tool looks).", valueName: "dir"))
     var out = "."
 
-    @Argument(help: "The prompts (default: every active prompt that is not a partial).")
+    @Argument(help: "The prompts (default: every active prompt that is not a partial).", completion: Completions.prompts)
     var ids: [String] = []
 
     @Flag(help: "Print JSON.")
@@ -27,11 +27,10 @@ struct ExportCommand: ParsableCommand {
 
     struct Item: Encodable { let id: String; let path: String; let notes: [String] }
 
-    func validate() throws { for id in ids { _ = try promptID(id) } }
-
     func run() throws {
         let context = CLIContext.current
-        let files = try library.open(context).export(format, ids: try ids.map(promptID), to: out)
+        let ids = try ids.map(promptID)
+        let files = try library.open(context).export(format, ids: ids, to: out)
         if json {
             try context.printJSON(files.map { Item(id: $0.id, path: out == "." ? $0.path : out + "/" + $0.path, notes: $0.notes) })
             return

@@ -5,9 +5,9 @@ import FolioKit
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "A prompt's versions: the commits that changed it on this branch (first parent, renames followed).")
+        abstract: "A prompt's versions: the commits that changed it on this branch (first parent, renames followed, a removed prompt's too).")
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id.", completion: Completions.prompts)
     var id: String
 
     @Option(help: "Only the newest N versions.")
@@ -19,7 +19,6 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        _ = try promptID(id)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
@@ -43,11 +42,18 @@ struct HistoryCommand: ParsableCommand {
         let term = context.out
         let width = versions.map(\.name.count).max() ?? 2
         for version in versions {
+            if let removal = version.removal {
+                context.print(String(repeating: " ", count: width) + "  " + term.yellow(removal.shortCommit) + "  "
+                              + context.shortDate(removal.date) + "  " + removal.author + "  " + removal.message + " " + term.red("(removed)"))
+            }
             let labels = version.labels.isEmpty ? "" : " " + term.green("(" + version.labels.joined(separator: ", ") + ")")
             let renamed = version.path == id.relativePath ? "" : term.dim(" [as \(version.path)]")
             context.print(term.bold(version.name.padding(toLength: width, withPad: " ", startingAt: 0)) + "  "
                           + term.yellow(version.shortCommit) + "  " + context.shortDate(version.date) + "  "
                           + version.author + "  " + version.message + labels + renamed)
+        }
+        if let newest = versions.first, newest.removal != nil, !library.exists(id) {
+            context.print(term.dim("\(id) was removed; bring it back with: folio revert \(id) --to \(newest.name)"))
         }
     }
 }

@@ -8,9 +8,10 @@ struct IntegrateCommand: ParsableCommand {
         abstract: "Add folio's MCP server to Claude Code, Cursor or VS Code (.mcp.json, .cursor/mcp.json, .vscode/mcp.json).",
         discussion: """
             Merges into the file that is there: other servers and settings are kept, folio's entry is added or
-            brought up to date. --scope user writes the user-level file instead (~/.claude.json,
-            ~/.cursor/mcp.json, VS Code's user mcp.json). The file is not committed: commit a project's file to
-            share it with the team.
+            brought up to date; comments and trailing commas (JSONC, as VS Code writes it) are kept. A project's
+            file names the command `folio`, found on each machine's PATH; --scope user writes the user-level file
+            instead (~/.claude.json, ~/.cursor/mcp.json, VS Code's user mcp.json), with this machine's folio binary.
+            The file is not committed: commit a project's file to share it with the team.
             """)
 
     @Argument(help: "claude-code, cursor or vscode.")
@@ -38,6 +39,7 @@ struct IntegrateCommand: ParsableCommand {
         let context = CLIContext.current
         let opened = try library.open(context)
         let outcome = try opened.integrate(tool, userScope: scope == .user, executable: Self.executable)
+        for warning in outcome.warnings { context.warn(warning) }
         if json {
             try context.printJSON(Outcome(tool: tool.rawValue, file: outcome.file, change: outcome.change.rawValue,
                                           command: outcome.command, otherServers: outcome.otherServers))

@@ -11,17 +11,15 @@ struct LabelCommand: ParsableCommand {
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Point a label at a version (default: the latest).")
 
-        @Argument(help: "The prompt's id.") var id: String
-        @Argument(help: "The label, e.g. production.") var label: String
-        @Argument(help: "The version (v7) or revision; default: the latest version.") var revision: String?
+        @Argument(help: "The prompt's id.", completion: Completions.prompts) var id: String
+        @Argument(help: "The label, e.g. production.", completion: Completions.labels) var label: String
+        @Argument(help: "The version (v7) or revision; default: the latest version.", completion: Completions.revisions) var revision: String?
         @OptionGroup var library: LibraryOptions
-
-        func validate() throws { _ = try promptID(id) }
 
         func run() throws {
             let context = CLIContext.current
-            let library = try library.open(context)
             let id = try promptID(id)
+            let library = try library.open(context)
             let move = try library.setLabel(label, on: id, to: revision)
             let version = try library.labels(of: id).first { $0.name == label }?.version
             context.print("\(label) of \(id) → \(version.map { "v\($0)" } ?? String(move.to?.prefix(7) ?? ""))"
@@ -32,15 +30,14 @@ struct LabelCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List labels, of one prompt or of all.")
 
-        @Argument(help: "Only this prompt's labels.") var id: String?
+        @Argument(help: "Only this prompt's labels.", completion: Completions.prompts) var id: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 
-        func validate() throws { if let id { _ = try promptID(id) } }
-
         func run() throws {
             let context = CLIContext.current
-            let labels = try library.open(context).labels(of: try id.map(promptID))
+            let id = try id.map(promptID)
+            let labels = try library.open(context).labels(of: id)
             if json {
                 try context.printJSON(labels)
                 return
@@ -56,15 +53,14 @@ struct LabelCommand: ParsableCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a label (the move is logged).")
 
-        @Argument(help: "The prompt's id.") var id: String
-        @Argument(help: "The label.") var label: String
+        @Argument(help: "The prompt's id.", completion: Completions.prompts) var id: String
+        @Argument(help: "The label.", completion: Completions.labels) var label: String
         @OptionGroup var library: LibraryOptions
-
-        func validate() throws { _ = try promptID(id) }
 
         func run() throws {
             let context = CLIContext.current
-            try library.open(context).removeLabel(label, from: try promptID(id))
+            let id = try promptID(id)
+            try library.open(context).removeLabel(label, from: id)
             context.print("Removed \(label) from \(id)")
         }
     }
@@ -72,16 +68,15 @@ struct LabelCommand: ParsableCommand {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every move of the labels: who, when, from which version to which.")
 
-        @Argument(help: "Only this prompt's labels.") var id: String?
+        @Argument(help: "Only this prompt's labels.", completion: Completions.prompts) var id: String?
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 
-        func validate() throws { if let id { _ = try promptID(id) } }
-
         func run() throws {
             let context = CLIContext.current
+            let id = try id.map(promptID)
             let library = try library.open(context)
-            let moves = try library.labelLog(of: try id.map(promptID))
+            let moves = try library.labelLog(of: id)
             if json {
                 try context.printJSON(moves)
                 return

@@ -6,7 +6,7 @@ struct MoveCommand: ParsableCommand {
         commandName: "mv",
         abstract: "Rename a prompt and update every {{> old}} include, in one commit.")
 
-    @Argument(help: "The current id.")
+    @Argument(help: "The current id, or the name of a file whose name is not a valid id ('Bad Name' for prompts/Bad Name.prompt.md).", completion: Completions.prompts)
     var old: String
 
     @Argument(help: "The new id.")
@@ -15,15 +15,11 @@ struct MoveCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
     @OptionGroup var commit: CommitOptions
 
-    func validate() throws {
-        _ = try promptID(old)
-        _ = try promptID(new)
-    }
-
     func run() throws {
         let context = CLIContext.current
+        let new = try promptID(new)
         let library = try library.open(context, commit)
-        let outcome = try library.move(try promptID(old), to: try promptID(new), commit: !commit.noCommit)
+        let outcome = try library.move(try library.existingPrompt(named: old), to: new, commit: !commit.noCommit)
         let updated = outcome.paths.count - 2
         context.report(outcome, done: "Moved \(old) to \(new)" + (updated > 0 ? ", updated \(updated) include\(updated == 1 ? "" : "s")" : ""))
     }

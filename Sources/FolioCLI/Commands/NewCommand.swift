@@ -30,14 +30,13 @@ struct NewCommand: ParsableCommand {
     @Flag(name: .customLong("no-edit"), help: "Do not open an editor; create the prompt from the options.")
     var noEdit = false
 
-    @Option(help: "Create it on this variant's branch (committed there; the work tree is untouched).")
+    @Option(help: "Create it on this variant's branch (committed there; the work tree is untouched).", completion: Completions.variants)
     var variant: String?
 
     @OptionGroup var library: LibraryOptions
     @OptionGroup var commit: CommitOptions
 
     func validate() throws {
-        _ = try promptID(id)
         if file != nil && (bodyFile != nil || template != nil) {
             throw ValidationError("--file gives the whole prompt; it cannot be combined with --body-file or --template")
         }

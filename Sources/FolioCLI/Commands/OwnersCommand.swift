@@ -11,7 +11,7 @@ struct OwnersCommand: ParsableCommand {
             folio's earlier block and keeping every other line. `folio review` lists the owners a change needs.
             """)
 
-    @Argument(help: "The prompt (omit to list every prompt with owners).")
+    @Argument(help: "The prompt (omit to list every prompt with owners).", completion: Completions.prompts)
     var id: String?
 
     @Flag(help: "Print a CODEOWNERS fragment for every prompt with owners.")
@@ -29,7 +29,6 @@ struct OwnersCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        if let id { _ = try promptID(id) }
         if write && !codeowners { throw ValidationError("--write goes with --codeowners") }
         if file != nil && !write { throw ValidationError("--file goes with --codeowners --write") }
         if codeowners && id != nil { throw ValidationError("--codeowners covers every prompt; leave out the prompt id") }
@@ -38,6 +37,7 @@ struct OwnersCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
+        let prompt = try id.map(promptID)
         let opened = try library.open(context)
         if codeowners {
             if write {
@@ -48,7 +48,7 @@ struct OwnersCommand: ParsableCommand {
             }
             return
         }
-        let entries = try id.map { [try opened.owners(of: promptID($0))] } ?? opened.allOwners()
+        let entries = try prompt.map { [try opened.owners(of: $0)] } ?? opened.allOwners()
         if json {
             if id == nil { try context.printJSON(entries) } else { try context.printJSON(entries[0]) }
             return

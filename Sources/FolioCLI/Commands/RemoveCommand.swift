@@ -6,7 +6,7 @@ struct RemoveCommand: ParsableCommand {
         commandName: "rm",
         abstract: "Delete a prompt, in one commit (it stays in the history).")
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id, or the name of a file whose name is not a valid id ('Bad Name' for prompts/Bad Name.prompt.md).", completion: Completions.prompts)
     var id: String
 
     @Flag(help: "Delete it even if other prompts include it.")
@@ -15,12 +15,10 @@ struct RemoveCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
     @OptionGroup var commit: CommitOptions
 
-    func validate() throws { _ = try promptID(id) }
-
     func run() throws {
         let context = CLIContext.current
         let library = try library.open(context, commit)
-        let outcome = try library.remove(try promptID(id), force: force, commit: !commit.noCommit)
+        let outcome = try library.remove(try library.existingPrompt(named: id), force: force, commit: !commit.noCommit)
         context.report(outcome, done: "Removed \(id)")
     }
 }

@@ -7,13 +7,13 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Render a prompt with its variables (includes resolved) and print it.")
 
-    @Argument(help: "The prompt's id, optionally at a revision: ID@v3, ID@production, ID@main, ID@HEAD~2.")
+    @Argument(help: "The prompt's id, optionally at a revision: ID@v3, ID@production, ID@main, ID@HEAD~2.", completion: Completions.prompts)
     var id: String
 
-    @Option(help: "Render the prompt as it is on this variant's branch.")
+    @Option(help: "Render the prompt as it is on this variant's branch.", completion: Completions.variants)
     var variant: String?
 
-    @Option(help: "Render for an A/B experiment: the subject's variant is chosen and an exposure recorded.")
+    @Option(help: "Render for an A/B experiment: the subject's variant is chosen and an exposure recorded.", completion: Completions.experiments)
     var experiment: String?
 
     @Option(help: "With --experiment: who the prompt is for (a stable user or session key).")
@@ -37,10 +37,9 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        let reference = try promptReference(id)
-        if variant != nil, reference.revision != nil { throw ValidationError("give either ID@REV or --variant, not both") }
+        if variant != nil, id.contains("@") { throw ValidationError("give either ID@REV or --variant, not both") }
         if (experiment == nil) != (subject == nil) { throw ValidationError("--experiment and --subject go together") }
-        if experiment != nil, variant != nil || reference.revision != nil {
+        if experiment != nil, variant != nil || id.contains("@") {
             throw ValidationError("with --experiment the experiment chooses the variant; leave out --variant and @REV")
         }
         for variable in variables where !variable.contains("=") || variable.hasPrefix("=") {
@@ -66,6 +65,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
+        _ = try promptReference(self.id)
         let library = try library.open(context)
         let reference = try promptReference(self.id, variant: variant, in: library)
         let id = reference.id

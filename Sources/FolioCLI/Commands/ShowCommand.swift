@@ -4,10 +4,10 @@ import FolioKit
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a prompt: its fields, variables and body.")
 
-    @Argument(help: "The prompt's id, optionally at a revision: ID@v3, ID@production, ID@main, ID@HEAD~2.")
+    @Argument(help: "The prompt's id, optionally at a revision: ID@v3, ID@production, ID@main, ID@HEAD~2.", completion: Completions.prompts)
     var id: String
 
-    @Option(help: "Show the prompt as it is on this variant's branch.")
+    @Option(help: "Show the prompt as it is on this variant's branch.", completion: Completions.variants)
     var variant: String?
 
     @Flag(help: "Print the file exactly as it is on disk.")
@@ -19,13 +19,13 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        let reference = try promptReference(id)
         if raw && json { throw ValidationError("choose one of --raw and --json") }
-        if variant != nil, reference.revision != nil { throw ValidationError("give either ID@REV or --variant, not both") }
+        if variant != nil, id.contains("@") { throw ValidationError("give either ID@REV or --variant, not both") }
     }
 
     func run() throws {
         let context = CLIContext.current
+        _ = try promptReference(self.id)
         let library = try library.open(context)
         let reference = try promptReference(self.id, variant: variant, in: library)
         let id = reference.id

@@ -7,7 +7,7 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Usage analytics: top prompts, uses over time, which version works best, unused prompts.")
 
-    @Argument(help: "Only this prompt.")
+    @Argument(help: "Only this prompt.", completion: Completions.prompts)
     var id: String?
 
     @Option(help: "The period: a span (30d, 12w, 24h) or a start date (2026-01-31).")
@@ -31,15 +31,15 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        if let id { _ = try promptID(id) }
         if [json, csv, html != nil].filter({ $0 }).count > 1 { throw ValidationError("choose one of --json, --csv and --html") }
     }
 
     func run() throws {
         let context = CLIContext.current
+        let prompt = try id.map(promptID)
         let library = try library.open(context)
         let now = context.now()
-        let request = StatsRequest(prompt: try id.map(promptID), since: try StatsRequest.parseSince(since, now: now), until: now, by: by, team: team)
+        let request = StatsRequest(prompt: prompt, since: try StatsRequest.parseSince(since, now: now), until: now, by: by, team: team)
         let report = try library.stats(request)
         if json {
             try context.printJSON(report)

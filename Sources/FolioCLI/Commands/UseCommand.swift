@@ -6,7 +6,7 @@ struct UseCommand: ParsableCommand {
         commandName: "use",
         abstract: "Record that a prompt was used (for scripts and hooks); prints the event id.")
 
-    @Argument(help: "The prompt's id.")
+    @Argument(help: "The prompt's id.", completion: Completions.prompts)
     var id: String
 
     @Option(help: "Who used it: an AI tool's name (claude-code, cursor), a script, a service.")
@@ -21,14 +21,14 @@ struct UseCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        _ = try promptID(id)
         if source.isEmpty { throw ValidationError("--source cannot be empty") }
     }
 
     func run() throws {
         let context = CLIContext.current
+        let id = try promptID(id)
         let library = try library.open(context)
-        let event = try library.record(copy ? .copy : .use, prompt: try promptID(id), source: source)
+        let event = try library.record(copy ? .copy : .use, prompt: id, source: source)
         if json {
             try context.printJSON(event)
         } else {

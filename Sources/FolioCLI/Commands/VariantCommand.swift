@@ -46,17 +46,16 @@ struct VariantCommand: ParsableCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "How a variant's prompts differ from its base.")
 
-        @Argument(help: "The variant.") var name: String
-        @Argument(help: "Only this prompt.") var id: String?
+        @Argument(help: "The variant.", completion: Completions.variants) var name: String
+        @Argument(help: "Only this prompt.", completion: Completions.prompts) var id: String?
         @Flag(help: "Show bodies word by word.") var word = false
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 
-        func validate() throws { if let id { _ = try promptID(id) } }
-
         func run() throws {
             let context = CLIContext.current
-            let diffs = try library.open(context).variantDiff(name, prompt: try id.map(promptID))
+            let id = try id.map(promptID)
+            let diffs = try library.open(context).variantDiff(name, prompt: id)
             if json {
                 try context.printJSON(diffs)
                 return

@@ -4,7 +4,7 @@ import FolioKit
 /// `--library PATH`, shared by every command that works on a library.
 struct LibraryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The library's folder (default: $FOLIO_LIBRARY, else found from the current folder).",
-                                            valueName: "path"))
+                                            valueName: "path"), completion: .directory)
     var library: String?
 
     /// Opens the library: --library, then FOLIO_LIBRARY, then the one around the current folder.
@@ -48,13 +48,10 @@ struct CommitOptions: ParsableArguments {
     var allowSecret = false
 }
 
-/// Parses `ID` or `ID@REV` with folio's own message.
+/// Parses `ID` or `ID@REV`. A bad id is invalid input (exit 3), with the rule it breaks and a valid id to try;
+/// commands parse ids in `run()`, not `validate()`, whose errors are usage errors (exit 64, with the usage text).
 func promptReference(_ text: String) throws -> PromptReference {
-    do {
-        return try PromptReference(parsing: text)
-    } catch let error as FolioError {
-        throw ValidationError(error.message)
-    }
+    try PromptReference(parsing: text)
 }
 
 /// `ID@REV`, or the prompt on a variant's branch with `--variant`.
@@ -64,13 +61,9 @@ func promptReference(_ text: String, variant: String?, in library: Library) thro
     return try library.reference(reference.id, variant: variant)
 }
 
-/// Parses a prompt id argument with folio's own message.
+/// Parses a prompt id argument (see `promptReference`).
 func promptID(_ text: String) throws -> PromptID {
-    do {
-        return try PromptID(text)
-    } catch let error as FolioError {
-        throw ValidationError(error.message)
-    }
+    try PromptID(text)
 }
 
 extension CLIContext {

@@ -16,9 +16,23 @@ public struct Version: Sendable, Equatable, Codable {
     public let blob: String
     /// Labels that point at this version.
     public var labels: [String]
+    /// The commit that removed the prompt after this version, when it was removed (its newest version, or the
+    /// last before a removal it was later brought back from).
+    public var removal: Removal?
 
     public var name: String { "v\(number)" }
     public var shortCommit: String { String(commit.prefix(7)) }
+
+    /// The commit that deleted a prompt's file.
+    public struct Removal: Sendable, Equatable, Codable {
+        public let commit: String
+        public let date: Date
+        public let author: String
+        public let email: String
+        public let message: String
+
+        public var shortCommit: String { String(commit.prefix(7)) }
+    }
 }
 
 extension PromptIndex {
@@ -30,8 +44,14 @@ extension PromptIndex {
             try queue.write { db in
                 try updateHistory(to: head, db)
                 var versions: [Version] = []
+                // A removal seen walking back, waiting for the version it removed.
+                var pendingRemoval: Version.Removal?
                 var current = path
                 var below = Int.max
+                func removal(_ row: Row) -> Version.Removal {
+                    Version.Removal(commit: row["oid"], date: Date(timeIntervalSince1970: row["time"]), author: row["author"],
+                                    email: row["email"], message: row["summary"])
+                }
                 // Newest first along the chain; a rename sends the walk on to the old path for older commits.
                 while true {
                     let rows = try Row.fetchAll(db, sql: """
@@ -40,25 +60,53 @@ extension PromptIndex {
                         WHERE ch.path = ? AND chain.position < ? ORDER BY chain.position DESC
                         """, arguments: [current, below])
                     var renamedFrom: (path: String, position: Int)?
-                    for row in rows {
+                    var ended = false
+                    var index = 0
+                    while index < rows.count {
+                        let row = rows[index]
+                        index += 1
                         let status: String = row["status"]
-                        if status == "D" { break }  // an older file at this path was deleted: not this prompt's past
-                        versions.append(Version(number: 0, commit: row["oid"], date: Date(timeIntervalSince1970: row["time"]),
-                                                author: row["author"], email: row["email"], message: row["summary"],
-                                                path: row["path"], blob: row["blob"], labels: []))
-                        if status == "A" { break }
+                        if status == "D" {
+                            // The prompt's newest change is its removal: its past is what it was before.
+                            guard versions.isEmpty, pendingRemoval == nil else { ended = true; break }
+                            pendingRemoval = removal(row)
+                            continue
+                        }
+                        var version = Version(number: 0, commit: row["oid"], date: Date(timeIntervalSince1970: row["time"]),
+                                              author: row["author"], email: row["email"], message: row["summary"],
+                                              path: row["path"], blob: row["blob"], labels: [])
+                        version.removal = pendingRemoval
+                        pendingRemoval = nil
+                        versions.append(version)
+                        if status == "A" {
+                            // Added again after a removal with the content of one of the versions before it (a revert
+                            // to vN): the same prompt brought back, whose past goes on. Other content under an old
+                            // name is a new prompt.
+                            let blob: String = row["blob"]
+                            if index < rows.count, rows[index]["status"] as String == "D",
+                               rows[(index + 1)...].prefix(while: { $0["status"] as String != "D" }).contains(where: { $0["blob"] == blob }) {
+                                pendingRemoval = removal(rows[index])
+                                index += 1
+                                continue
+                            }
+                            ended = true
+                            break
+                        }
                         if status == "R", let old: String = row["old_path"] {
                             renamedFrom = (old, row["position"])
                             break
                         }
                     }
+                    if ended { break }
                     guard let renamedFrom else { break }
                     current = renamedFrom.path
                     below = renamedFrom.position
                 }
                 return versions.reversed().enumerated().map { index, version in
-                    Version(number: index + 1, commit: version.commit, date: version.date, author: version.author,
-                            email: version.email, message: version.message, path: version.path, blob: version.blob, labels: [])
+                    var numbered = Version(number: index + 1, commit: version.commit, date: version.date, author: version.author,
+                                           email: version.email, message: version.message, path: version.path, blob: version.blob, labels: [])
+                    numbered.removal = version.removal
+                    return numbered
                 }
             }
         }

@@ -635,7 +635,8 @@ struct IndexRow: @unchecked Sendable {
             }
         } else {
             prompt = nil
-            error = "\(path): error: \(PromptID.problem(with: self.id) ?? "not a valid prompt id")"
+            error = "\(path): error: '\(self.id)' is not a valid prompt id: \(PromptID.problem(with: self.id) ?? "")"
+                + "; \(PromptID.renameHint(forFileNamed: self.id))"
         }
     }
 }

@@ -25,13 +25,21 @@ public struct IntegrationOutcome: Sendable, Equatable {
     public let otherServers: [String]
     /// The command the tool will run.
     public let command: [String]
+    /// Things worth knowing that did not stop it (the file names this machine's binary).
+    public let warnings: [String]
 }
 
 extension Library {
     /// Adds folio to an AI tool's MCP configuration: `.mcp.json` (Claude Code), `.cursor/mcp.json` (Cursor) or
     /// `.vscode/mcp.json` (VS Code) in the repository, or the user-level file with `userScope`. Merges into what
-    /// is there: other servers and settings are kept; folio's own entry is added or brought up to date. The
-    /// file is written atomically; one that is not valid JSON is left alone with an error naming where.
+    /// is there: other servers and settings are kept; folio's own entry is added or brought up to date. Files with
+    /// comments and trailing commas (JSONC, as VS Code writes them) are read, and only folio's values are
+    /// rewritten, so comments and layout stay. The file is written atomically; one that cannot be read is left
+    /// alone with an error naming where.
+    ///
+    /// A project's file is meant to be committed, so it names the command `folio` (found on each machine's
+    /// PATH); `executable`, this machine's binary, goes into the user's own file, or into a project's when folio
+    /// is not on PATH (with a warning).
     public func integrate(_ target: IntegrationTarget, userScope: Bool, executable: String) throws -> IntegrationOutcome {
         let home = environment.variables["HOME"] ?? NSHomeDirectory()
         let project = projectFolder
@@ -54,50 +62,78 @@ extension Library {
         } else {
             libraryArgument = root.hasPrefix(project + "/") ? String(root.dropFirst(project.count + 1)) : root
         }
-        let command = [executable, "mcp", "--library", libraryArgument]
-
-        var document: [String: Any] = [:]
-        if let data = FileManager.default.contents(atPath: file), !data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            do {
-                guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                    throw FolioError(.invalidInput, "\(displayPath(absolute: file)) is not a JSON object; fix it or move it away, then run folio integrate again")
-                }
-                document = object
-            } catch let error as FolioError {
-                throw error
-            } catch {
-                throw FolioError(.invalidInput, "\(displayPath(absolute: file)) is not valid JSON (\(Self.jsonProblem(error))); nothing was changed. Fix it, then run folio integrate again")
+        var warnings: [String] = []
+        let program: String
+        if userScope {
+            program = executable
+        } else if Self.isOnPath("folio", path: environment.variables["PATH"]) {
+            program = "folio"
+        } else {
+            program = executable
+            if executable != "folio" {
+                warnings.append("folio is not on PATH, so \(displayPath(absolute: file)) names this machine's binary (\(executable)), which other machines may not have; put folio on PATH and run folio integrate again before you commit the file")
             }
         }
+        let command = [program, "mcp", "--library", libraryArgument]
+
+        var text = JSONCText("{}\n")
+        if let data = FileManager.default.contents(atPath: file), !data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            text = JSONCText(String(decoding: data, as: UTF8.self))
+        }
+        let document: [String: Any]
+        do {
+            guard let object = try text.value() as? [String: Any] else {
+                throw FolioError(.invalidInput, "\(displayPath(absolute: file)) is not a JSON object; fix it or move it away, then run folio integrate again")
+            }
+            document = object
+        } catch let error as JSONCText.SyntaxError {
+            throw FolioError(.invalidInput, "\(displayPath(absolute: file)) is not valid JSON (\(error)); nothing was changed. Fix it, then run folio integrate again")
+        }
         let key = target == .vscode ? "servers" : "mcpServers"
-        var servers = document[key] as? [String: Any] ?? [:]
+        let servers = document[key] as? [String: Any] ?? [:]
         if document[key] != nil, !(document[key] is [String: Any]) {
             throw FolioError(.invalidInput, "'\(key)' in \(displayPath(absolute: file)) is not an object; nothing was changed")
         }
-        var entry: [String: Any] = ["command": command[0], "args": Array(command.dropFirst())]
-        if target == .vscode { entry["type"] = "stdio" }
+        // What folio owns in its entry; anything else the user added there (env, cwd…) stays.
+        var owned: [(String, JSONCText.Value)] = []
+        if target == .vscode { owned.append(("type", .string("stdio"))) }
+        owned += [("command", .string(command[0])), ("args", .array(command.dropFirst().map { .string($0) }))]
         let change: IntegrationOutcome.Change
-        if let existing = servers["folio"] as? [String: Any] {
-            let same = (existing["command"] as? String) == command[0] && (existing["args"] as? [String]) == Array(command.dropFirst())
-            change = same ? .unchanged : .updated
-            // Keep what the user added to folio's entry (env, cwd…); set what folio owns.
-            entry = existing.merging(entry) { $1 }
-        } else {
-            change = .added
+        do {
+            if let existing = servers["folio"] as? [String: Any] {
+                let stale = owned.filter { name, value in
+                    switch value {
+                    case .string(let wanted): existing[name] as? String != wanted
+                    case .array: existing[name] as? [String] != Array(command.dropFirst())
+                    default: true
+                    }
+                }
+                change = stale.isEmpty ? .unchanged : .updated
+                for (name, value) in stale where try !text.set([key, "folio", name], to: value) {
+                    warnings.append("the comments inside folio's \"\(name)\" in \(displayPath(absolute: file)) went with its old value")
+                }
+            } else {
+                change = .added
+                try text.set([key, "folio"], to: .object(owned))
+            }
+        } catch let error as JSONCText.SyntaxError {
+            throw FolioError(.invalidInput, "\(displayPath(absolute: file)): \(error); nothing was changed")
         }
         let others = servers.keys.filter { $0 != "folio" }.sorted()
         if change != .unchanged {
-            servers["folio"] = entry
-            document[key] = servers
-            let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            var written = text.text
+            if !written.hasSuffix("\n") { written += "\n" }
             try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try WorkTreeWriter.atomicWrite(data + Data("\n".utf8), to: file)
+            try WorkTreeWriter.atomicWrite(Data(written.utf8), to: file)
         }
-        return IntegrationOutcome(target: target, file: displayPath(absolute: file), change: change, otherServers: others, command: command)
+        return IntegrationOutcome(target: target, file: displayPath(absolute: file), change: change, otherServers: others, command: command,
+                                  warnings: warnings)
     }
 
-    private static func jsonProblem(_ error: Error) -> String {
-        let description = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-        return description ?? "\(error)"
+    /// Whether an executable `name` is in one of PATH's folders.
+    static func isOnPath(_ name: String, path: String?) -> Bool {
+        (path ?? "").split(separator: ":").contains { folder in
+            FileManager.default.isExecutableFile(atPath: String(folder) + "/" + name)
+        }
     }
 }

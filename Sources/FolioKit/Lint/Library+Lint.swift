@@ -93,7 +93,8 @@ extension Library {
         var listed: [String]?
         func everyFile() -> [String] {
             if let listed { return listed }
-            let all = WorkTreeScanner.scan(root: root).files.keys.sorted() + WorkTreeScanner.contextFiles(root: root).keys.sorted()
+            let all = WorkTreeScanner.scan(root: root).files.keys.sorted() + templateFiles()
+                + WorkTreeScanner.contextFiles(root: root).keys.sorted()
             listed = all
             return all
         }
@@ -130,7 +131,16 @@ extension Library {
     }
 
     /// The folders lint reads, below the library root.
-    static let lintedFolders = ["prompts", ContextFile.folder]
+    static let lintedFolders = ["prompts", "templates", ContextFile.folder]
+
+    /// The library's starter templates, `templates/NAME.prompt.md` (hidden files skipped), sorted.
+    func templateFiles() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/templates")) ?? []
+        return names.filter { !$0.hasPrefix(".") && $0.hasSuffix(PromptID.fileSuffix) }.map { "templates/" + $0 }
+            .filter { var folder: ObjCBool = false
+                      return FileManager.default.fileExists(atPath: root + "/" + $0, isDirectory: &folder) && !folder.boolValue }
+            .sorted()
+    }
 
     /// Lints what the next commit would contain: the prompt files staged in the git index that differ from HEAD.
     /// In a git hook, that is the index git names in GIT_INDEX_FILE (`git commit -a` commits a temporary one).
@@ -170,7 +180,7 @@ extension Library {
 
     private func stagedFiles(_ changes: [(path: String, blob: OID)], prefix: String,
                              repository: Repository) throws -> [(relative: String, display: String, data: Data)] {
-        try changes.filter { LintFileKind.of(String($0.path.dropFirst(prefix.count))) != nil }.map { change in
+        try changes.filter { LintFile.isLinted(String($0.path.dropFirst(prefix.count))) }.map { change in
             let relative = String(change.path.dropFirst(prefix.count))
             return (relative, displayPath(relative), try gitCall { try repository.blob(change.blob) })
         }
@@ -193,7 +203,7 @@ extension Library {
         let prefix = try repository.map { repositoryPrefix(in: $0) } ?? ""
         let parsed = files.map { LintFile(relativePath: $0.relative, displayPath: $0.display, repositoryPrefix: prefix, data: $0.data) }
         var declared: [String: [String]] = [:]
-        for file in parsed { if let id = file.frontmatter?["id"]?.text { declared[file.relativePath] = [id] } }
+        for file in parsed where !file.isTemplate { if let id = file.frontmatter?["id"]?.text { declared[file.relativePath] = [id] } }
         let context = LintContext(source: source, maxTokens: settings.maxTokens, declaredIDs: declared)
 
         // Files are checked on all cores when the source allows it; each writes only its own slot.

@@ -25,6 +25,8 @@ struct LintFile {
     let displayPath: String
     let relativePath: String
     let kind: LintFileKind
+    /// A library's starter template (`templates/NAME.prompt.md`): checked as a prompt, named by its file, with no id.
+    let isTemplate: Bool
     let repositoryPath: String
     let id: PromptID?
     let data: Data
@@ -48,6 +50,7 @@ struct LintFile {
         self.displayPath = displayPath
         self.data = data
         kind = LintFileKind.of(relativePath) ?? .prompt
+        isTemplate = LintFile.isTemplatePath(relativePath)
         id = kind == .prompt ? PromptID.fromRelativePath(relativePath) : nil
         let readable = data.count <= Self.sizeLimit(kind) && !data.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, data.count) != nil } ?? false }
         text = readable ? String(validating: data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data, as: UTF8.self) : nil
@@ -97,6 +100,22 @@ struct LintFile {
         self.decodeError = decodeError
         self.scan = kind == .prompt ? split.map { TemplateScanner.scan($0.body) } : nil
         self.disabled = disabled
+    }
+
+    /// `templates/NAME.prompt.md`: a template `folio new --template NAME` reads (templates are one level deep).
+    static func isTemplatePath(_ relativePath: String) -> Bool {
+        relativePath.hasPrefix("templates/") && relativePath.hasSuffix(PromptID.fileSuffix)
+            && !relativePath.dropFirst("templates/".count).contains("/")
+    }
+
+    /// Whether lint reads this library-relative path when it checks the whole library or what is staged: prompts,
+    /// templates and contexts.
+    static func isLinted(_ relativePath: String) -> Bool {
+        switch LintFileKind.of(relativePath) {
+        case .context?: return true
+        case .prompt?: return relativePath.hasPrefix("prompts/") || isTemplatePath(relativePath)
+        case nil: return false
+        }
     }
 
     /// The file line of a body line.

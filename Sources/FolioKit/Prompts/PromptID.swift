@@ -1,3 +1,5 @@
+import Foundation
+
 /// A prompt's id: its path under `prompts/` without the `.prompt.md` suffix (`review/security`).
 public struct PromptID: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public let rawValue: String
@@ -36,21 +38,26 @@ public struct PromptID: Sendable, Hashable, Comparable, CustomStringConvertible,
         try container.encode(rawValue)
     }
 
-    /// The rule `text` breaks, or nil when it is a valid id.
+    /// The rule `text` breaks, or nil when it is a valid id; with a valid id to use instead when one can be made.
     static func problem(with text: String) -> String? {
         if isPlainlyValid(text) { return nil }
+        guard let rule = brokenRule(text) else { return nil }
+        guard let suggestion = suggestion(for: text) else { return rule }
+        return "\(rule); try '\(suggestion)'"
+    }
+
+    /// The first rule `text` breaks.
+    private static func brokenRule(_ text: String) -> String? {
         if text.isEmpty { return "an id cannot be empty" }
         if text.hasPrefix("/") { return "ids are relative paths under prompts/; remove the leading '/'" }
-        if text.hasSuffix(fileSuffix) { return "leave out the '\(fileSuffix)' suffix: '\(text.dropLast(fileSuffix.count))'" }
+        if text.hasSuffix(fileSuffix) { return "leave out the '\(fileSuffix)' suffix" }
         if text.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0 == "." }) {
             return "'.' and '..' are not allowed: an id cannot leave the prompts/ folder"
         }
         if text.hasSuffix("/") { return "an id cannot end with '/'" }
         if text.contains("//") { return "an id cannot contain an empty segment ('//')" }
         if text.utf8.count > 200 { return "an id is at most 200 characters" }
-        if text.contains(where: { $0.isUppercase }) {
-            return "ids are lowercase: try '\(text.lowercased())'"
-        }
+        if text.contains(where: { $0.isUppercase }) { return "ids are lowercase" }
         if let bad = text.first(where: { !Self.allowed($0) }) {
             let shown = bad == " " ? "space" : "'\(bad)'"
             return "\(shown) is not allowed; use lowercase letters, digits, '-', '_' and '/' between segments"
@@ -59,6 +66,51 @@ public struct PromptID: Sendable, Hashable, Comparable, CustomStringConvertible,
             return "each segment must start with a letter or a digit ('\(segment)' does not)"
         }
         return nil
+    }
+
+    /// A valid id close to what `text` means (`Support/Reply Email` → `support/reply-email`,
+    /// `prompts/bug-fix.prompt.md` → `bug-fix`), or nil when nothing usable is left. It is what every "try '…'"
+    /// in folio's messages offers.
+    public static func suggestion(for text: String) -> PromptID? {
+        var path = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A file path: the id is what lies between prompts/ and the suffix.
+        if path.hasSuffix(fileSuffix) {
+            path = String(path.dropLast(fileSuffix.count))
+            if let range = path.range(of: "prompts/") { path = String(path[range.upperBound...]) }
+        }
+        let folded = path.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
+        var segments: [String] = []
+        for part in folded.split(separator: "/", omittingEmptySubsequences: true) where part != "." && part != ".." {
+            // Runs of anything not allowed become one '-'; a segment starts and ends with a letter or a digit.
+            var segment = ""
+            for character in part {
+                if character.isASCII && (character.isLetter || character.isNumber || character == "_") {
+                    segment.append(character)
+                } else if segment.last != "-" {
+                    segment.append("-")
+                }
+            }
+            let trimmed = segment.drop { $0 == "-" || $0 == "_" }.reversed().drop { $0 == "-" }.reversed()
+            if !trimmed.isEmpty { segments.append(String(trimmed)) }
+        }
+        var id = segments.joined(separator: "/")
+        if id.utf8.count > 200 {
+            id = String(id.prefix(200))  // ASCII by now: a character is a byte
+            while let last = id.last, last == "/" || last == "-" || last == "_" { id.removeLast() }
+        }
+        guard !id.isEmpty, problem(with: id) == nil, id != text else { return nil }
+        return PromptID(unchecked: id)
+    }
+
+    /// How to give a file whose name is not a valid id a valid one: `folio mv 'Bad Name' bad-name`.
+    static func renameHint(forFileNamed name: String) -> String {
+        "rename it with: folio mv \(shellQuoted(name)) \(suggestion(for: name)?.rawValue ?? "NEW-ID")"
+    }
+
+    /// `text` as one shell word: as it is when that is safe, else in single quotes.
+    static func shellQuoted(_ text: String) -> String {
+        if !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_/.@%+=:,".contains($0)) }) { return text }
+        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// The common case, checked on bytes: segments of [a-z0-9_-] starting with a letter or digit, joined by

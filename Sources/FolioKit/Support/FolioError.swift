@@ -56,6 +56,10 @@ extension FolioError {
         switch error.code {
         case .noIdentity:
             return FolioError(.git, "no git identity: \(error.message)")
+        case .locked where error.message.hasPrefix("a merge is in progress"):
+            // What the Git layer says when a commit meets MERGE_HEAD; in a library that is almost always a sync that
+            // stopped on conflicts, and folio's own commands finish or undo it (for a merge begun with git too).
+            return FolioError(.git, "\(prefix)a merge is in progress (a folio sync that stopped on conflicts): resolve the conflicted files and run folio sync --continue, or go back to where you were with folio sync --abort; then try again")
         case .modified:
             return FolioError(.conflict, "\(prefix)\(error.description) (another process changed the repository; try again)")
         case .notFound:

@@ -58,6 +58,24 @@ extension Library {
         return absolute(url, from: folder)
     }
 
+    /// For a remote on this machine (an absolute path or a `file://` URL) with no repository there: the path, and
+    /// whether something else is there. nil for a repository, a network URL, or a relative path (git reads those
+    /// from wherever it runs).
+    static func localRepositoryProblem(_ url: String) -> (path: String, isFolder: Bool)? {
+        let path: String
+        if url.hasPrefix("file://") {
+            path = URL(string: url)?.path ?? String(url.dropFirst("file://".count))
+        } else if url.hasPrefix("/") {
+            path = url
+        } else {
+            return nil
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return (path, false) }
+        if isFolder.boolValue, (try? Repository.open(at: path)) != nil { return nil }
+        return (path, true)
+    }
+
     /// Credentials from the environment; objects received reported through the environment's progress (a bar on
     /// a terminal, nothing in CI); ssh host keys checked against `~/.ssh/known_hosts`, a new host added only when
     /// `acceptNewHost` says so.
@@ -126,6 +144,9 @@ extension Library {
             throw FolioError(.invalidInput, "HEAD is detached; check out a branch before syncing (git switch main)")
         }
         let url = try gitCall { try repository.remote(name).url }
+        if let problem = Self.localRepositoryProblem(url) {
+            throw FolioError(.notFound, "remote '\(name)' points at \(problem.path), \(problem.isFolder ? "which is not a git repository" : "where there is no repository (moved or deleted?)"); point it at the new place with: folio remote rm \(name) && folio remote add \(name) NEW-URL")
+        }
         let transfer = try Self.transferOptions(environment, task: "receiving from \(name)", url: url, acceptNewHost: acceptNewHost,
                                                 repository: repository)
         var round = try syncRound(repository, remote: name, branch: branch, transfer: transfer)
@@ -202,6 +223,7 @@ extension Library {
         }
         if try gitCall({ try repository.isAncestor(theirs, of: ours) }) { return .upToDate }
         if try gitCall({ try repository.isAncestor(ours, of: theirs) }) {
+            try requireNoUncommittedChanges(repository, from: ours, to: gitCall { try repository.commit(theirs).tree }, theirLabel: "\(remote)/\(branch)")
             try gitCall("fast-forward to \(remote)/\(branch)") {
                 try repository.checkoutAndAdvance(from: head, to: theirs, message: "folio: sync: fast-forward to \(remote)/\(branch)")
             }
@@ -220,9 +242,37 @@ extension Library {
         guard let tree = merged.tree else {
             try stopWithConflicts(repository, theirs: theirs, remote: remote, branch: branch)
         }
+        try requireNoUncommittedChanges(repository, from: ours, to: tree, theirLabel: theirLabel)
         let commit = try writeMergeCommit(repository, tree: tree, parents: [ours, theirs], label: theirLabel)
         try gitCall("check out the merge") { try repository.checkoutAndAdvance(from: head, to: commit, message: "folio: sync: merge \(theirLabel)") }
         return .merged(commit: commit.hex)
+    }
+
+    /// Stops, changing nothing, when files that integrating `newTree` would change have uncommitted changes (or
+    /// are untracked where it adds a file): the checkout would refuse, so name them and say what to do.
+    private func requireNoUncommittedChanges(_ repository: Repository, from ours: OID, to newTree: OID, theirLabel: String) throws {
+        let ourTree = try gitCall { try repository.commit(ours).tree }
+        let changed = Set(try gitCall { try repository.changedFiles(from: ourTree, to: newTree) }.flatMap { [$0.oldPath, $0.newPath].compactMap { $0 } })
+        guard !changed.isEmpty else { return }
+        let blocked = try gitCall { try repository.status(includeUntracked: true) }.filter { entry in
+            changed.contains(entry.path) || entry.oldPath.map(changed.contains) == true
+        }
+        guard !blocked.isEmpty else { return }
+        throw uncommittedChanges(blocked, repository, reason: "\(theirLabel) changes files you have uncommitted changes in")
+    }
+
+    /// "REASON; nothing was changed:", the files, and how to get them out of the way.
+    private func uncommittedChanges(_ entries: [StatusEntry], _ repository: Repository, reason: String) -> FolioError {
+        let shown = 20
+        var lines = entries.prefix(shown).map { entry in
+            "  " + displayPath(absolute: (repository.workdir ?? root) + "/" + entry.path) + (entry.unstaged == .untracked ? " (not in git yet)" : "")
+        }
+        if entries.count > shown { lines.append("  and \(entries.count - shown) more (git status lists them)") }
+        return FolioError(.conflict, """
+            \(reason); nothing was changed:
+            \(lines.joined(separator: "\n"))
+            Commit them with git (git add, git commit), or set them aside with git stash -u (git stash pop after the sync); then run folio sync again.
+            """)
     }
 
     func writeMergeCommit(_ repository: Repository, tree: OID, parents: [OID], label: String) throws -> OID {
@@ -252,7 +302,8 @@ extension Library {
         let theirLabel = "\(remote)/\(branch)"
         let dirty = try gitCall { try repository.status(includeUntracked: false) }
         if !dirty.isEmpty {
-            throw FolioError(.conflict, "your commits and \(theirLabel) change the same lines, and \(dirty.count) file(s) have uncommitted changes (\(dirty.prefix(3).map(\.path).joined(separator: ", "))); nothing was changed. Commit them (folio edit commits for you) and run folio sync again")
+            // --abort must be able to return to exactly where you were, so any uncommitted change stops it.
+            throw uncommittedChanges(dirty, repository, reason: "your commits and \(theirLabel) change the same lines, and you have uncommitted changes")
         }
         try Data("\(remote)\n\(branch)\n".utf8).write(to: URL(fileURLWithPath: syncStatePath(repository)), options: .atomic)
         let conflicts = try gitCall("merge \(theirLabel) into the work tree") { try repository.mergeIntoWorkTree(theirs) }
@@ -368,6 +419,10 @@ extension Library {
             throw FolioError(.invalidInput, "\(folder) exists and is not empty; clone into a new folder")
         }
         let source = remoteURL(url, from: environment.currentDirectory)
+        if let problem = localRepositoryProblem(source) {
+            throw FolioError(.notFound, problem.isFolder ? "\(problem.path) is not a git repository; check the path (a library's folder, or a bare repository made with git init --bare)"
+                                                         : "there is no repository at \(problem.path); check the path")
+        }
         do {
             let repository = try Repository.clone(source, to: target, options: try transferOptions(environment, task: "cloning \(url)", url: source, acceptNewHost: acceptNewHost))
             try checkOutDefaultBranch(repository)

@@ -8,7 +8,8 @@ struct DuplicateIDRule: LintRule {
         nonTriggering: [LintExample("---\nid: example\n---\nx\n", files: ["prompts/other.prompt.md": "other\n"])])
 
     func check(_ file: LintFile, _ context: LintContext, _ report: inout FindingCollector) {
-        guard let node = file.frontmatter?["id"], let declared = node.text, declared != file.id?.rawValue else { return }
+        // A template's `id:` is id-matches-path's finding: a template has none.
+        guard !file.isTemplate, let node = file.frontmatter?["id"], let declared = node.text, declared != file.id?.rawValue else { return }
         if let other = try? PromptID(declared), context.source.exists(other) {
             report.add("'\(declared)' is already the id of \(other.relativePath)", line: file.fileLine(node.mark), column: node.mark.column)
             return
