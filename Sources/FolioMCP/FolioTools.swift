@@ -81,9 +81,11 @@ enum FolioTools {
             if !outcome.redactions.isEmpty { reply["redacted"] = outcome.redactions.joined(separator: ", ") }
             return [try json(reply)]
         case "record_feedback":
-            let event = try library.recordFeedback(on: required("event_id"), score: arguments["score"]?.doubleValue ?? arguments["score"]?.intValue.map(Double.init),
-                                                   success: arguments["success"]?.boolValue, note: text("note"), source: "mcp", client: client)
-            return ["Recorded feedback \(event.id) on \(event.prompt)"]
+            let recorded = try library.recordFeedback(on: required("event_id"), score: arguments["score"]?.doubleValue ?? arguments["score"]?.intValue.map(Double.init),
+                                                      success: arguments["success"]?.boolValue, note: text("note"), source: "mcp", client: client)
+            let replaced = recorded.earlier.map { earlier in recorded.replaced.isEmpty ? "" :
+                " (replacing the earlier \(recorded.replaced.joined(separator: ", ")) of \(earlier.time.formatted(.iso8601)); an event has one outcome)" } ?? ""
+            return ["Recorded feedback \(recorded.event.id) on \(recorded.event.prompt)\(replaced)"]
         default:
             throw FolioError(.invalidInput, "folio has no tool '\(name)'; it has \(all.map(\.name).joined(separator: ", "))")
         }

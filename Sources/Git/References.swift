@@ -150,6 +150,14 @@ extension Repository {
         try check(git_reference_delete(ref), "delete reference '\(name)'")
     }
 
+    /// Deletes a local branch and its config section (`branch.NAME.*`), as `git branch -D` does.
+    public func deleteBranch(_ name: String) throws {
+        var ref: OpaquePointer?
+        try check(git_branch_lookup(&ref, pointer, name, GIT_BRANCH_LOCAL), "find branch '\(name)'")
+        defer { git_reference_free(ref) }
+        try check(git_branch_delete(ref), "delete branch '\(name)'")
+    }
+
     /// Moves the current branch (or a detached HEAD) from `expected` to `commit`: the commit step of `git commit`.
     public func advanceHead(from expected: Head, to commit: OID, message: String) throws {
         switch expected {

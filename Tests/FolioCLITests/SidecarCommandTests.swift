@@ -120,6 +120,51 @@ import FolioKit
     @Test func statsRejectsABadPeriod() {
         let run = folio("stats", "--since", "last tuesday", in: folder.path)
         #expect(run.code == FolioExitCode.invalidInput.rawValue)
-        #expect(run.stderr.contains("30d, 12w or 24h"))
+        #expect(run.stderr.contains("24h, 30d, 12w, 6m (months), 1y"))
+    }
+
+    @Test func statsTextShowsOnlyDaysWithActivityAndPluralises() throws {
+        _ = folio("use", "bug-fix", in: folder.path, now: day.addingTimeInterval(-86_400 * 3))
+        _ = folio("use", "code-review", "--copy", in: folder.path, now: day)
+        _ = folio("use", "code-review", in: folder.path, now: day)
+        let text = folio("stats", "--since", "30d", in: folder.path, now: day).stdout
+        #expect(text.hasPrefix("Usage, 2025-10-25 to 2025-11-24: 3 uses (2 direct uses, 1 copy), no feedback\n"), "\(text)")
+        #expect(text.contains("Uses by day  (2 of 31 days with activity)\n  2025-11-21  "), "\(text)")
+        #expect(!text.contains(" 0\n"), "\(text)")
+        let one = folio("stats", "bug-fix", "--since", "30d", in: folder.path, now: day).stdout
+        #expect(one.hasPrefix("Usage of bug-fix, 2025-10-25 to 2025-11-24: 1 use (1 direct use), no feedback\n"), "\(one)")
+        #expect(one.contains("bug-fix@v1") && one.contains("    1 use  ") && !one.contains("1 uses"), "\(one)")
+    }
+
+    @Test func statsOfAnUnknownPromptIsNotFound() {
+        let typo = folio("stats", "bug-fx", in: folder.path)
+        #expect(typo.code == FolioExitCode.notFound.rawValue)
+        #expect(typo.stderr.contains("no prompt 'bug-fx'") && typo.stderr.contains("did you mean bug-fix?"), "\(typo.stderr)")
+        let nope = folio("stats", "nope", in: folder.path)
+        #expect(nope.code == FolioExitCode.notFound.rawValue && nope.stderr.contains("folio list"))
+        #expect(folio("stats", "bug-fix", "--since", "1y", in: folder.path).code == 0)
+        #expect(folio("stats", "--since", "2025-01-01", in: folder.path).code == 0)
+    }
+
+    @Test func statsHTMLHasWholeLabelsNamesAndExperiments() throws {
+        folder.write("prompts/team/support/escalation-to-a-human.prompt.md", "---\ntitle: Escalate\n---\nPlease escalate.\n")
+        _ = folio("use", "team/support/escalation-to-a-human", in: folder.path, now: day)  // never committed
+        _ = folio("variant", "create", "short", in: folder.path)
+        _ = folio("edit", "bug-fix", "--variant", "short", "--body-file", "-", in: folder.path, stdin: "Fix the bug.\n")
+        _ = folio("ab", "create", "brevity", "--prompt", "bug-fix", "--variants", "main,short", in: folder.path)
+        for subject in ["a", "b", "c", "d"] {
+            let run = folio("render", "bug-fix", "--experiment", "brevity", "--subject", subject, "--var", "report=x", "--var", "code=y", "--json",
+                            in: folder.path, now: day)
+            let event = (try json(run.stdout) as? [String: Any])?["event_id"] as? String ?? ""
+            _ = folio("feedback", event, "--success", in: folder.path, now: day)
+        }
+        #expect(folio("stats", "--since", "7d", "--by", "version", "--html", "report.html", in: folder.path, now: day).code == 0)
+        let html = try #require(folder.read("report.html"))
+        #expect(html.contains(">team/support/escalation-to-a-human@uncommitted "), "labels are whole and name the prompt")
+        #expect(html.contains(">team/support/escalation-to-a-human</text>"))
+        #expect(html.contains("<h2>Experiments</h2><h3>brevity</h3>"))
+        #expect(html.contains("<th>Success rate [95% CI]</th>"))
+        #expect(html.contains("not enough data yet"))
+        #expect(html.contains("<td>variant short</td>"))
     }
 }

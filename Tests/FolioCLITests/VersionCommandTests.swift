@@ -80,6 +80,64 @@ import TestSupport
         #expect(folio("ab", "promote", "t", "short", in: folder.path).code == 0)
         #expect(folder.read("prompts/tone.prompt.md")?.hasSuffix("Hi {{name}}.\n") == true)
     }
+
+    @Test func ratingAnExposureAgainSaysWhatItReplaced() throws {
+        _ = folio("variant", "create", "short", in: folder.path)
+        _ = folio("ab", "create", "t", "--prompt", "tone", "--variants", "main,short", in: folder.path)
+        let rendered = try #require(try json(folio("render", "tone", "--experiment", "t", "--subject", "alice", "--var", "name=A", "--json",
+                                                   in: folder.path).stdout) as? [String: Any])
+        let eventID = try #require(rendered["event_id"] as? String)
+        let first = folio("feedback", eventID, "--success", in: folder.path)
+        #expect(first.code == 0 && first.stderr.isEmpty)
+        let again = folio("feedback", eventID, "--failure", in: folder.path)
+        #expect(again.code == 0)
+        #expect(UUID(uuidString: again.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) != nil)
+        #expect(again.stderr.hasPrefix("Replaced the earlier rating success of "), "\(again.stderr)")
+        let report = try #require(try json(folio("ab", "report", "t", "--json", in: folder.path).stdout) as? [String: Any])
+        let arms = try #require(report["arms"] as? [[String: Any]])
+        #expect(arms.map { ($0["successes"] as? Int ?? 0) + ($0["failures"] as? Int ?? 0) }.reduce(0, +) == 1)
+        #expect(arms.map { $0["failures"] as? Int ?? 0 }.reduce(0, +) == 1)
+    }
+
+    @Test func abListStopAndVariantRm() throws {
+        _ = folio("variant", "create", "short", in: folder.path)
+        _ = folio("edit", "tone", "--variant", "short", "--body-file", "-", in: folder.path, stdin: "Hi {{name}}.\n")
+        #expect(folio("ab", "list", in: folder.path).stdout.hasPrefix("No experiments"))
+        _ = folio("ab", "create", "t", "--prompt", "tone", "--variants", "short,main", "--weights", "60,40", in: folder.path)
+        var variants: [String: Int] = [:]
+        for subject in ["a", "b", "c", "d", "e"] {
+            let run = folio("render", "tone", "--experiment", "t", "--subject", subject, "--var", "name=X", "--json", in: folder.path)
+            variants[(try json(run.stdout) as? [String: Any])?["variant"] as? String ?? "", default: 0] += 1
+        }
+        let text = folio("ab", "list", in: folder.path).stdout
+        #expect(text == "t  tone  short 60% (\(variants["short", default: 0])), main 40% (\(variants["main", default: 0]))  5 exposures  running\n")
+        let list = try #require(try json(folio("ab", "list", "--json", in: folder.path).stdout) as? [[String: Any]])
+        #expect(list.count == 1 && list[0]["name"] as? String == "t" && list[0]["prompt"] as? String == "tone")
+        #expect(list[0]["status"] as? String == "running" && list[0]["exposures"] as? Int == 5)
+        #expect((list[0]["variants"] as? [[String: Any]])?.map { $0["name"] as? String } == ["short", "main"])
+        #expect((list[0]["start"] as? String).flatMap { try? Date.ISO8601FormatStyle().parse($0) } != nil)
+
+        let stopped = folio("ab", "stop", "t", in: folder.path)
+        #expect(stopped.code == 0 && stopped.stdout.contains("Stopped t") && stopped.stdout.contains("folio: ab stop t (tone)"))
+        let render = folio("render", "tone", "--experiment", "t", "--subject", "zed", "--var", "name=Z", in: folder.path)
+        #expect(render.stdout == "Hi Z.\n")
+        #expect(render.stderr.hasPrefix("experiment t is stopped: rendered its first variant, short, for everyone; no exposure recorded"))
+        #expect(folio("ab", "list", in: folder.path).stdout.hasSuffix("5 exposures  stopped\n"))
+        #expect(folio("ab", "stop", "t", in: folder.path).code == FolioExitCode.conflict.rawValue)
+
+        let refused = folio("variant", "rm", "short", in: folder.path)
+        #expect(refused.code == FolioExitCode.conflict.rawValue)
+        #expect(refused.stderr.contains("t (stopped)") && refused.stderr.contains("--force"))
+        let tip = try git("rev-parse", "variant/short", in: folder.path)
+        let removed = folio("variant", "rm", "short", "--force", in: folder.path)
+        #expect(removed.code == 0)
+        #expect(removed.stdout == "Deleted variant/short (was \(tip.prefix(7)))\nTo get it back: folio variant create short --from \(tip)\n")
+        #expect(removed.stderr.contains("experiment t still names short"))
+        #expect(folio("variant", "list", in: folder.path).stdout.hasPrefix("No variants"))
+        #expect(folio("variant", "rm", "short", in: folder.path).code == FolioExitCode.notFound.rawValue)
+        #expect(folio("variant", "create", "short", "--from", tip, in: folder.path).code == 0)
+        #expect(folio("render", "tone", "--variant", "short", "--var", "name=Y", in: folder.path).stdout == "Hi Y.\n")
+    }
 }
 
 @Suite struct RemovedPromptCommandTests {

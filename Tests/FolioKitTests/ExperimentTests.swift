@@ -158,8 +158,46 @@ import TestSupport
                 == ["experiments/t1.yaml", "prompts/tone.prompt.md"])
         let again = #expect(throws: FolioError.self) { try library.promote(experiment: "t1", variant: "concise") }
         #expect(again?.message.contains("already closed") == true)
-        let render = #expect(throws: FolioError.self) { try library.render(experiment: "t1", subject: "x", source: "t") }
-        #expect(render?.kind == .conflict)
+        // Renders after the promotion get the prompt as on the current branch (the winner's text), not an exposure.
+        let after = try library.render(experiment: "t1", subject: "x", inputs: ["name": .text("Bo")], source: "t")
+        #expect(after.status == .closed && after.variant == "concise" && after.rendering.text == "Hi Bo!\n")
+        #expect(after.event.kind == .render && after.event.experiment == nil)
+    }
+
+    @Test func stopEndsAssignmentInOneCommitAndRendersTheFirstVariantForEveryone() throws {
+        _ = try library.createExperiment("t1", prompt: id("tone"), variants: ["concise", "main"])
+        let before = try library.render(experiment: "t1", subject: "alice", inputs: ["name": .text("A")], source: "t")
+        let outcome = try library.stopExperiment("t1")
+        #expect(outcome.message == "folio: ab stop t1 (tone)")
+        #expect(try git("show", "--name-only", "--format=", "HEAD", in: folder.path) == "experiments/t1.yaml")
+        let stopped = try library.experiment("t1")
+        #expect(stopped.status == .stopped && stopped.end != nil && stopped.winner == nil)
+        for subject in ["alice", "bob", "carol", "dave"] {
+            let result = try library.render(experiment: "t1", subject: subject, inputs: ["name": .text(subject)], source: "t")
+            #expect(result.status == .stopped && result.variant == "concise" && result.rendering.text == "Hi \(subject)!\n")
+            #expect(result.event.kind == .render && result.event.experiment == nil && result.event.variant == "concise")
+        }
+        // The report keeps what was measured; the experiment can still be promoted.
+        #expect(try library.report(experiment: "t1").arms.map(\.exposures).reduce(0, +) == 1)
+        #expect(try library.events().events(kinds: [.exposure]).map(\.id) == [before.event.id])
+        let again = #expect(throws: FolioError.self) { try library.stopExperiment("t1") }
+        #expect(again?.kind == .conflict && again?.message.contains("already stopped") == true)
+        _ = try library.promote(experiment: "t1", variant: "concise")
+        #expect(try library.experiment("t1").status == .closed)
+    }
+
+    @Test func listGivesEachExperimentItsVariantsStatusAndExposures() throws {
+        _ = try library.createExperiment("t1", prompt: id("tone"), variants: ["main", "concise"], weights: [70, 30])
+        _ = try library.createExperiment("t2", prompt: id("tone"), variants: ["main", "concise"], metric: .score)
+        var counts: [String: Int] = [:]
+        for n in 0..<12 { counts[try library.render(experiment: "t1", subject: "s\(n)", inputs: ["name": .text("x")], source: "t").variant, default: 0] += 1 }
+        _ = try library.stopExperiment("t2")
+        let list = try library.experimentSummaries()
+        #expect(list.map(\.name) == ["t1", "t2"])
+        #expect(list[0].prompt == "tone" && list[0].status == .running && list[0].exposures == 12)
+        #expect(list[0].variants.map { "\($0.name) \($0.weight) \($0.exposures)" }
+                == ["main 70 \(counts["main", default: 0])", "concise 30 \(counts["concise", default: 0])"])
+        #expect(list[1].status == .stopped && list[1].metric == .score && list[1].exposures == 0 && list[1].end != nil)
     }
 
     @Test func promoteRefusesWhenTheBaseChangedThePromptToo() throws {
@@ -178,5 +216,59 @@ import TestSupport
         let error = #expect(throws: FolioError.self) { try library.recordFeedback(on: "00000000-none", success: true, source: "t") }
         #expect(error?.kind == .notFound)
         #expect(try library.events().count() == 0)
+    }
+}
+
+
+@Suite struct VariantRemovalTests {
+    let folder: TemporaryFolder
+    let library: Library
+
+    init() throws {
+        (folder, library) = try makeLibrary()
+        try library.addFile("tone", "---\nvariables: [name]\n---\nHello {{name}}!\n")
+        _ = try library.createVariant("concise")
+        _ = try library.edit(id("tone"), body: "Hi {{name}}!\n", variant: "concise")
+    }
+
+    @Test func removeDeletesTheBranchAndGivesItsTip() throws {
+        let tip = try git("rev-parse", "variant/concise", in: folder.path)
+        #expect(try git("config", "--get", "branch.variant/concise.folioBase", in: folder.path) == "main")
+        let removed = try library.removeVariant("concise")
+        #expect(removed.branch == "variant/concise" && removed.tip == tip)
+        #expect(try library.variants().isEmpty)
+        #expect(throws: Error.self) { try git("rev-parse", "--verify", "-q", "variant/concise", in: folder.path) }
+        #expect(throws: Error.self) { try git("config", "--get", "branch.variant/concise.folioBase", in: folder.path) }
+        // The tip brings it back.
+        _ = try library.createVariant("concise", from: removed.tip)
+        #expect(try library.currentText(id("tone"), variant: "concise").hasSuffix("Hi {{name}}!\n"))
+    }
+
+    @Test func aVariantInAnActiveExperimentIsKeptUnlessForced() throws {
+        _ = try library.createExperiment("t1", prompt: id("tone"), variants: ["main", "concise"])
+        let refused = #expect(throws: FolioError.self) { try library.removeVariant("concise") }
+        #expect(refused?.kind == .conflict)
+        #expect(refused?.message.contains("t1 (running)") == true, "\(refused?.message ?? "")")
+        #expect(refused?.message.contains("--force") == true)
+        #expect(try library.variants().map(\.name) == ["concise"])
+        let forced = try library.removeVariant("concise", force: true)
+        #expect(forced.experiments == ["t1"])
+        #expect(try library.variants().isEmpty)
+    }
+
+    @Test func aClosedExperimentDoesNotKeepItsVariant() throws {
+        _ = try library.createExperiment("t1", prompt: id("tone"), variants: ["main", "concise"])
+        _ = try library.promote(experiment: "t1", variant: "concise")
+        #expect(try library.removeVariant("concise").experiments.isEmpty)
+    }
+
+    @Test func unknownAndCheckedOutVariantsAreRefused() throws {
+        let unknown = #expect(throws: FolioError.self) { try library.removeVariant("consice") }
+        #expect(unknown?.kind == .notFound && unknown?.message.contains("did you mean concise?") == true)
+        let notAVariant = #expect(throws: FolioError.self) { try library.removeVariant("main") }
+        #expect(notAVariant?.kind == .notFound)
+        _ = try git("switch", "-q", "variant/concise", in: folder.path)
+        let current = #expect(throws: FolioError.self) { try library.removeVariant("concise") }
+        #expect(current?.kind == .conflict && current?.message.contains("checked out") == true)
     }
 }

@@ -366,7 +366,7 @@ final class Notices: @unchecked Sendable {
         let (folder, library) = try makeLibrary(templates: true)
         defer { withExtendedLifetime(folder) {} }
         let use = try library.record(.use, prompt: id("bug-fix"), source: "cli")
-        let feedback = try library.recordFeedback(on: use.id, score: 4, success: true, note: "good", source: "cli")
+        let feedback = try library.recordFeedback(on: use.id, score: 4, success: true, note: "good", source: "cli").event
         #expect(feedback.ref == use.id)
         #expect(feedback.blob == use.blob)
         let unknown = #expect(throws: FolioError.self) { try library.recordFeedback(on: "nope", score: 3, source: "cli") }

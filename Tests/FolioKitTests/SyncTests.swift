@@ -334,6 +334,30 @@ final class GitDaemon {
         #expect(throws: Error.self) { try git("rev-parse", "--verify", "-q", "refs/folio/analytics", in: private_.at("hub.git")) }
     }
 
+    @Test func twoUsersRatingTheSameEventGiveItOneOutcomeTheLatest() throws {
+        let folder = try hub()
+        defer { withExtendedLifetime(folder) {} }
+        let greet = try PromptID("greet")
+        let ada = try person("Ada", folder), bob = try person("Bob", folder)
+        let use = try ada.record(.use, prompt: greet, source: "cli")
+        try ada.recordFeedback(on: use.id, success: true, source: "cli")
+        _ = try ada.sync()
+        _ = try bob.sync()
+        // Bob rates Ada's use, known to him from the shared analytics, a minute later.
+        let later = try person("Bob", folder, at: 1_700_000_060)
+        let recorded = try later.recordFeedback(on: String(use.id.prefix(8)), success: false, source: "cli")
+        #expect(recorded.event.ref == use.id)
+        #expect(recorded.replaced == ["success"] && recorded.earlier?.user == "Ada <ada@example.com>")
+        _ = try later.sync()
+        _ = try ada.sync()
+        for library in [ada, later] {
+            let report = try library.stats(StatsRequest(prompt: greet, since: Date(timeIntervalSince1970: 1_690_000_000),
+                                                        until: Date(timeIntervalSince1970: 1_710_000_000), team: true))
+            #expect(report.totals.uses == 1 && report.totals.feedback == 1)
+            #expect(report.versions.map { "\($0.successes)/\($0.failures)" } == ["0/1"], "\(report.versions)")
+        }
+    }
+
     @Test func aPushRefusedBecauseTheRemoteMovedIsIntegratedAndRetried() throws {
         let folder = try hub()
         defer { withExtendedLifetime(folder) {} }

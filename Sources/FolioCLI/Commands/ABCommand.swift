@@ -5,7 +5,7 @@ struct ABCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ab",
         abstract: "A/B experiments between variants of a prompt.",
-        subcommands: [Create.self, Report.self, Promote.self])
+        subcommands: [Create.self, List.self, Report.self, Stop.self, Promote.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start an experiment (writes and commits experiments/EXP.yaml).")
@@ -37,16 +37,71 @@ struct ABCommand: ParsableCommand {
         }
     }
 
-    struct Report: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Exposures, success rate and mean score per variant, tests, a verdict.")
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Each experiment: its prompt, variants with weights and exposures, status.")
 
-        @Argument(help: "The experiment.", completion: Completions.experiments) var name: String
+        @Flag(help: "Count everyone's exposures, as shared through folio sync, not only this clone's.") var team = false
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var library: LibraryOptions
 
         func run() throws {
             let context = CLIContext.current
-            let report = try library.open(context).report(experiment: name)
+            let experiments = try library.open(context).experimentSummaries(team: team)
+            if json {
+                try context.printJSON(experiments)
+                return
+            }
+            let term = context.out
+            if experiments.isEmpty {
+                context.print(term.dim("No experiments; start one with: folio ab create EXP --prompt ID --variants main,NAME"))
+                return
+            }
+            let width = experiments.map(\.name.count).max() ?? 0
+            let promptWidth = experiments.map(\.prompt.count).max() ?? 0
+            for experiment in experiments {
+                let status: String
+                switch experiment.status {
+                case .running: status = term.green("running")
+                case .stopped: status = term.yellow("stopped")
+                case .closed: status = term.dim("closed" + (experiment.winner.map { " (\($0) promoted)" } ?? ""))
+                }
+                let variants = experiment.variants.map { "\($0.name) \($0.weight)% (\($0.exposures))" }.joined(separator: ", ")
+                context.print(term.bold(experiment.name.padding(toLength: width, withPad: " ", startingAt: 0)) + "  "
+                              + experiment.prompt.padding(toLength: promptWidth, withPad: " ", startingAt: 0) + "  " + variants + "  "
+                              + "\(experiment.exposures) exposure\(experiment.exposures == 1 ? "" : "s")  " + status)
+            }
+        }
+    }
+
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop assigning subjects (one commit): renders with --experiment then get the first variant, and no exposure is recorded.")
+
+        @Argument(help: "The experiment.", completion: Completions.experiments) var name: String
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let context = CLIContext.current
+            let library = try library.open(context)
+            let outcome = try library.stopExperiment(name)
+            let experiment = try library.experiment(name)
+            context.report(outcome, done: "Stopped \(name)")
+            context.print(context.out.dim("Renders with --experiment \(name) now get \(experiment.arms[0].name) for everyone. "
+                                          + "See the result: folio ab report \(name); keep a variant: folio ab promote \(name) VARIANT"))
+        }
+    }
+
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Exposures, success rate and mean score per variant, tests, a verdict.")
+
+        @Argument(help: "The experiment.", completion: Completions.experiments) var name: String
+        @Flag(help: "Everyone's exposures and feedback, as shared through folio sync, not only this clone's.") var team = false
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let context = CLIContext.current
+            let report = try library.open(context).report(experiment: name, team: team)
             if json {
                 try context.printJSON(report)
                 return
@@ -76,7 +131,7 @@ struct ABCommand: ParsableCommand {
 
     struct Promote: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Bring a variant's version of the prompt onto the current branch and close the experiment.")
+            abstract: "Bring a variant's version of the prompt onto the current branch and close the experiment (running or stopped).")
 
         @Argument(help: "The experiment.", completion: Completions.experiments) var name: String
         @Argument(help: "The winning variant.", completion: Completions.experimentVariants) var variant: String

@@ -25,8 +25,14 @@ struct FeedbackCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
-        let feedback = try library.open(context).recordFeedback(
+        let recorded = try library.open(context).recordFeedback(
             on: event, score: score, success: success ? true : failure ? false : nil, note: note, source: source)
-        context.print(feedback.id)
+        context.print(recorded.event.id)
+        // An event has one outcome: say what this rating replaced (stdout stays the id, for scripts).
+        if let earlier = recorded.earlier, !recorded.replaced.isEmpty {
+            let by = earlier.user == recorded.event.user ? "" : " by \(earlier.user)"
+            context.stderr.write("Replaced the earlier rating \(recorded.replaced.joined(separator: ", ")) of \(context.shortDate(earlier.time))\(by); "
+                                 + "an event has one outcome, the latest.\n")
+        }
     }
 }

@@ -85,7 +85,13 @@ struct RenderCommand: ParsableCommand {
         if let experiment, let subject {
             let result = try library.render(experiment: experiment, subject: subject, inputs: inputs, allowExtra: allowExtra, source: source)
             (rendering, chosen, event) = (result.rendering, result.variant, result.event)
-            if !json { context.stderr.write("variant: \(result.variant) (event \(result.event.id))\n") }
+            if !json {
+                switch result.status {
+                case .running: context.stderr.write("variant: \(result.variant) (event \(result.event.id))\n")
+                case .stopped: context.stderr.write("experiment \(experiment) is stopped: rendered its first variant, \(result.variant), for everyone; no exposure recorded (event \(result.event.id))\n")
+                case .closed: context.stderr.write("experiment \(experiment) is closed (\(result.variant) was promoted): rendered \(id) as on the current branch; no exposure recorded (event \(result.event.id))\n")
+                }
+            }
         } else {
             rendering = try library.render(reference, inputs: inputs, allowExtra: allowExtra)
             // A render is recorded for analytics; failing to record never fails the render.

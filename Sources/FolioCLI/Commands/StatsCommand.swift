@@ -46,9 +46,13 @@ struct StatsCommand: ParsableCommand {
         } else if csv {
             context.stdout.write(StatsFormatter.csv(report))
         } else if let html {
+            // The experiments on the prompts reported, as `folio ab report` gives them.
+            let experiments = try library.experiments().filter { report.prompt == nil || $0.prompt.rawValue == report.prompt }
+                .map { try library.report(experiment: $0.name, team: team) }
             let path = html.hasPrefix("/") ? html : context.currentDirectory + "/" + html
             do {
-                try Data(StatsFormatter.html(report, library: library.config.name ?? "folio").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try Data(StatsFormatter.html(report, experiments: experiments, library: library.config.name ?? "folio").utf8)
+                    .write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
                 throw FolioError(.io, "cannot write \(html): \(error.localizedDescription)")
             }
@@ -67,11 +71,24 @@ enum StatsFormatter {
     static func score(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "–" }
     static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }
 
+    /// `1 use`, `3 uses`.
+    static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
+    }
+
+    /// `3 uses (2 renders, 1 copy), 1 rated`: only the kinds that occurred.
+    static func summary(_ totals: StatsReport.Count) -> String {
+        let parts = [(totals.renders, "render", "renders"), (totals.directUses, "direct use", "direct uses"), (totals.copies, "copy", "copies"),
+                     (totals.exposures, "experiment exposure", "experiment exposures")]
+            .filter { $0.0 > 0 }.map { count($0.0, $0.1, $0.2) }
+        return count(totals.uses, "use") + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
+            + (totals.feedback == 0 ? ", no feedback" : ", \(count(totals.feedback, "rated use"))")
+    }
+
     static func terminal(_ report: StatsReport, context: CLIContext) {
         let term = context.out
-        let scope = report.prompt.map { " for \($0)" } ?? ""
-        context.print(term.bold("Usage\(scope), \(day(report.since)) to \(day(report.until))") + term.dim(
-            "  \(report.totals.uses) uses (\(report.totals.renders) renders, \(report.totals.directUses) uses, \(report.totals.copies) copies), \(report.totals.feedback) feedback"))
+        let scope = report.prompt.map { " of \($0)" } ?? ""
+        context.print(term.bold("Usage\(scope), \(day(report.since)) to \(day(report.until))") + ": " + summary(report.totals))
         if report.prompt == nil {
             context.print()
             context.print(term.bold("Top prompts"))
@@ -79,15 +96,25 @@ enum StatsFormatter {
             bars(report.top.prefix(10).map { ($0.key, $0.uses) }, context: context)
         }
         context.print()
-        context.print(term.bold("Uses by \(report.grouping.rawValue)"))
-        bars(report.breakdown.map { ($0.key, $0.uses) }, context: context)
+        // Days and weeks: only those with activity (the JSON, CSV and HTML keep every one, for charts).
+        let active = report.breakdown.filter { $0.uses > 0 || $0.feedback > 0 }
+        switch report.grouping {
+        case .day, .week:
+            let unit = report.grouping == .day ? "day" : "week"
+            context.print(term.bold("Uses by \(unit)") + term.dim("  (\(active.count) of \(count(report.breakdown.count, unit)) with activity)"))
+        default:
+            context.print(term.bold("Uses by \(report.grouping.rawValue)"))
+        }
+        if active.isEmpty { context.print(term.dim("  no activity in this period")) }
+        bars(active.map { ($0.key, $0.uses) }, context: context)
         let rated = report.versions.filter { $0.successRate != nil || $0.meanScore != nil || report.prompt != nil }
         if !rated.isEmpty {
             context.print()
             context.print(term.bold("Versions") + term.dim("  (success rate and mean score from feedback)"))
+            let width = max(30, rated.map { $0.prompt.count + 1 + $0.label.count }.max() ?? 0)
             for version in rated {
-                let label = "\(version.prompt)@\(version.version ?? String(version.blob.prefix(7)))"
-                let line = "  \(label.padding(toLength: max(30, label.count), withPad: " ", startingAt: 0))  \(String(version.uses).leftPad(5)) uses  "
+                let label = "\(version.prompt)@\(version.label)"
+                let line = "  \(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(count(version.uses, "use").leftPad(9))  "
                     + "success \(percent(version.successRate).leftPad(4)) (\(version.successes)/\(version.successes + version.failures))  "
                     + "score \(score(version.meanScore)) (\(version.scores))"
                 context.print(version.best ? term.green(line + "  ← best") : line)
@@ -95,7 +122,7 @@ enum StatsFormatter {
         }
         if !report.unused.isEmpty {
             context.print()
-            context.print(term.bold("Unused in this period") + term.dim("  (\(report.unused.count) active prompts)"))
+            context.print(term.bold("Unused in this period") + term.dim("  (\(count(report.unused.count, "active prompt")))"))
             context.print("  " + report.unused.prefix(20).joined(separator: ", ") + (report.unused.count > 20 ? ", …" : ""))
         }
     }
@@ -129,38 +156,84 @@ enum StatsFormatter {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    /// One HTML file: inline CSS and SVG, no scripts, no external fonts or images.
-    static func html(_ report: StatsReport, library: String) -> String {
-        func svgBars(_ rows: [(String, Int)]) -> String {
-            let largest = max(1, rows.map(\.1).max() ?? 1)
-            let barWidth = 22, gap = 6, height = 160
-            let width = max(1, rows.count) * (barWidth + gap) + 40
-            var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height + 70)\" role=\"img\">"
-            for (index, row) in rows.enumerated() {
-                let h = row.1 * height / largest
-                let x = 30 + index * (barWidth + gap)
-                svg += "<rect x=\"\(x)\" y=\"\(height - h + 10)\" width=\"\(barWidth)\" height=\"\(h)\" fill=\"#3b82f6\"><title>\(escape(row.0)): \(row.1)</title></rect>"
-                if row.1 > 0 { svg += "<text x=\"\(x + barWidth / 2)\" y=\"\(height - h + 6)\" font-size=\"10\" text-anchor=\"middle\">\(row.1)</text>" }
-                svg += "<text transform=\"translate(\(x + barWidth / 2),\(height + 16)) rotate(60)\" font-size=\"10\">\(escape(String(row.0.suffix(10))))</text>"
+    /// Text width in pixels, estimated for the report's sans-serif at `size` (no font metrics without a browser):
+    /// generous, so that a label is never clipped.
+    static func textWidth(_ text: String, size: Double) -> Int {
+        Int((Double(text.count) * size * 0.62).rounded(.up)) + 4
+    }
+
+    /// Vertical bars over time, labels turned 45° below them; the drawing is as large as its labels need.
+    static func columnChart(_ rows: [(String, Int)]) -> String {
+        let largest = max(1, rows.map(\.1).max() ?? 1)
+        let count = max(1, rows.count)
+        // At most about 900 pixels wide: a year of days gets thin bars.
+        let slot = max(2, min(28, 900 / count))
+        let barWidth = slot >= 10 ? slot - 6 : max(1, slot - 1), gap = slot - barWidth
+        // Every label when they fit, else every n-th: labels turned 45° need 20 pixels apart not to overlap.
+        let step = max(1, Int((20.0 / Double(slot)).rounded(.up)))
+        let longest = rows.enumerated().filter { $0.offset % step == 0 }.map { textWidth($0.element.0, size: 11) }.max() ?? 0
+        let diagonal = Int((Double(longest) * 0.7072).rounded(.up))
+        let height = 160, top = 16, left = max(30, diagonal + 8)
+        let width = left + count * (barWidth + gap) + 20
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(top + height + diagonal + 24)\" role=\"img\" font-size=\"11\">"
+        svg += "<line x1=\"\(left - 4)\" y1=\"\(top + height)\" x2=\"\(width - 16)\" y2=\"\(top + height)\" stroke=\"#9ca3af\"/>"
+        for (index, row) in rows.enumerated() {
+            let h = row.1 * height / largest
+            let x = left + index * (barWidth + gap)
+            let centre = x + barWidth / 2
+            svg += "<rect x=\"\(x)\" y=\"\(top + height - h)\" width=\"\(barWidth)\" height=\"\(h)\" fill=\"#3b82f6\"><title>\(escape(row.0)): \(row.1)</title></rect>"
+            if row.1 > 0, barWidth >= 14 { svg += "<text x=\"\(centre)\" y=\"\(top + height - h - 4)\" font-size=\"10\" text-anchor=\"middle\">\(row.1)</text>" }
+            if index % step == 0 {
+                svg += "<text transform=\"translate(\(centre),\(top + height + 14)) rotate(-45)\" text-anchor=\"end\">\(escape(row.0))</text>"
             }
-            return svg + "</svg>"
         }
+        return svg + "</svg>"
+    }
+
+    /// Horizontal bars, one row per label, the whole label on the left.
+    static func barChart(_ rows: [(String, Int)]) -> String {
+        let largest = max(1, rows.map(\.1).max() ?? 1)
+        let labelWidth = (rows.map { textWidth($0.0, size: 12) }.max() ?? 0) + 8
+        let barSpace = 420, rowHeight = 22
+        let valueWidth = textWidth(String(largest), size: 12) + 8
+        let width = labelWidth + barSpace + valueWidth
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(max(1, rows.count) * rowHeight + 8)\" role=\"img\" font-size=\"12\">"
+        for (index, row) in rows.enumerated() {
+            let y = 4 + index * rowHeight
+            let length = row.1 == 0 ? 0 : max(2, row.1 * barSpace / largest)
+            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" text-anchor=\"end\">\(escape(row.0))</text>"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 6)\" fill=\"#3b82f6\"><title>\(escape(row.0)): \(row.1)</title></rect>"
+            svg += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 15)\">\(row.1)</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// One HTML file: inline CSS and SVG, no scripts, no external fonts or images.
+    static func html(_ report: StatsReport, experiments: [ExperimentReport] = [], library: String) -> String {
         func table(_ header: [String], _ rows: [[String]]) -> String {
             "<table><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr>"
                 + rows.map { "<tr>" + $0.map { "<td>\(escape($0))</td>" }.joined() + "</tr>" }.joined() + "</table>"
         }
+        func chart(_ rows: [(String, Int)], overTime: Bool) -> String {
+            rows.isEmpty ? "<p>No activity in this period.</p>" : overTime ? columnChart(rows) : barChart(rows)
+        }
         let title = "\(library) usage, \(day(report.since)) to \(day(report.until))" + (report.prompt.map { " — \($0)" } ?? "")
         var body = "<h1>\(escape(title))</h1>"
-        body += "<p>\(report.totals.uses) uses (\(report.totals.renders) renders, \(report.totals.directUses) uses, \(report.totals.copies) copies), \(report.totals.exposures) exposures, \(report.totals.feedback) feedback.</p>"
-        body += "<h2>Uses by \(report.grouping.rawValue)</h2>" + svgBars(report.breakdown.map { ($0.key, $0.uses) })
+        body += "<p>\(escape(summary(report.totals))).</p>"
+        let overTime = report.grouping == .day || report.grouping == .week
+        body += "<h2>Uses by \(report.grouping.rawValue)</h2>" + chart(report.breakdown.map { ($0.key, $0.uses) }, overTime: overTime)
         if report.prompt == nil {
-            body += "<h2>Top prompts</h2>" + svgBars(report.top.prefix(20).map { ($0.key, $0.uses) })
-            body += table(["Prompt", "Uses", "Renders", "Uses (direct)", "Copies", "Feedback"],
-                          report.top.map { [$0.key, "\($0.uses)", "\($0.renders)", "\($0.directUses)", "\($0.copies)", "\($0.feedback)"] })
+            body += "<h2>Top prompts</h2>" + chart(report.top.prefix(20).map { ($0.key, $0.uses) }, overTime: false)
+            body += table(["Prompt", "Uses", "Renders", "Direct uses", "Copies", "Exposures", "Rated"],
+                          report.top.map { [$0.key, "\($0.uses)", "\($0.renders)", "\($0.directUses)", "\($0.copies)", "\($0.exposures)", "\($0.feedback)"] })
         }
-        body += "<h2>Versions</h2>" + table(["Prompt", "Version", "First used", "Uses", "Success rate", "Mean score", "Best"],
-                                           report.versions.map { [$0.prompt, $0.version ?? String($0.blob.prefix(7)), day($0.firstUsed), "\($0.uses)",
+        body += "<h2>Versions</h2>" + table(["Prompt", "Version", "Variants", "First used", "Uses", "Success rate", "Mean score", "Best"],
+                                           report.versions.map { [$0.prompt, $0.label, $0.variants.joined(separator: ", "), day($0.firstUsed), "\($0.uses)",
                                                                   percent($0.successRate), score($0.meanScore), $0.best ? "best" : ""] })
+        if !experiments.isEmpty {
+            body += "<h2>Experiments</h2>"
+            for experiment in experiments { body += experimentSection(experiment) }
+        }
         if !report.unused.isEmpty {
             body += "<h2>Unused in this period</h2><p>" + report.unused.map(escape).joined(separator: ", ") + "</p>"
         }
@@ -168,10 +241,36 @@ enum StatsFormatter {
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
             <style>body{font-family:system-ui,-apple-system,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;margin:1em 0}
-            th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}th{background:#f3f4f6}svg{display:block;margin:1em 0}</style>
+            th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}th{background:#f3f4f6}svg{display:block;margin:1em 0;overflow:visible}
+            .verdict{font-weight:600}.meta{color:#555}</style>
             </head><body>\(body)</body></html>
 
             """
+    }
+
+    /// An experiment as `folio ab report` gives it: variants, exposures, outcomes with 95% intervals, tests, verdict.
+    static func experimentSection(_ report: ExperimentReport) -> String {
+        func interval(_ pair: [Double]?, percent asPercent: Bool) -> String {
+            guard let pair, pair.count == 2 else { return "" }
+            return asPercent ? " [\(String(format: "%.1f%%", pair[0] * 100)), \(String(format: "%.1f%%", pair[1] * 100))]"
+                : String(format: " [%.2f, %.2f]", pair[0], pair[1])
+        }
+        var html = "<h3>\(escape(report.experiment))</h3><p class=\"meta\">\(escape(report.prompt)) · metric \(report.metric.rawValue) · \(report.status.rawValue)</p>"
+        html += "<table><tr><th>Variant</th><th>Weight</th><th>Exposures</th><th>Successes</th><th>Failures</th><th>Success rate [95% CI]</th>"
+            + "<th>Scores</th><th>Mean score [95% CI]</th></tr>"
+        for arm in report.arms {
+            let rate = arm.successRate.map { String(format: "%.1f%%", $0 * 100) } ?? "–"
+            let mean = arm.meanScore.map { String(format: "%.2f", $0) } ?? "–"
+            html += "<tr>" + [arm.variant, "\(arm.weight)%", "\(arm.exposures)", "\(arm.successes)", "\(arm.failures)",
+                              rate + interval(arm.successInterval, percent: true), "\(arm.scores)", mean + interval(arm.scoreInterval, percent: false)]
+                .map { "<td>\(escape($0))</td>" }.joined() + "</tr>"
+        }
+        html += "</table>"
+        for comparison in report.comparisons {
+            html += "<p class=\"meta\">\(escape(comparison.variant)) vs \(escape(comparison.against)): \(escape(comparison.test)), "
+                + String(format: "statistic %.3f, p = %.4f", comparison.statistic, comparison.p) + "</p>"
+        }
+        return html + "<p class=\"verdict\">\(escape(report.verdict))</p>"
     }
 }
 

@@ -5,7 +5,7 @@ struct VariantCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "variant",
         abstract: "Variants: branches variant/NAME with other versions of prompts (edit them with --variant).",
-        subcommands: [Create.self, List.self, Diff.self])
+        subcommands: [Create.self, List.self, Diff.self, Remove.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make branch variant/NAME (the current branch is its base).")
@@ -40,6 +40,26 @@ struct VariantCommand: ParsableCommand {
                 context.print(context.out.bold(variant.name) + context.out.dim("  \(variant.branch) from \(variant.base)")
                               + "  " + (variant.changed.isEmpty ? context.out.dim("no prompt changed") : variant.changed.joined(separator: ", ")))
             }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm",
+            abstract: "Delete branch variant/NAME; refused while an experiment that is not closed uses it, unless --force.")
+
+        @Argument(help: "The variant.") var name: String
+        @Flag(help: "Delete it even when a running or stopped experiment names it (its renders will fail).") var force = false
+        @OptionGroup var library: LibraryOptions
+
+        func run() throws {
+            let context = CLIContext.current
+            let removed = try library.open(context).removeVariant(name, force: force)
+            for experiment in removed.experiments {
+                context.warn("experiment \(experiment) still names \(removed.name); its renders fail until you promote another variant or bring this one back")
+            }
+            context.print("Deleted \(removed.branch) (was \(removed.tip.prefix(7)))")
+            context.print(context.out.dim("To get it back: folio variant create \(removed.name) --from \(removed.tip)"))
         }
     }
 

@@ -56,8 +56,8 @@ public struct Event: Sendable, Equatable, Codable {
         self.client = client
     }
 
-    /// Kinds that count as a use of the prompt in statistics.
-    public static let useKinds: [Kind] = [.render, .use, .copy]
+    /// Kinds that count as a use of the prompt in statistics. An exposure is a render for an experiment's subject.
+    public static let useKinds: [Kind] = [.render, .use, .copy, .exposure]
 }
 
 /// The analytics events: a SQLite file apart from the search index, because events cannot be rebuilt from
@@ -227,6 +227,19 @@ public final class EventStore {
         return try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM events \(whereSQL) ORDER BY time, seq", arguments: arguments).map(Self.event)
         }
+    }
+
+    /// The feedback given on one event, oldest first.
+    public func feedback(on ref: String) throws -> [Event] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE ref = ? AND kind = 'feedback' ORDER BY time, seq", arguments: [ref])
+                .map(Self.event)
+        }
+    }
+
+    /// Every prompt id that has events, sorted.
+    public func prompts() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT prompt FROM events ORDER BY prompt") }
     }
 
     /// How many events there are.

@@ -33,13 +33,17 @@ extension Library {
                    client: client)
     }
 
-    /// Records an event for a prompt at a revision: the version is that revision's file and commit.
+    /// Records an event for a prompt at a revision: the version is that revision's file and commit. A revision
+    /// that is a variant's branch (`variant/concise`) is recorded as that variant.
     @discardableResult
     public func record(_ kind: Event.Kind, prompt reference: PromptReference, source: String, variant: String? = nil,
                        experiment: String? = nil, subject: String? = nil, client: String? = nil) throws -> Event {
         let data = try rawFile(reference)
         let blob = try gitCall { try Repository.blobID(of: data) }
         let commit = try reference.revision.map { try resolve($0, of: reference.id).commit } ?? (try? repository?.head().commit)?.hex
+        let variant = variant ?? reference.revision.flatMap { revision in
+            revision.hasPrefix(Self.variantPrefix) ? String(revision.dropFirst(Self.variantPrefix.count)) : nil
+        }
         let event = Event(kind: kind, prompt: reference.id.rawValue, blob: blob.hex, commit: commit, variant: variant,
                           experiment: experiment, subject: subject, source: source, user: eventUser, time: environment.now(),
                           client: client)
@@ -47,10 +51,12 @@ extension Library {
         return event
     }
 
-    /// Records feedback on an earlier event: a score from 1 to 5, success or failure, a note.
+    /// Records feedback on an earlier event: a score from 1 to 5, success or failure, a note. An event has one
+    /// outcome: feedback on an event already rated replaces the parts it gives (see `Event.oneOutcomePerEvent`),
+    /// and the result says what it replaced. The event may be this clone's or, after `folio sync`, a teammate's.
     @discardableResult
     public func recordFeedback(on eventID: String, score: Double? = nil, success: Bool? = nil, note: String? = nil,
-                               source: String, client: String? = nil) throws -> Event {
+                               source: String, client: String? = nil) throws -> RecordedFeedback {
         if let score, !(1...5).contains(score) {
             throw FolioError(.invalidInput, "a score is from 1 to 5 (got \(score.formatted()))")
         }
@@ -58,16 +64,44 @@ extension Library {
             throw FolioError(.invalidInput, "feedback needs a score, a success or failure, or a note")
         }
         let store = try events()
-        guard let rated = try store.event(id: eventID) else {
-            throw FolioError(.notFound, "no event '\(eventID)' in this clone's analytics; the id is printed by render --json, use and experiments")
+        var rated = try store.event(id: eventID)
+        var earlier = try rated.map { try store.feedback(on: $0.id) } ?? []
+        if rated == nil, let shared = try sharedEvent(id: eventID) {
+            (rated, earlier) = (shared.event, shared.feedback)  // the shared events include this clone's own
+        }
+        guard let rated else {
+            throw FolioError(.notFound, "no event '\(eventID)' in this clone's analytics or the shared ones; the id is printed by render --json, use and experiments")
         }
         guard rated.kind != .feedback else {
             throw FolioError(.invalidInput, "'\(eventID)' is itself feedback; rate the render, use or exposure it was about")
         }
+        let before = Event.merge(earlier)
+        // The latest feedback wins: keep this one after the earlier even when the clock did not move (or went back).
+        var time = environment.now()
+        if let last = before?.time, time <= last { time = last.addingTimeInterval(0.001) }
         let event = Event(kind: .feedback, prompt: rated.prompt, blob: rated.blob, commit: rated.commit, variant: rated.variant,
                           experiment: rated.experiment, subject: rated.subject, source: source, user: eventUser,
-                          time: environment.now(), score: score, success: success, note: note, ref: rated.id, client: client)
+                          time: time, score: score, success: success, note: note, ref: rated.id, client: client)
         try store.record(event)
-        return event
+        return RecordedFeedback(event: event, earlier: before)
+    }
+
+    /// An event known only from the shared analytics (a teammate's, after `folio sync`), by id or a unique prefix of
+    /// at least 8 characters, with the feedback given on it.
+    private func sharedEvent(id: String) throws -> (event: Event, feedback: [Event])? {
+        guard let repository = try repository, try gitCall({ try repository.reference(named: Self.analyticsRef) }) != nil else { return nil }
+        let team = try teamEvents()
+        let matches = team.filter { $0.id == id }
+        let found = matches.isEmpty && id.count >= 8 ? team.filter { $0.id.hasPrefix(id) } : matches
+        guard found.count == 1, let event = found.first else { return nil }
+        return (event, team.filter { $0.kind == .feedback && $0.ref == event.id })
+    }
+
+    /// The events statistics count, from `since` to `until`: this clone's, or everyone's (`team`), with one
+    /// outcome per rated event.
+    func countedEvents(since: Date? = nil, until: Date? = nil, prompt: String? = nil, team: Bool) throws -> [Event] {
+        let raw = try team ? teamEvents(since: since, until: until, prompt: prompt)
+            : events().events(since: since, until: until, prompt: prompt)
+        return Event.oneOutcomePerEvent(raw)
     }
 }

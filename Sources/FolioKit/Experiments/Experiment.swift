@@ -19,7 +19,13 @@ public struct Experiment: Sendable, Equatable, Codable {
     }
 
     public enum Status: String, Sendable, Codable {
-        case running, closed
+        /// Subjects are assigned and exposures recorded.
+        case running
+        /// No more assignment (`folio ab stop`): renders get the first variant, and no exposure is recorded; it can
+        /// still be reported and promoted.
+        case stopped
+        /// A variant was promoted (`folio ab promote`); renders get the prompt as on the current branch.
+        case closed
     }
 
     public let name: String
@@ -28,6 +34,7 @@ public struct Experiment: Sendable, Equatable, Codable {
     public var metric: Metric
     public var status: Status
     public var start: Date
+    /// When it was stopped or closed.
     public var end: Date?
     /// The variant promoted when the experiment closed.
     public var winner: String?
@@ -104,7 +111,7 @@ public struct Experiment: Sendable, Equatable, Codable {
         guard let promptText = root["prompt"]?.string else { throw fail("missing 'prompt: ID'") }
         let prompt = try PromptID(promptText)
         guard let metric = root["metric"]?.string.flatMap(Metric.init(rawValue:)) else { throw fail("'metric' must be success or score") }
-        guard let status = root["status"]?.string.flatMap(Status.init(rawValue:)) else { throw fail("'status' must be running or closed") }
+        guard let status = root["status"]?.string.flatMap(Status.init(rawValue:)) else { throw fail("'status' must be running, stopped or closed") }
         guard let start = root["start"]?.string.flatMap(dateFormatter.date(from:)) else { throw fail("'start' must be a date like 2026-11-24T10:00:00Z") }
         guard let items = root["variants"]?.sequence else { throw fail("'variants' must be a list of name and weight") }
         let arms = try items.map { item -> Arm in

@@ -37,6 +37,54 @@ public struct ExperimentReport: Sendable, Equatable, Codable {
     public let verdict: String
 }
 
+/// What rendering for an experiment's subject gave.
+public struct ExperimentRendering: Sendable {
+    public let rendering: Rendering
+    /// The variant rendered: the subject's (running), the first (stopped), the promoted one (closed).
+    public let variant: String
+    /// The exposure recorded (running), else the render recorded.
+    public let event: Event
+    /// The experiment's status: only a running experiment assigns subjects and records exposures.
+    public let status: Experiment.Status
+}
+
+/// An experiment as `folio ab list` shows it.
+public struct ExperimentSummary: Sendable, Equatable, Encodable {
+    public struct Variant: Sendable, Equatable, Encodable {
+        public let name: String
+        public let weight: Int
+        public let exposures: Int
+    }
+
+    public let name: String
+    public let prompt: String
+    public let metric: Experiment.Metric
+    public let status: Experiment.Status
+    public let start: Date
+    public let end: Date?
+    public let winner: String?
+    public let variants: [Variant]
+    /// Exposures of all variants.
+    public let exposures: Int
+
+    enum CodingKeys: String, CodingKey { case name, prompt, metric, status, start, end, winner, variants, exposures }
+
+    /// Dates as ISO 8601 in UTC, whatever the encoder's date strategy.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let format = Date.ISO8601FormatStyle()
+        try container.encode(name, forKey: .name)
+        try container.encode(prompt, forKey: .prompt)
+        try container.encode(metric, forKey: .metric)
+        try container.encode(status, forKey: .status)
+        try container.encode(start.formatted(format), forKey: .start)
+        try container.encode(end?.formatted(format), forKey: .end)
+        try container.encode(winner, forKey: .winner)
+        try container.encode(variants, forKey: .variants)
+        try container.encode(exposures, forKey: .exposures)
+    }
+}
+
 extension Library {
     /// Outcomes an arm needs before a verdict is given.
     static let minimumOutcomes = 10
@@ -91,16 +139,32 @@ extension Library {
 
     // MARK: - Rendering for a subject
 
-    /// Picks the subject's variant, renders that variant's version of the prompt, and records an exposure.
+    /// Picks the subject's variant, renders that variant's version of the prompt, and records an exposure. An
+    /// experiment that no longer runs assigns nobody and records a plain render instead: a stopped one renders its
+    /// first variant (the control) for everyone, a closed one the prompt as on the current branch (where its winner
+    /// was promoted).
     public func render(experiment name: String, subject: String, inputs: [String: VariableInput] = [:], allowExtra: Bool = false,
-                       source: String) throws -> (rendering: Rendering, variant: String, event: Event) {
+                       source: String) throws -> ExperimentRendering {
         let experiment = try experiment(name)
-        guard experiment.status == .running else {
-            throw FolioError(.conflict, "experiment '\(name)' is closed\(experiment.winner.map { " (\($0) won)" } ?? ""); render the prompt without --experiment")
-        }
         guard !subject.isEmpty else { throw FolioError(.invalidInput, "--subject cannot be empty: give a stable key (a user or session id)") }
-        let arm = experiment.arm(for: subject)
         let repository = try requireRepository()
+        switch experiment.status {
+        case .closed:
+            let rendering = try render(experiment.prompt, inputs: inputs, allowExtra: allowExtra)
+            let event = try record(.render, prompt: experiment.prompt, source: source)
+            let current = try gitCall { try repository.head().branchName } ?? "HEAD"
+            return ExperimentRendering(rendering: rendering, variant: experiment.winner ?? current, event: event, status: .closed)
+        case .stopped:
+            let arm = experiment.arms[0]
+            let reference = PromptReference(id: experiment.prompt, revision: try requireVariantBranch(arm.name, repository: repository))
+            let rendering = try render(experiment.prompt, atCommit: try resolve(reference.revision!, of: experiment.prompt),
+                                       inputs: inputs, allowExtra: allowExtra)
+            let event = try record(.render, prompt: reference, source: source)
+            return ExperimentRendering(rendering: rendering, variant: arm.name, event: event, status: .stopped)
+        case .running:
+            break
+        }
+        let arm = experiment.arm(for: subject)
         let branch = try requireVariantBranch(arm.name, repository: repository)
         let resolved = try resolve(branch, of: experiment.prompt)
         let rendering = try render(experiment.prompt, atCommit: resolved, inputs: inputs, allowExtra: allowExtra)
@@ -109,24 +173,66 @@ extension Library {
                           commit: resolved.commit, variant: arm.name, experiment: name, subject: subject, source: source,
                           user: eventUser, time: environment.now())
         try events().record(event)
-        return (rendering, arm.name, event)
+        return ExperimentRendering(rendering: rendering, variant: arm.name, event: event, status: .running)
+    }
+
+    // MARK: - Listing and stopping
+
+    /// Every experiment with its variants and their exposures (this clone's, or everyone's with `team`).
+    public func experimentSummaries(team: Bool = false) throws -> [ExperimentSummary] {
+        let experiments = try experiments()
+        guard !experiments.isEmpty else { return [] }
+        let exposures = try (team ? teamEvents() : events().events(kinds: [.exposure])).filter { $0.kind == .exposure }
+        var counts: [String: [String: Int]] = [:]  // experiment → variant → exposures
+        for exposure in exposures {
+            guard let experiment = exposure.experiment, let variant = exposure.variant else { continue }
+            counts[experiment, default: [:]][variant, default: 0] += 1
+        }
+        return experiments.map { experiment in
+            let variants = experiment.arms.map { arm in
+                ExperimentSummary.Variant(name: arm.name, weight: arm.weight, exposures: counts[experiment.name]?[arm.name] ?? 0)
+            }
+            return ExperimentSummary(name: experiment.name, prompt: experiment.prompt.rawValue, metric: experiment.metric,
+                                     status: experiment.status, start: experiment.start, end: experiment.end, winner: experiment.winner,
+                                     variants: variants, exposures: variants.map(\.exposures).reduce(0, +))
+        }
+    }
+
+    /// Stops assigning subjects, in one commit: from now on `render --experiment` gives everyone the first variant
+    /// and records no exposure. The report stays, and a variant can still be promoted.
+    public func stopExperiment(_ name: String) throws -> ChangeOutcome {
+        var experiment = try experiment(name)
+        switch experiment.status {
+        case .running: break
+        case .stopped: throw FolioError(.conflict, "experiment '\(name)' is already stopped; promote a variant with: folio ab promote \(name) VARIANT")
+        case .closed: throw FolioError(.conflict, "experiment '\(name)' is closed\(experiment.winner.map { " (\($0) was promoted)" } ?? "")")
+        }
+        experiment.status = .stopped
+        experiment.end = environment.now()
+        return try apply([LibraryChange(path: experiment.relativePath, contents: experiment.encode())],
+                         message: "folio: ab stop \(name) (\(experiment.prompt))", commit: true)
     }
 
     // MARK: - Report
 
-    /// Exposures and feedback per arm, 95% intervals, each arm tested against the first, and a verdict.
-    public func report(experiment name: String) throws -> ExperimentReport {
+    /// Exposures and outcomes per arm, 95% intervals, each arm tested against the first, and a verdict. An exposure
+    /// has one outcome, however often it was rated (`Event.oneOutcomePerEvent`); `team` counts everyone's events
+    /// as last synced.
+    public func report(experiment name: String, team: Bool = false) throws -> ExperimentReport {
         let experiment = try experiment(name)
-        let all = try events().events(prompt: experiment.prompt.rawValue).filter { $0.experiment == name }
+        let all = try countedEvents(prompt: experiment.prompt.rawValue, team: team).filter { $0.experiment == name }
         let exposures = all.filter { $0.kind == .exposure }
-        let feedback = all.filter { $0.kind == .feedback }
+        var outcomeOf: [String: Event] = [:]  // exposure id → its outcome
+        for feedback in all where feedback.kind == .feedback {
+            if let ref = feedback.ref { outcomeOf[ref] = feedback }
+        }
         var outcomes: [String: (successes: Int, failures: Int, scores: [Double])] = [:]
-        for item in feedback {
-            guard let variant = item.variant else { continue }
+        for exposure in exposures {
+            guard let variant = exposure.variant, let outcome = outcomeOf[exposure.id] else { continue }
             var entry = outcomes[variant] ?? (0, 0, [])
-            if item.success == true { entry.successes += 1 }
-            if item.success == false { entry.failures += 1 }
-            if let score = item.score { entry.scores.append(score) }
+            if outcome.success == true { entry.successes += 1 }
+            if outcome.success == false { entry.failures += 1 }
+            if let score = outcome.score { entry.scores.append(score) }
             outcomes[variant] = entry
         }
         let arms = experiment.arms.map { arm -> ArmReport in
@@ -183,11 +289,11 @@ extension Library {
     // MARK: - Promote
 
     /// Brings the chosen variant's version of the prompt onto the current branch as a new commit and closes the
-    /// experiment. When the current branch changed the prompt since the variant left it, reports the conflict
+    /// experiment (running or stopped). When the current branch changed the prompt since the variant left it, reports the conflict
     /// and changes nothing.
     public func promote(experiment name: String, variant: String) throws -> ChangeOutcome {
         var experiment = try experiment(name)
-        guard experiment.status == .running else {
+        guard experiment.status != .closed else {
             throw FolioError(.conflict, "experiment '\(name)' is already closed\(experiment.winner.map { " (\($0) was promoted)" } ?? "")")
         }
         guard experiment.arms.contains(where: { $0.name == variant }) else {

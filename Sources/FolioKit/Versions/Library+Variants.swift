@@ -12,6 +12,16 @@ public struct VariantInfo: Sendable, Equatable, Codable {
     public let changed: [String]
 }
 
+/// A variant just deleted: where its branch was, to bring it back.
+public struct RemovedVariant: Sendable, Equatable, Codable {
+    public let name: String
+    public let branch: String
+    /// The commit the branch pointed at: `folio variant create NAME --from TIP` restores it.
+    public let tip: String
+    /// Experiments not yet closed that still name it (only when forced).
+    public let experiments: [String]
+}
+
 extension Library {
     static let variantPrefix = "variant/"
 
@@ -60,6 +70,34 @@ extension Library {
             try repository.setConfigString("branch.\(branch).folioBase", base)
         }
         return try variant(name, repository: repository)
+    }
+
+    /// Deletes branch `variant/NAME` (and its recorded base). Refused while the branch is checked out, and while an
+    /// experiment that is not closed names it (running, or stopped and not yet promoted), unless `force`.
+    /// Nothing else changes: no commit, and the branch's commits stay in the repository until git prunes them.
+    public func removeVariant(_ name: String, force: Bool = false) throws -> RemovedVariant {
+        let repository = try requireRepository()
+        let branch = name.hasPrefix(Self.variantPrefix) ? name : Self.variantPrefix + name
+        let short = String(branch.dropFirst(Self.variantPrefix.count))
+        guard let tip = try gitCall({ try repository.reference(named: "refs/heads/\(branch)") })?.target else {
+            let known = try variantNames(repository: repository)
+            throw FolioError(.notFound, "no variant '\(name)'\(Suggestions.hint(for: short, in: known)) (variants are the variant/* branches; see folio variant list)")
+        }
+        if try gitCall({ try repository.head().branchName }) == branch {
+            throw FolioError(.conflict, "\(branch) is checked out; switch to another branch first (git switch main), then remove the variant")
+        }
+        let using = try experiments().filter { experiment in
+            experiment.status != .closed && experiment.arms.contains { $0.name == short || $0.name == branch }
+        }
+        if !using.isEmpty, !force {
+            let names = using.map { "\($0.name) (\($0.status.rawValue))" }.joined(separator: ", ")
+            throw FolioError(.conflict, """
+                variant '\(short)' is in \(using.count == 1 ? "an experiment" : "experiments") not closed: \(names); \
+                promote a variant first (folio ab promote EXP VARIANT), or remove it anyway with --force
+                """)
+        }
+        try gitCall("delete branch \(branch)") { try repository.deleteBranch(branch) }
+        return RemovedVariant(name: short, branch: branch, tip: tip.hex, experiments: using.map(\.name))
     }
 
     /// Every variant, with the prompts it changed.
