@@ -69,6 +69,41 @@ public struct WriteJournal: Codable, Sendable, Equatable {
 }
 
 extension Repository {
+    /// `checkoutAndAdvance`, journaled: a process killed while the checkout rewrites the work tree leaves a journal
+    /// from which the next one puts back every file it had rewritten (HEAD had not moved yet), so nothing looks
+    /// like an uncommitted change nobody made.
+    public func checkoutAndAdvance(from expected: Head, to commit: OID, message: String, journal path: String) throws {
+        let oldTree = try expected.commit.map { try self.commit($0).tree }
+        let newTree = try self.commit(commit).tree
+        let index = try self.index()
+        var files: [WriteJournal.File] = []
+        var folders: [String] = []
+        let fm = FileManager.default
+        for delta in try changedFiles(from: oldTree, to: newTree) {
+            for (path, before, after) in [(delta.oldPath, delta.oldBlob, delta.oldPath == delta.newPath ? delta.newBlob : nil),
+                                          (delta.newPath == delta.oldPath ? nil : delta.newPath, nil as OID?, delta.newBlob)] {
+                guard let path else { continue }
+                let staged = index.entry(at: path)
+                files.append(WriteJournal.File(path: path, before: before?.hex, after: after?.hex, permissions: nil,
+                                               staged: staged?.oid.hex, stagedMode: staged?.mode))
+                guard after != nil, let workdir else { continue }
+                var folder = (path as NSString).deletingLastPathComponent
+                var missing: [String] = []
+                while !folder.isEmpty, !folders.contains(folder), !fm.fileExists(atPath: workdir + "/" + folder) {
+                    missing.append(folder)
+                    folder = (folder as NSString).deletingLastPathComponent
+                }
+                folders += missing.reversed()
+            }
+        }
+        var record = WriteJournal(message: message, pid: getpid(), head: expected.commit?.hex, commit: commit.hex, commits: true,
+                                  files: files, createdFolders: folders)
+        if expected.commit == nil { record.head = nil }
+        try record.save(to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try checkoutAndAdvance(from: expected, to: commit, message: message)
+    }
+
     /// Finishes or undoes the write an interrupted process left in the journal at `path`, if there is one.
     /// The caller must hold the write lock (so the journal's writer is known to be gone). Files that changed
     /// again since the interrupted write touched them are left alone and named in `kept`.
@@ -102,8 +137,14 @@ extension Repository {
             let now = fm.contents(atPath: full)
             let nowID = try now.map { try Repository.blobID(of: $0).hex }
             let beforeID = file.before
-            // Ours to undo only if it holds what the write put there (or what was there before: nothing to do).
-            if nowID == file.after, nowID != beforeID {
+            // Ours to undo only if it holds what the write put there, or the start of it (a file cut off while it was
+            // written: a checkout writes files in place), or what was there before (nothing to do then).
+            var ours = nowID == file.after
+            if !ours, nowID != beforeID, let now, let after = file.after.flatMap(OID.init(hex:)),
+               let written = try? blob(after), now.count < written.count, written.starts(with: now) {
+                ours = true
+            }
+            if ours, nowID != beforeID {
                 if let before = file.before.flatMap(OID.init(hex:)) {
                     try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                     try WorkTreeWriter.atomicWrite(try blob(before), to: full, permissions: file.permissions)

@@ -182,3 +182,102 @@ import TestSupport
         print("import killed \(killedDuringWrite) times while writing files")
     }
 }
+
+@Suite struct InterruptedSyncEndToEndTests {
+    /// A sync killed anywhere — fetching, checking out thousands of files, committing the merge, pushing — leaves
+    /// a clone the next `folio sync` finishes: nothing looks like an uncommitted change nobody made, nothing is lost.
+    @Test func aSyncKilledAtRandomPointsIsFinishedByTheNextOne() throws {
+        let folder = TemporaryFolder("killed-sync")
+        let p = folder.path
+        try git("init", "-q", "--bare", "-b", "main", "hub-template.git", in: p)
+        try folio("init", "a-template", in: p)
+        #expect(try folio("remote", "add", "origin", folder.at("hub-template.git"), in: folder.at("a-template")).status == 0)
+        #expect(try folio("sync", in: folder.at("a-template")).status == 0)
+        #expect(try folio("clone", folder.at("hub-template.git"), "b", in: p).status == 0)
+        // Someone else changes 2,000 prompts in one commit and shares it.
+        for index in 0..<2_000 {
+            folder.write("b/prompts/team/p\(index).prompt.md", "---\ntitle: P\(index)\n---\nPrompt \(index) from b.\n")
+        }
+        try git("add", "-A", in: folder.at("b"))
+        try git("commit", "-qm", "b: 2,000 prompts", in: folder.at("b"))
+        #expect(try folio("sync", in: folder.at("b")).status == 0)
+        // Meanwhile a made a change of its own, so the sync merges.
+        try folio("new", "mine", "--file", "-", in: folder.at("a-template"), stdin: "Mine.\n")
+        let mine = try git("rev-parse", "HEAD", in: folder.at("a-template"))
+        let theirs = try git("rev-parse", "main", in: folder.at("hub-template.git"))
+
+        func fresh(_ name: String) throws -> (clone: String, hub: String) {
+            let clone = folder.at("a-\(name)"), hub = folder.at("hub-\(name).git")
+            try run("/bin/cp", ["-a", folder.at("a-template"), clone])
+            try run("/bin/cp", ["-a", folder.at("hub-template.git"), hub])
+            try git("remote", "set-url", "origin", hub, in: clone)
+            return (clone, hub)
+        }
+        let measured = try fresh("measured")
+        let started = Date()
+        let full = try folio("sync", in: measured.clone)
+        #expect(full.status == 0, "\(full.stderr)")
+        let duration = Date().timeIntervalSince(started)
+
+        var generator = SystemRandomNumberGenerator()
+        for attempt in 0..<6 {
+            let (clone, hub) = try fresh("\(attempt)")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: folioBinary)
+            process.arguments = ["sync"]
+            process.currentDirectoryURL = URL(fileURLWithPath: clone)
+            process.environment = testEnvironment(home: p)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(Double.random(in: 0.05...1.0, using: &generator) * duration * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // The next sync finishes the job.
+            let again = try folio("sync", in: clone)
+            #expect(again.status == 0, "attempt \(attempt): \(again.stderr)")
+            #expect(try git("status", "--porcelain", "--untracked-files=all", in: clone) == "", "attempt \(attempt)")
+            try git("fsck", "--strict", in: clone)
+            try git("fsck", "--strict", in: hub)
+            // Both sides' work is in the clone and on the hub.
+            for side in [mine, theirs] {
+                #expect(try run("/usr/bin/git", ["merge-base", "--is-ancestor", side, "HEAD"], in: clone).status == 0, "attempt \(attempt)")
+                #expect(try run("/usr/bin/git", ["merge-base", "--is-ancestor", side, "main"], in: hub).status == 0, "attempt \(attempt)")
+            }
+            #expect(try git("rev-parse", "HEAD", in: clone) == (try git("rev-parse", "main", in: hub)))
+            try FileManager.default.removeItem(atPath: clone)
+            try FileManager.default.removeItem(atPath: hub)
+        }
+    }
+
+    /// An edit killed at any point: the prompt is either as it was or edited and committed, never half-way.
+    @Test func anEditKilledAtRandomPointsLeavesTheOldOrTheNewVersion() throws {
+        let folder = TemporaryFolder("killed-edit")
+        let p = folder.path
+        try folio("init", in: p)
+        let body = String(repeating: "A line of a long prompt.\n", count: 20_000)
+        try folio("new", "long", "--file", "-", in: p, stdin: "---\ntitle: Long\n---\n" + body)
+        let started = Date()
+        try folio("edit", "long", "--set", "title=Measured", in: p)
+        let duration = Date().timeIntervalSince(started)
+        var generator = SystemRandomNumberGenerator()
+        for attempt in 0..<8 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: folioBinary)
+            process.arguments = ["edit", "long", "--set", "title=T\(attempt)"]
+            process.currentDirectoryURL = folder.url
+            process.environment = testEnvironment(home: p)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(Double.random(in: 0.1...1.2, using: &generator) * duration * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(try folio("list", in: p).status == 0)
+            #expect(try git("status", "--porcelain", "--untracked-files=all", in: p) == "", "attempt \(attempt)")
+            let committed = try git("show", "HEAD:prompts/long.prompt.md", in: p)
+            #expect(committed.hasSuffix(body.dropLast()), "attempt \(attempt)")
+            try git("fsck", "--strict", in: p)
+        }
+    }
+}

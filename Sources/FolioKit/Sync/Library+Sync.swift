@@ -179,10 +179,15 @@ extension Library {
             try repository.fetch(remote: remote, refspecs: Self.syncRefspecs(remote: remote, branch: branch), options: transfer)
         }
         try pruneTracking(repository, remote: remote, advertised: advertised)
-        let integration = try integrate(repository, remote: remote, branch: branch)
-        var plan = try integrateShared(repository, remote: remote, currentBranch: branch, base: base)
-        try integrateAnalytics(repository, remote: remote, into: &plan)
-        let local = try gitCall { try repository.head() }.commit
+        // What changes the work tree, the branches and the labels happens under the write lock, so no folio edit
+        // runs in the middle of it (the transfer does not hold it).
+        let (integration, integrated, local) = try withWriteLock { repository -> (SyncOutcome.Integration, SharedPlan, OID?) in
+            let integration = try integrate(repository, remote: remote, branch: branch)
+            var plan = try integrateShared(repository, remote: remote, currentBranch: branch, base: base)
+            try integrateAnalytics(repository, remote: remote, into: &plan)
+            return (integration, plan, try gitCall { try repository.head() }.commit)
+        }
+        var plan = integrated
         let remoteTip = try gitCall { try repository.reference(named: "refs/remotes/\(remote)/\(branch)")?.target }
         if let local, local != remoteTip {
             plan.refspecs.insert("refs/heads/\(branch):refs/heads/\(branch)", at: 0)
@@ -218,14 +223,14 @@ extension Library {
         }
         let head = try gitCall { try repository.head() }
         guard let ours = head.commit else {
-            try gitCall("check out \(remote)/\(branch)") { try repository.checkoutAndAdvance(from: head, to: theirs, message: "folio: sync from \(remote)") }
+            try gitCall("check out \(remote)/\(branch)") { try repository.checkoutAndAdvance(from: head, to: theirs, message: "folio: sync from \(remote)", journal: repository.gitDir + "/" + Self.journalName) }
             return .fastForward(to: theirs.hex)
         }
         if try gitCall({ try repository.isAncestor(theirs, of: ours) }) { return .upToDate }
         if try gitCall({ try repository.isAncestor(ours, of: theirs) }) {
             try requireNoUncommittedChanges(repository, from: ours, to: gitCall { try repository.commit(theirs).tree }, theirLabel: "\(remote)/\(branch)")
             try gitCall("fast-forward to \(remote)/\(branch)") {
-                try repository.checkoutAndAdvance(from: head, to: theirs, message: "folio: sync: fast-forward to \(remote)/\(branch)")
+                try repository.checkoutAndAdvance(from: head, to: theirs, message: "folio: sync: fast-forward to \(remote)/\(branch)", journal: repository.gitDir + "/" + Self.journalName)
             }
             return .fastForward(to: theirs.hex)
         }
@@ -244,7 +249,7 @@ extension Library {
         }
         try requireNoUncommittedChanges(repository, from: ours, to: tree, theirLabel: theirLabel)
         let commit = try writeMergeCommit(repository, tree: tree, parents: [ours, theirs], label: theirLabel)
-        try gitCall("check out the merge") { try repository.checkoutAndAdvance(from: head, to: commit, message: "folio: sync: merge \(theirLabel)") }
+        try gitCall("check out the merge") { try repository.checkoutAndAdvance(from: head, to: commit, message: "folio: sync: merge \(theirLabel)", journal: repository.gitDir + "/" + Self.journalName) }
         return .merged(commit: commit.hex)
     }
 
@@ -335,7 +340,13 @@ extension Library {
     /// Finishes a sync that stopped on conflicts: checks that no conflict markers remain, commits the merge and
     /// pushes.
     public func continueSync() throws -> SyncOutcome {
-        let repository = try requireRepository()
+        let (remote, branch, commit) = try withWriteLock { repository in try commitStoppedSync(repository) }
+        let outcome = try sync(remote: remote)
+        return SyncOutcome(remote: remote, branch: branch, integration: outcome.integration == .upToDate ? .merged(commit: commit.hex) : outcome.integration,
+                           pushed: outcome.pushed, retried: outcome.retried, notes: outcome.notes)
+    }
+
+    private func commitStoppedSync(_ repository: Repository) throws -> (remote: String, branch: String, commit: OID) {
         let (remote, branch, ours, theirs) = try syncInProgress(repository)
         let index = try gitCall { try repository.index() }
         guard let workdir = repository.workdir.map({ $0 + "/" }) else { throw FolioError(.git, "the repository at \(root) has no work tree") }
@@ -356,15 +367,16 @@ extension Library {
             try repository.finishOperation()
         }
         try? FileManager.default.removeItem(atPath: syncStatePath(repository))
-        let outcome = try sync(remote: remote)
-        return SyncOutcome(remote: remote, branch: branch, integration: outcome.integration == .upToDate ? .merged(commit: commit.hex) : outcome.integration,
-                           pushed: outcome.pushed, retried: outcome.retried, notes: outcome.notes)
+        return (remote, branch, commit)
     }
 
     /// Returns to where the library was before the sync that stopped: the merge is dropped, every file as it
     /// was at your last commit. What was fetched stays in `refs/remotes/`.
     public func abortSync() throws {
-        let repository = try requireRepository()
+        try withWriteLock { repository in try abortStoppedSync(repository) }
+    }
+
+    private func abortStoppedSync(_ repository: Repository) throws {
         let (_, _, ours, _) = try syncInProgress(repository)
         try gitCall("abort the merge") {
             try repository.resetHard(to: ours)
