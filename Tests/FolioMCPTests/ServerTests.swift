@@ -68,6 +68,23 @@ import TestSupport
         #expect(missing.isError == true)
     }
 
+    @Test func saveContextNeverCommitsASecret() async throws {
+        let (client, _, library) = try await connect()
+        let key = "AKIA" + "IOSFODNN7EXAMPLE"
+        let head = try git("rev-parse", "HEAD", in: folder.path)
+        // In the transcript the redactor replaces it; in the title, which is not redacted, the commit is refused.
+        let saved = try await client.callTool(name: "save_context", arguments: [
+            "title": "Keys", "transcript": "User: my key is \(key)\nAssistant: rotate it.\n"])
+        #expect(saved.isError == false)
+        let text = try library.contextText(try #require(library.contextSummaries().first?.id))
+        #expect(!text.contains(key))
+        let leaky = try await client.callTool(name: "save_context", arguments: ["title": "Key \(key)", "transcript": "User: hi\n"])
+        #expect(leaky.isError == true)
+        guard case .text(let message, _, _)? = leaky.content.first else { Issue.record("no text"); return }
+        #expect(message.contains("secret-detected"))
+        #expect(try git("rev-list", "--count", "\(head)..HEAD", in: folder.path) == "1")
+    }
+
     /// A prompt with a variable of every structured type.
     static let typed = """
         ---
