@@ -115,7 +115,7 @@ struct ABCommand: ParsableCommand {
             context.print(term.bold("\(report.experiment)") + term.dim("  \(report.prompt) · metric \(report.metric.rawValue) · \(report.status.rawValue)"))
             for arm in report.arms {
                 var line = "  " + term.bold(arm.variant.padding(toLength: 12, withPad: " ", startingAt: 0))
-                line += " \(arm.weight)%  \(arm.exposures) exposures"
+                line += " \(arm.weight)%  \(arm.exposures) exposure\(arm.exposures == 1 ? "" : "s")"
                 line += "  success \(percent(arm.successRate))\(interval(arm.successInterval, percent: true)) (\(arm.successes)/\(arm.successes + arm.failures))"
                 line += "  score \(arm.meanScore.map { String(format: "%.2f", $0) } ?? "–")\(interval(arm.scoreInterval, percent: false)) (\(arm.scores))"
                 context.print(line)
