@@ -73,6 +73,7 @@ import FolioKit
         ["variant", "list", "--json"],
         ["variant", "diff", "concise", "--json"],
         ["ab", "report", "tone", "--json"],
+        ["ab", "list", "--json"],
         ["stats", "--json"],
         ["stats", "--by", "variant", "--json"],
         ["stats", "support/reply", "--by", "version", "--json"],
