@@ -214,7 +214,7 @@ extension Library {
                 throw FolioError(.conflict, "\(displayPath(of: id)) was never committed, so removing it would lose it for good; pass --force to remove it anyway")
             }
             if !force, let committed = try committedBlob(of: id.relativePath), committed != (try gitCall { try Repository.blobID(of: data) }) {
-                throw FolioError(.conflict, "\(displayPath(of: id)) has changes that are not committed (blob \(committed.short) is committed), and removing it would lose them; commit them first (folio edit \(id) --file \(displayPath(of: id)), or git commit), or pass --force to remove it anyway")
+                throw FolioError(.conflict, "\(displayPath(of: id)) has changes that are not committed (blob \(committed.short) is committed), and removing it would lose them; commit them first (git commit \(displayPath(of: id))), or pass --force to remove it anyway")
             }
             warnings = includers.map { "\(displayPath(of: $0)) still includes '\(id)'" }
             return [LibraryChange(path: id.relativePath, contents: nil, base: .bytes(data))]
