@@ -41,6 +41,21 @@ import FolioKit
         #expect(run.stdout.contains("code-review"))
     }
 
+    @Test func listWorksWhenTheIndexCannotBeWrittenAndRebuildExitsSix() throws {
+        // SQLite cannot open a folder (error 14, as with a folder the user may not write to; root writes anywhere).
+        try? FileManager.default.removeItem(atPath: folder.at(".git/folio/index.sqlite"))
+        try FileManager.default.createDirectory(atPath: folder.at(".git/folio/index.sqlite/keep"), withIntermediateDirectories: true)
+        let list = folio("list", in: folder.path)
+        #expect(list.code == 0)
+        #expect(list.stdout.contains("code-review"))
+        #expect(list.stderr.hasPrefix("folio: the search index at \(folder.at(".git/folio/index.sqlite")) is a folder; reading the files instead"))
+        #expect(list.stderr.contains("fix: delete it"))
+        #expect(folio("search", "injection", in: folder.path).stdout.hasPrefix("security-review"))
+        let rebuild = folio("index", "rebuild", in: folder.path)
+        #expect(rebuild.code == FolioExitCode.io.rawValue)
+        #expect(rebuild.stderr.contains("is a folder; fix: delete it"))
+    }
+
     @Test func indexStatusRebuildAndVerify() throws {
         let status = try #require(try json(folio("index", "status", "--json", in: folder.path).stdout) as? [String: Any])
         #expect(status["prompts"] as? Int == 12)

@@ -44,29 +44,34 @@ extension PromptIndex {
                 let words = text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
                 guard !words.isEmpty, let match = Self.ftsQuery(words, columns: Self.contextColumns) else {
                     return try Row.fetchAll(db, sql: "SELECT c.*, 0.0 AS score, NULL AS snippet FROM contexts c WHERE \(filters) ORDER BY c.created DESC, c.id LIMIT ?",
-                                            arguments: arguments + [limit]).map(Self.contextHit)
+                                            arguments: arguments + [limit]).map { Self.contextHit($0, snippet: nil) }
                 }
+                // The snippets are made for the rows shown only (see `matched`).
                 let sql = """
-                    SELECT c.*, -bm25(contexts_fts, \(Self.contextWeights)) AS score,
-                           snippet(contexts_fts, -1, char(1), char(2), '…', 16) AS snippet
+                    SELECT c.*, -bm25(contexts_fts, \(Self.contextWeights)) AS score
                     FROM contexts_fts JOIN contexts c ON c.rowid = contexts_fts.rowid
                     WHERE contexts_fts MATCH ? AND \(filters)
                     ORDER BY bm25(contexts_fts, \(Self.contextWeights)) LIMIT ?
                     """
+                func hits(_ fts: String) throws -> [ContextHit] {
+                    try Row.fetchAll(db, sql: sql, arguments: [fts] + arguments + [limit]).map { row in
+                        Self.contextHit(row, snippet: try Self.snippet(table: "contexts_fts", rowid: row["rowid"], fts: fts, db))
+                    }
+                }
                 do {
-                    return try Row.fetchAll(db, sql: sql, arguments: [match] + arguments + [limit]).map(Self.contextHit)
+                    return try hits(match)
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
                     guard let plain = Self.ftsQuery(words, plainWords: true, columns: Self.contextColumns) else { return [] }
-                    return try Row.fetchAll(db, sql: sql, arguments: [plain] + arguments + [limit]).map(Self.contextHit)
+                    return try hits(plain)
                 }
             }
         }
     }
 
-    private static func contextHit(_ row: Row) -> ContextHit {
+    private static func contextHit(_ row: Row, snippet: String?) -> ContextHit {
         ContextHit(id: row["id"], title: row["title"], tool: row["tool"], created: row["created"], messages: row["messages"],
                    tags: (try? JSONDecoder().decode([String].self, from: Data((row["tags"] as String? ?? "[]").utf8))) ?? [],
-                   score: row["score"], snippet: row["snippet"], error: row["error"])
+                   score: row["score"], snippet: snippet, error: row["error"])
     }
 
     /// Brings the contexts' rows up to date with the files under `contexts/`: a file whose stamp (time, size,
@@ -110,6 +115,7 @@ extension PromptIndex {
         let id = String(path.dropFirst(ContextFile.folder.count + 1).dropLast(ContextFile.suffix.count))
         var title = id, tool = "", created: String?, messages = 0, tags: [String] = [], summary = "", body = "", problem: String?
         do {
+            if let problem = LintFileKind.context.sizeProblem(Int(stamp.size)) { throw FolioError(.invalidInput, "\(path):1:1: error: \(problem)") }
             guard let data = FileManager.default.contents(atPath: root + "/" + path) else { throw FolioError(.io, "cannot read \(path)") }
             let split = try PromptCodec.split(String(decoding: data, as: UTF8.self), path: path)
             let context = try ContextFile.parse(split, path: path)

@@ -41,7 +41,11 @@ public final class PromptIndex {
         return prefix.isEmpty ? base : base + "/libraries/" + prefix.dropLast()
     }
 
-    static var configuration: Configuration {
+    /// What `folio_snippet` read so far on this index's connections (tests check that it stays bounded).
+    let snippetWork = Snippet.Work()
+
+    var configuration: Configuration {
+        let work = snippetWork
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         // A cache: the rollback journal is kept in memory and nothing is fsynced. WAL would create its -wal and
@@ -51,6 +55,7 @@ public final class PromptIndex {
         // detected and rebuilt (`isDamage`).
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF")
+            try Snippet.register(db, work: work)
         }
         return configuration
     }
@@ -58,39 +63,72 @@ public final class PromptIndex {
     // MARK: - Opening, with recovery
 
     /// Runs `body` on the database, building it first when it is missing and rebuilding it (with a notice)
-    /// when it is damaged or was written by another version of folio.
+    /// when it is empty, damaged or was written by another version of folio. When the file cannot be written
+    /// (a read-only folder, a full disk), the command goes on with an index built in memory, with a notice saying
+    /// why and how to fix it.
     func withDatabase<T>(_ body: (DatabaseQueue) throws -> T) throws -> T {
         do {
-            return try body(try open())
-        } catch let error as DatabaseError where Self.isDamage(error) {
-            environment.notify("the search index was damaged (\(error.message ?? "unreadable")); rebuilding it")
-            try rebuild()
-            return try body(try open())
+            do {
+                return try body(try open())
+            } catch let error as DatabaseError where Self.isDamage(error) {
+                environment.notify("the search index was damaged (\(error.message ?? "unreadable")); rebuilding it")
+                try rebuildFile()
+                return try body(try open())
+            }
+        } catch {
+            guard !inMemory, var problem = unusable(error) else { throw Self.described(error, path: path) }
+            let fm = FileManager.default
+            if fm.fileExists(atPath: path), !fm.isWritableFile(atPath: path),
+               fm.isWritableFile(atPath: (path as NSString).deletingLastPathComponent) {
+                // Only the file is read-only (another user's `sudo folio …`): a new one can take its place.
+                environment.notify("the search index was read-only; rebuilding it")
+                do {
+                    try rebuildFile()
+                    return try body(try open())
+                } catch {
+                    guard let again = unusable(error) else { throw Self.described(error, path: path) }
+                    problem = again
+                }
+            }
+            environment.notify("\(problem.problem); reading the files instead, which is slower (fix: \(problem.fix))")
+            do {
+                try buildInMemory()
+                return try body(try open())
+            } catch {
+                throw Self.described(error, path: path)
+            }
         }
     }
 
     private func open() throws -> DatabaseQueue {
         if let queue { return queue }
-        guard FileManager.default.fileExists(atPath: path) else {
-            // A sidecar folder without its index means the file was deleted; a first use is silent.
-            if FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/.indexed") {
+        removeStaleBuilds()
+        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber
+        guard let size, size.intValue > 0 || Self.isFolder(path) else {
+            if size != nil {
+                // An empty file (a crash while it was created, a copy cut short): nothing to lose.
+                environment.notify("the search index was empty; rebuilding it")
+            } else if FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/.indexed") {
+                // A sidecar folder without its index means the file was deleted; a first use is silent.
                 environment.notify("the search index was missing; rebuilding it")
             }
-            try rebuild()
-            FileManager.default.createFile(atPath: (path as NSString).deletingLastPathComponent + "/.indexed", contents: Data())
+            try rebuildFile()
+            _ = FileManager.default.createFile(atPath: (path as NSString).deletingLastPathComponent + "/.indexed", contents: Data())
             return try open()
         }
         let opened: DatabaseQueue
         do {
-            opened = try DatabaseQueue(path: path, configuration: Self.configuration)
-            if try opened.read({ try IndexSchema.isFromAnotherVersion($0) || !$0.tableExists("prompts") }) {
-                environment.notify("the search index was made by another version of folio; rebuilding it")
-                try rebuild()
+            opened = try DatabaseQueue(path: path, configuration: configuration)
+            let (otherVersion, hasPrompts) = try opened.read { (try IndexSchema.isFromAnotherVersion($0), try $0.tableExists("prompts")) }
+            if otherVersion || !hasPrompts {
+                environment.notify(otherVersion ? "the search index was made by another version of folio; rebuilding it"
+                                                : "the search index was incomplete (no prompts table); rebuilding it")
+                try rebuildFile()
                 return try open()
             }
         } catch let error as DatabaseError where Self.isDamage(error) {
             environment.notify("the search index was damaged (\(error.message ?? "unreadable")); rebuilding it")
-            try rebuild()
+            try rebuildFile()
             return try open()
         }
         queue = opened
@@ -101,10 +139,91 @@ public final class PromptIndex {
         [.SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_IOERR].contains(error.resultCode)
     }
 
+    private static func isFolder(_ path: String) -> Bool {
+        var folder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
+    }
+
+    /// True once this index has given up on its file and lives in memory for the rest of the process.
+    private var inMemory = false
+
+    /// Why the index file cannot be written and how to fix that, when `error` says it cannot be (as opposed to
+    /// damage, which a rebuild repairs); nil for any other error.
+    func unusable(_ error: Error) -> (problem: String, fix: String)? {
+        let folder = (path as NSString).deletingLastPathComponent
+        let reason: String
+        switch error {
+        case let error as DatabaseError:
+            guard [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_FULL, .SQLITE_AUTH].contains(error.resultCode) else { return nil }
+            if error.resultCode == .SQLITE_FULL { return ("the search index at \(path) cannot be written: the disk is full", "free some space") }
+            reason = error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        case is CocoaError, is POSIXError:
+            reason = (error as NSError).localizedDescription
+        default:
+            return nil
+        }
+        let fm = FileManager.default
+        if Self.isFolder(path) { return ("the search index at \(path) is a folder", "delete it; folio builds the index again") }
+        var existing = folder
+        while !fm.fileExists(atPath: existing), existing.count > 1 { existing = (existing as NSString).deletingLastPathComponent }
+        if !Self.isFolder(existing) {
+            return ("the search index cannot be kept in \(folder): \(existing) is not a folder", "move \(existing) away")
+        }
+        if let blocking = !fm.isWritableFile(atPath: existing) ? existing : fm.fileExists(atPath: path) && !fm.isWritableFile(atPath: path) ? path : nil {
+            return ("the search index cannot be written: \(blocking) is not writable by you",
+                    "`chmod u+w \(blocking)` (or `chown` it, if another user made it)")
+        }
+        return ("the search index at \(path) cannot be written (\(reason))", "check the permissions of \(folder), or delete it; folio builds the index again")
+    }
+
+    /// An error from the index as a FolioError naming the file and the fix (SQLite's own messages name neither).
+    static func described(_ error: Error, path: String) -> Error {
+        guard let error = error as? DatabaseError else { return error }
+        return FolioError(.io, "the search index at \(path) failed (\(error.message ?? "SQLite error \(error.resultCode.rawValue)")); "
+                          + "if it happens again, run `folio index rebuild`")
+    }
+
+    /// Builds the whole index in memory, for this process only: the file cannot be written.
+    private func buildInMemory() throws {
+        let memory = try DatabaseQueue(configuration: configuration)
+        try IndexSchema.migrator.migrate(memory)
+        try memory.write { db in _ = try update(db, full: true, building: true) }
+        queue = memory
+        inMemory = true
+    }
+
+    /// Removes what killed rebuilds left behind: `index.sqlite.building-PID` files whose process is gone, or
+    /// that nothing has written to for an hour (a rebuild writes all the time; the pid may have been reused).
+    func removeStaleBuilds() {
+        let fm = FileManager.default
+        let folder = (path as NSString).deletingLastPathComponent
+        let prefix = (path as NSString).lastPathComponent + ".building-"
+        guard let names = try? fm.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let full = folder + "/" + name
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0.isASCII && $0.isNumber }), pid != getpid() else { continue }
+            let alive = kill(pid, 0) == 0 || errno == EPERM
+            let written = (try? fm.attributesOfItem(atPath: full))?[.modificationDate] as? Date ?? .distantPast
+            if !alive || written < Date().addingTimeInterval(-3600) { try? fm.removeItem(atPath: full) }
+        }
+    }
+
     /// Builds the index from nothing into a new file, then puts it in place of the old one.
     @discardableResult
     public func rebuild() throws -> RefreshReport {
+        do {
+            return try rebuildFile()
+        } catch {
+            if let problem = unusable(error) { throw FolioError(.io, "\(problem.problem); fix: \(problem.fix)") }
+            throw Self.described(error, path: path)
+        }
+    }
+
+    @discardableResult
+    private func rebuildFile() throws -> RefreshReport {
         queue = nil
+        inMemory = false
+        removeStaleBuilds()
         let fm = FileManager.default
         try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let building = path + ".building-\(getpid())"
@@ -134,8 +253,9 @@ public final class PromptIndex {
         }
         for suffix in ["-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: path + suffix) }
         guard rename(building, path) == 0 else {
+            let failure = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             try? fm.removeItem(atPath: building)
-            throw FolioError(.io, "could not move the new search index into place at \(path)")
+            throw failure
         }
         return report
     }
@@ -622,7 +742,11 @@ struct IndexRow: @unchecked Sendable {
         self.stamp = stamp
         let id = PromptID.fromRelativePath(path)
         self.id = id?.rawValue ?? String(path.dropFirst("prompts/".count).dropLast(PromptID.fileSuffix.count))
-        if let id {
+        if let problem = LintFileKind.prompt.sizeProblem(data.count) {
+            // Not parsed: lint judges it the same way, and the index would hold a body nobody can use.
+            prompt = nil
+            error = "\(path):1:1: error: \(problem)"
+        } else if let id {
             do {
                 prompt = try PromptCodec.decode(data, id: id, path: path).prompt
                 error = nil

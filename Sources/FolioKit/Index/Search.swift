@@ -195,35 +195,33 @@ extension PromptIndex {
     private func matched(_ query: SearchQuery, fts: String, exactTitle: String, _ db: Database) throws -> [SearchHit] {
         let (whereSQL, arguments) = filters(query)
         let hasFilters = !(query.tags.isEmpty && query.owner == nil && query.category == nil && query.status == nil && query.author == nil)
+        // Snippets are made for the rows shown only, after ranking: in a query's result columns, SQLite would make
+        // one for every match before sorting.
         guard !hasFilters else {
             // Filters must apply before the limit: rank the matches that pass them.
             let sql = """
-                SELECT p.*, -bm25(prompts_fts, \(Self.weights)) AS score,
-                       snippet(prompts_fts, -1, char(1), char(2), '…', 16) AS snippet
+                SELECT p.*, -bm25(prompts_fts, \(Self.weights)) AS score
                 FROM prompts_fts JOIN prompts p ON p.rowid = prompts_fts.rowid
                 WHERE prompts_fts MATCH ? AND \(whereSQL)
                 ORDER BY (lower(p.title) = lower(?) OR p.id = lower(?)) DESC, bm25(prompts_fts, \(Self.weights))
                 LIMIT ?
                 """
             return try Row.fetchAll(db, sql: sql, arguments: [fts] + arguments + [exactTitle, exactTitle, query.limit]).map {
-                SearchHit(entry: IndexEntry($0), score: $0["score"], snippet: $0["snippet"])
+                SearchHit(entry: IndexEntry($0), score: $0["score"], snippet: try Self.snippet(table: "prompts_fts", rowid: $0["rowid"], fts: fts, db))
             }
         }
         // Without filters, FTS ranks on its own (no join per match), and only the rows shown are read.
         // Prompts whose title or id is exactly the query come first.
         let exact = try Int64.fetchAll(db, sql: "SELECT rowid FROM prompts WHERE lower(title) = lower(?) OR id = lower(?)",
                                        arguments: [exactTitle, exactTitle])
-        let select = """
-            SELECT rowid, -bm25(prompts_fts, \(Self.weights)) AS score, snippet(prompts_fts, -1, char(1), char(2), '…', 16) AS snippet
-            FROM prompts_fts WHERE prompts_fts MATCH ?
-            """
-        var ranked: [(rowid: Int64, score: Double, snippet: String?)] = []
+        let select = "SELECT rowid, -bm25(prompts_fts, \(Self.weights)) AS score FROM prompts_fts WHERE prompts_fts MATCH ?"
+        var ranked: [(rowid: Int64, score: Double)] = []
         for row in try Row.fetchAll(db, sql: select + " ORDER BY bm25(prompts_fts, \(Self.weights)) LIMIT ?", arguments: [fts, query.limit]) {
-            ranked.append((row["rowid"], row["score"], row["snippet"]))
+            ranked.append((row["rowid"], row["score"]))
         }
         for rowid in exact where !ranked.contains(where: { $0.rowid == rowid }) {
             if let row = try Row.fetchOne(db, sql: select + " AND rowid = ?", arguments: [fts, rowid]) {
-                ranked.append((rowid, row["score"], row["snippet"]))
+                ranked.append((rowid, row["score"]))
             }
         }
         let exactSet = Set(exact)
@@ -231,8 +229,14 @@ extension PromptIndex {
         return try ranked.prefix(query.limit).compactMap { hit in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM prompts WHERE rowid = ?"), arguments: [hit.rowid])
             else { return nil }
-            return SearchHit(entry: IndexEntry(row), score: hit.score, snippet: hit.snippet)
+            return SearchHit(entry: IndexEntry(row), score: hit.score, snippet: try Self.snippet(table: "prompts_fts", rowid: hit.rowid, fts: fts, db))
         }
+    }
+
+    /// The snippet of one matching row (`folio_snippet`: its cost is bounded, however often the words occur).
+    static func snippet(table: String, rowid: Int64, fts: String, _ db: Database) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT \(Snippet.name)(\(table)) FROM \(table) WHERE \(table) MATCH ? AND rowid = ?"),
+                            arguments: [fts, rowid])
     }
 
     /// Turns what a person typed into an FTS5 query in which every word is quoted, so no input can break

@@ -17,9 +17,6 @@ extension LintSource {
 
 /// A prompt file as lint sees it: whatever could be read of it, even when it is broken.
 struct LintFile {
-    /// Files larger than this are not analysed (a finding says so): 1 MB for a prompt; a context is a transcript,
-    /// and saved with `--full` it can be as large as the session.
-    static func sizeLimit(_ kind: LintFileKind) -> Int { kind == .context ? 64 * 1_048_576 : 1_048_576 }
     static let disableMarker = Data("folio-lint-disable:".utf8)
 
     let displayPath: String
@@ -52,7 +49,7 @@ struct LintFile {
         kind = LintFileKind.of(relativePath) ?? .prompt
         isTemplate = LintFile.isTemplatePath(relativePath)
         id = kind == .prompt ? PromptID.fromRelativePath(relativePath) : nil
-        let readable = data.count <= Self.sizeLimit(kind) && !data.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, data.count) != nil } ?? false }
+        let readable = data.count <= kind.sizeLimit && !data.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, data.count) != nil } ?? false }
         text = readable ? String(validating: data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data, as: UTF8.self) : nil
         var split: PromptCodec.Split?
         var splitError: FolioError?

@@ -72,6 +72,17 @@ public enum LintFileKind: String, Sendable, Codable, CaseIterable {
         if relativePath.hasSuffix(PromptID.fileSuffix) { return .prompt }
         return nil
     }
+
+    /// The largest file folio reads as this kind: 1 MB for a prompt; a context is a transcript, and saved with `--full`
+    /// it can be as large as the session. Lint reports a larger file, and the search index lists it as invalid.
+    var sizeLimit: Int { self == .context ? 64 * 1_048_576 : 1_048_576 }
+
+    /// Why a file of `bytes` bytes is too large to read as this kind, or nil when it is not.
+    func sizeProblem(_ bytes: Int) -> String? {
+        guard bytes > sizeLimit else { return nil }
+        let size = String(format: "%.1f", Double(bytes) / 1_048_576)
+        return "the file is \(size) MB; a \(rawValue) is text of at most \(sizeLimit / 1_048_576) MB: shorten it or split it in parts"
+    }
 }
 
 /// What a rule is, for docs, SARIF and configuration.

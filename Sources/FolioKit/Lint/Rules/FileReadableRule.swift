@@ -10,9 +10,9 @@ struct FileReadableRule: LintRule {
         kinds: [.prompt, .context])
 
     func check(_ file: LintFile, _ context: LintContext, _ report: inout FindingCollector) {
-        let limit = LintFile.sizeLimit(file.kind)
-        if file.data.count > limit {
-            report.add("the file is \(file.data.count / 1_048_576) MB; a \(file.kind.rawValue) is text of at most \(limit / 1_048_576) MB", line: 1, column: 1)
+        // Files larger than the limit are not analysed (the search index lists them as invalid, with this message).
+        if let problem = file.kind.sizeProblem(file.data.count) {
+            report.add(problem, line: 1, column: 1)
         } else if file.text == nil {
             let binary = file.data.contains(0)
             report.add(binary ? "the file is binary (it contains NUL bytes), not a \(file.kind.rawValue)" : "the file is not valid UTF-8 text; save it as UTF-8",
