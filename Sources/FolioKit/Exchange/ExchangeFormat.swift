@@ -156,13 +156,26 @@ enum Exporter {
             }
             yaml.append("messages:")
             for (role, content) in messages(body) {
+                // The block scalar keeps the text's final line breaks as they are: none (|-), one (|), more (|+).
+                let breaks = content.reversed().prefix { $0 == "\n" }.count
+                let text = breaks == 0 ? content : String(content.dropLast())
                 yaml.append("  - role: \(role)")
-                yaml.append("    content: |-")
-                yaml.append(contentsOf: content.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "      " + $0 })
+                yaml.append("    content: " + (breaks == 0 ? "|-" : breaks == 1 ? "|" : "|+"))
+                yaml.append(contentsOf: text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "      " + $0 })
             }
             return ExportedFile(id: prompt.id.rawValue, path: format.path(for: prompt.id), text: yaml.joined(separator: "\n") + "\n", notes: notes)
         }
-        if withoutTemplating.contains(format), let declarations = declarations(variables) { lines.append(declarations) }
+        if withoutTemplating.contains(format) {
+            if let declarations = declarations(variables) {
+                lines.append(declarations)
+            } else if (format == .claudeCommands && !Importer.claudeArguments(body).isEmpty)
+                        || (format == .copilotPrompts && !Importer.copilotInputs(body).isEmpty) {
+                // The text has the tool's variable syntax but folio has no variables: say so, so that an import
+                // keeps it as text.
+                lines.append("variables: []")
+                notes.append("the text has \(format == .claudeCommands ? "$ARGUMENTS or $1…" : "${input:…}"), which \(format == .claudeCommands ? "Claude Code" : "Copilot") fills as arguments")
+            }
+        }
         // Every other field the prompt brought from its tool goes back as it was; an empty one says nothing to
         // the tool, and written bare (`team:`) it would read as another value.
         let written = Set(lines.compactMap { $0.split(separator: ":", maxSplits: 1).first.map(String.init) }.filter { !$0.hasPrefix(" ") })
@@ -175,11 +188,11 @@ enum Exporter {
         return ExportedFile(id: prompt.id.rawValue, path: format.path(for: prompt.id), text: text, notes: notes)
     }
 
+    /// A value that says nothing: null or an empty mapping. (An empty list does: `tools: []` is "no tools".)
     static func isEmpty(_ value: Value) -> Bool {
         switch value {
         case .null: return true
         case .map(let entries): return entries.isEmpty
-        case .list(let items): return items.isEmpty
         default: return false
         }
     }
@@ -321,7 +334,7 @@ enum Exporter {
             return roles.contains(name) ? name : nil
         }
         guard let first = lines.first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }), role(first) != nil else {
-            return [("user", body.trimmingCharacters(in: .newlines))]
+            return [("user", body)]
         }
         var result: [(String, [Substring])] = []
         for line in lines {

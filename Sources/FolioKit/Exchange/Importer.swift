@@ -75,7 +75,7 @@ enum Importer {
         }
         let body: String
         if parts.count == 1 && parts[0].0 == "user" {
-            body = parts[0].1.hasSuffix("\n") ? parts[0].1 : parts[0].1 + "\n"
+            body = parts[0].1
         } else {
             body = parts.map { "## \($0.0)\n\n\($0.1.trimmingCharacters(in: .newlines))\n" }.joined(separator: "\n")
             if parts.count > 1 { notes.append("\(parts.count) messages joined under role headings (## system, ## user)") }
@@ -168,18 +168,20 @@ enum Importer {
     /// are there), the tags of the declared variables and of the sections over them, which are folio's.
     static func translate(_ body: String, uses: [ToolVariable], declared: [Variable]?, variables: inout [Variable],
                           notes: inout [String]) -> String {
-        func name(_ use: ToolVariable) -> String {
+        // With folio's declarations, a tool variable that is none of them was text in folio (Claude Code fills it
+        // all the same).
+        func name(_ use: ToolVariable) -> String? {
             if let declared {
-                if use.key == "arguments", declared.count == 1 { return declared[0].name }
-                if let number = Int(use.key), number <= declared.count { return declared[number - 1].name }
+                if use.key == "arguments" { return declared.count == 1 ? declared[0].name : nil }
+                if let number = Int(use.key) { return number <= declared.count ? declared[number - 1].name : nil }
+                return declared.contains { $0.name == use.key } ? use.key : nil
             }
             if use.key == "arguments" { return "arguments" }
             if Int(use.key) != nil { return "arg" + use.key }
             return variableName(use.key)
         }
         for use in uses where declared == nil {
-            let variableName = name(use)
-            guard !variables.contains(where: { $0.name == variableName }) else { continue }
+            guard let variableName = name(use), !variables.contains(where: { $0.name == variableName }) else { continue }
             let description = use.description ?? (use.key == "arguments" ? "What follows the command" : Int(use.key).map { "Argument \($0)" })
             variables.append(Variable(name: variableName, description: description, defaultValue: use.fallback.map(Value.string)))
         }
@@ -203,9 +205,9 @@ enum Importer {
             pieces.append((tag.range.lowerBound, tag.range.upperBound, { $0.tag(inside) }))
         }
         for use in uses {
+            guard let variable = name(use) else { continue }
             let start = body.utf8.distance(from: body.startIndex, to: use.range.lowerBound)
             let end = body.utf8.distance(from: body.startIndex, to: use.range.upperBound)
-            let variable = name(use)
             pieces.append((start, end, { $0.variable(variable) }))
         }
         pieces.sort { $0.offset < $1.offset }
@@ -284,44 +286,55 @@ enum Importer {
     /// Mustache; a body whose sections do not nest is kept entirely as text.
     static func mustacheOnly(_ body: String, notes: inout [String]) -> String {
         let scan = TemplateScanner.scan(body)
-        if !scan.errors.isEmpty {
-            var out = MustacheText(avoiding: body)
-            out.literal(body)
-            notes.append("the template is not Mustache (\(scan.errors[0].message)): kept as text")
-            return out.text
-        }
         let foreign = scan.tags.filter { tag in
             [.variable, .section, .invertedSection, .close].contains(tag.kind) && tag.name != "."
-                && !(tag.name.split(separator: ".").allSatisfy { !$0.isEmpty && variableName(String($0)) == $0 })
+                && !(tag.name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && variableName(String($0)) == $0 })
         }
-        guard !foreign.isEmpty else { return body }
-        // A section's opening and closing tags go together.
-        let names = Set(foreign.filter { $0.kind != .variable }.map(\.name))
-        let literal = scan.tags.filter { tag in foreign.contains(tag) || ([.section, .invertedSection, .close].contains(tag.kind) && names.contains(tag.name)) }
-        let bytes = Array(body.utf8)
-        let alternate = MustacheText.alternate(avoiding: body)
-        var out: [UInt8] = []
-        var cursor = 0
-        for tag in literal {
-            out += bytes[cursor..<tag.range.lowerBound]
-            out += Array("{{=\(alternate.open) \(alternate.close)=}}".utf8) + bytes[tag.range] + Array("\(alternate.open)={{ }}=\(alternate.close)".utf8)
-            cursor = tag.range.upperBound
+        var result = body
+        if !foreign.isEmpty {
+            // A section's opening and closing tags go together.
+            let names = Set(foreign.filter { $0.kind != .variable }.map(\.name))
+            let literal = scan.tags.filter { tag in foreign.contains(tag) || ([.section, .invertedSection, .close].contains(tag.kind) && names.contains(tag.name)) }
+            let bytes = Array(body.utf8)
+            let alternate = MustacheText.alternate(avoiding: body)
+            var out: [UInt8] = []
+            var cursor = 0
+            for tag in literal {
+                out += bytes[cursor..<tag.range.lowerBound]
+                out += Array("{{=\(alternate.open) \(alternate.close)=}}".utf8) + bytes[tag.range] + Array("\(alternate.open)={{ }}=\(alternate.close)".utf8)
+                cursor = tag.range.upperBound
+            }
+            out += bytes[cursor...]
+            result = String(decoding: out, as: UTF8.self)
+            notes.append("kept as text (not Mustache): " + Array(Set(literal.filter { $0.kind != .close }.map { "{{\($0.name)}}" })).sorted().joined(separator: ", "))
         }
-        out += bytes[cursor...]
-        notes.append("kept as text (not Mustache): " + Array(Set(literal.filter { $0.kind != .close }.map { "{{\($0.name)}}" })).sorted().joined(separator: ", "))
-        return String(decoding: out, as: UTF8.self)
+        if let error = TemplateScanner.scan(result).errors.first {
+            var out = MustacheText(avoiding: body)
+            out.literal(body)
+            notes.append("the template is not Mustache (\(error.message)): kept as text")
+            return out.text
+        }
+        return result
     }
 
     /// The variables, plus each name the body uses that nobody declared. When the file declared its variables,
     /// such a name (a Jinja loop variable, a value from `sample`) is not required: the tool leaves it empty.
     static func declaringUsedNames(_ body: String, _ variables: [Variable], fromFile: Bool, notes: inout [String]) -> [Variable] {
+        let tags = TemplateScanner.scan(body).tags
         let used = TemplateScanner.scan(body).topLevelNames.filter { variableName($0) == $0 }
         let missing = used.filter { name in !variables.contains { $0.name == name } }
         guard !missing.isEmpty else { return variables }
         if fromFile {
             notes.append("declared \(missing.joined(separator: ", ")) (used in the body, not declared in the file) as not required")
         }
-        return variables + missing.map { Variable(name: $0, required: fromFile ? false : nil) }
+        return variables + missing.map { name in
+            // A name only ever used as a section is tested, not printed: it may be left out. With `{{.}}` right
+            // inside, its items are printed: a list.
+            let topLevel = tags.filter { $0.enclosingSections.isEmpty && $0.name.split(separator: ".").first.map(String.init) == name }
+            let onlySections = topLevel.allSatisfy { [.section, .invertedSection].contains($0.kind) }
+            let list = tags.contains { $0.kind == .variable && $0.name == "." && $0.enclosingSections == [name] }
+            return Variable(name: name, type: list ? .list : nil, required: fromFile || onlySections ? false : nil)
+        }
     }
 
     /// Variables a body uses (Mustache `{{name}}`), declared as required strings.
