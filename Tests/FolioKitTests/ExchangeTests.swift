@@ -296,11 +296,13 @@ import TestSupport
         let (folder, library) = try makeLibrary()
         defer { withExtendedLifetime(folder) {} }
         folder.write("in/ok.mdc", "---\ndescription: Fine\n---\nUse strict types.   \n")
-        folder.write("in/leak.mdc", "---\ndescription: Leaky\n---\nDeploy with AKIAIOSFODNN7EXAMPLE.\n")
+        folder.write("in/leak.mdc", "---\ndescription: Leaky\nglobs: \"*.ts\"\nalwaysApply: false\n---\nDeploy with AKIAIOSFODNN7EXAMPLE.\n")
         let head = try git("rev-parse", "HEAD", in: folder.path)
         let error = try #require(throws: FolioError.self) { try library.importPrompts([folder.at("in")]) }
         #expect(error.kind == .invalidInput)
-        #expect(error.message.contains("leak.mdc → prompts/leak.prompt.md:4:13: error:"), "\(error.message)")
+        // Where the secret is in the file imported, and where it would have been in the library.
+        #expect(error.message.contains("in/leak.mdc:6:13: error: "), "\(error.message)")
+        #expect(error.message.contains("(prompts/leak.prompt.md:7:13 as imported)"), "\(error.message)")
         #expect(error.message.contains("[secret-detected]"))
         #expect(error.message.contains("nothing was imported"))
         #expect(try git("rev-parse", "HEAD", in: folder.path) == head)

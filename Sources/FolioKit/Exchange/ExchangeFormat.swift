@@ -286,6 +286,8 @@ enum Exporter {
             set("description", variable.description.map(Value.string))
             set("default", variable.defaultValue)
             set("enumValues", variable.type == .enum ? .list(variable.values ?? []) : nil)
+            // Prompty 2 requires an array's item kind; folio's lists hold text unless said otherwise.
+            if kind == "array", !spec.contains(where: { $0.key == "items" }) { set("items", .map([Value.Entry("kind", .string("string"))])) }
             if variable.required == false { set("required", .bool(false)) }
             entries.append(Value.Entry(variable.name, .map(spec)))
             items.append(.map(spec))

@@ -7,6 +7,9 @@ public struct ImportedPrompt: Sendable, Equatable {
     public let format: ExchangeFormat
     public let prompt: Prompt
     public let notes: [String]
+    /// The line of the source file where the body starts, when the body keeps the file's lines (for messages
+    /// that point into the source); nil when it does not (GitHub Models messages).
+    public var bodyLine: Int? = nil
 }
 
 /// Reads other tools' prompt files. Lenient, as those tools are: YAML that strict parsers reject (`globs: *.ts`)
@@ -32,6 +35,7 @@ enum Importer {
         // folio's own declarations, which `folio export` writes for tools that have no place for types and defaults.
         let ownVariables = folioVariables(value("variables"), id: id, path: path, notes: &notes)
         var metadata = entries.filter { !known.contains($0.key) && !($0.key == "variables" && ownVariables != nil) }
+        var removedLines = 0
         switch format {
         case .claudeCommands:
             body = translate(body, uses: claudeArguments(body), declared: ownVariables, variables: &variables, notes: &notes)
@@ -43,7 +47,9 @@ enum Importer {
             variables = promptyInputs(value("inputs"), notes: &notes)
             if let model = value("model") { metadata.append(Value.Entry("model", model)) }
             if let inputs = value("inputs") { metadata.append(Value.Entry("inputs", inputs)) }
+            let lines = body.utf8.count { $0 == 0x0A }
             body = withoutSoleUserRole(body)
+            removedLines = lines - body.utf8.count { $0 == 0x0A }
             if body.contains("{%") { notes.append("Jinja blocks ({% … %}) kept as written; folio renders Mustache") }
             body = mustacheOnly(body, notes: &notes)
         case .dotprompt:
@@ -60,7 +66,7 @@ enum Importer {
         let title = value("title")?.scalarText ?? value("name")?.scalarText ?? heading(body)
         let prompt = Prompt(id: id, title: title, description: value("description")?.scalarText, variables: variables,
                             metadata: metadata.isEmpty ? nil : .map(metadata), body: body)
-        return ImportedPrompt(source: path, format: format, prompt: prompt, notes: notes)
+        return ImportedPrompt(source: path, format: format, prompt: prompt, notes: notes, bodyLine: split.bodyLine + removedLines)
     }
 
     /// GitHub Models `.prompt.yml`: messages become the body (one message as is; several under role headings).

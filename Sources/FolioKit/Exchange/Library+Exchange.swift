@@ -139,13 +139,23 @@ extension Library {
         for change in changes { files[change.path] = change.contents }
         let source = PendingLintSource(base: WorkTreeLintSource(root: root), pending: files)
         let report = try lint(changes.map { (relative: $0.path, display: displayPath($0.path), data: $0.contents ?? Data()) }, source: source)
-        let sources = Dictionary(uniqueKeysWithValues: zip(changes.map(\.path), imported.map(\.source)))
+        let byPath = Dictionary(uniqueKeysWithValues: zip(changes, imported).map { ($0.0.path, ($0.1, $0.0.contents ?? Data())) })
         func refuses(_ finding: LintFinding) -> Bool {
             finding.severity == .error && !(allowSecret && finding.rule == SecretDetectedRule.info.id)
         }
+        /// `source:line:col: error: message [rule]`, where the finding is in the source file, and where it would be.
+        func located(_ finding: LintFinding) -> String {
+            guard let (item, contents) = byPath[finding.relativePath] else { return finding.text }
+            let written = "\(finding.path):\(finding.line):\(finding.column)"
+            let promptBody = (try? PromptCodec.split(String(decoding: contents, as: UTF8.self), path: finding.path))?.bodyLine ?? 1
+            if let bodyLine = item.bodyLine, finding.line >= promptBody {
+                return "\(item.source):\(bodyLine + finding.line - promptBody):\(finding.column): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)] (\(written) as imported)"
+            }
+            return "\(item.source): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)] (\(written) as imported)"
+        }
         let errors = report.findings.filter(refuses)
         guard errors.isEmpty else {
-            let lines = errors.map { "\(sources[$0.relativePath] ?? $0.relativePath) → \($0.text)" }
+            let lines = errors.map(located)
             let secret = errors.contains { $0.rule == SecretDetectedRule.info.id }
             throw FolioError(.invalidInput, (lines + ["nothing was imported: fix \(errors.count == 1 ? "this" : "these") in the imported file\(Set(errors.map(\.relativePath)).count == 1 ? "" : "s")" + (secret ? " (or pass --allow-secret for a false positive)" : "") + " and import again"]).joined(separator: "\n"))
         }
