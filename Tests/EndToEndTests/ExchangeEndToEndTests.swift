@@ -94,4 +94,43 @@ import TestSupport
         #expect(refused.stderr.contains("in/leak.mdc:4:13: error:"), "\(refused.stderr)")
         #expect(!folder.exists("prompts/leak.prompt.md"))
     }
+
+    /// Every starter template exported as Dotprompt compiles in Google's Dotprompt (PyPI `dotpromptz`): its
+    /// Picoschema gives the types, required names, enum values and defaults folio declares, and it renders the
+    /// text `folio render` prints for the same values.
+    @Test func dotpromptCompilesAndRendersTheStartersAsFolioExportsThem() throws {
+        let folder = TemporaryFolder("exchange-e2e-dotprompt")
+        _ = try folio("init", in: folder.path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("templates").path)
+            .filter { $0.hasSuffix(".prompt.md") }.map { String($0.dropLast(".prompt.md".count)) }.sorted()
+        for name in names { _ = try folio("new", name, "--template", name, "--no-edit", in: folder.path) }
+        let exported = try folio("export", "--format", "dotprompt", "--out", "out", in: folder.path)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/dotprompt_load.py").path
+        let files = names.map { folder.at("out/\($0).prompt") }
+        let run = try TestSupport.run("/usr/bin/env", ["python3", script] + files, in: folder.path, environment: testEnvironment(home: folder.path))
+        #expect(run.status == 0, "\(run.stderr)")
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [String: Any]])
+        for (name, file) in zip(names, files) {
+            let result = try #require(results[file])
+            #expect(result["ok"] as? Bool == true, "\(name): \(result)")
+            let schema = try #require(result["schema"] as? [String: Any])
+            let required = schema["required"] as? [String] ?? []
+            // The same values: "x" for each required variable, defaults for the rest.
+            let shown = try folio("show", name, "--json", in: folder.path)
+            let prompt = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+            let variables = prompt["variables"] as? [[String: Any]] ?? []
+            let needed = variables.filter { $0["default"] == nil && ($0["required"] as? Bool ?? true) }.compactMap { $0["name"] as? String }
+            #expect(Set(required) == Set(needed), "\(name): Dotprompt requires \(required), folio \(needed)")
+            let rendered = try TestSupport.run(folioBinary, ["render", name] + required.flatMap { ["--var", "\($0)=x"] }, in: folder.path,
+                                               environment: testEnvironment(home: folder.path))
+            #expect(rendered.status == 0, "\(rendered.stderr)")
+            #expect((result["text"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines) == rendered.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                    "\(name) renders differently in Dotprompt")
+        }
+        // Enum values and list types, as folio declares them.
+        let commit = try #require(results[folder.at("out/commit-message.prompt")]?["schema"] as? [String: Any])
+        let style = try #require((commit["properties"] as? [String: Any])?["style"] as? [String: Any])
+        #expect((style["enum"] as? [Any])?.compactMap { $0 as? String } == ["conventional", "plain"])
+    }
 }

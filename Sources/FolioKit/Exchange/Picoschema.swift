@@ -96,7 +96,9 @@ enum Picoschema {
     static func entry(_ variable: Variable) -> Value.Entry {
         let name = variable.name + (variable.isRequired ? "" : "?")
         func parenthesised(_ kind: String) -> String {
-            "\(name)(\(kind)" + (variable.description.map { ", \($0)" } ?? "") + ")"
+            // Dotprompt splits the key at '(' and drops its last character: the description cannot hold parentheses.
+            let description = variable.description.map { String($0.map { $0 == "(" ? "[" : $0 == ")" ? "]" : $0 }) }
+            return "\(name)(\(kind)" + (description.map { ", \($0)" } ?? "") + ")"
         }
         switch variable.type {
         case .list: return Value.Entry(parenthesised("array"), .string("any"))
