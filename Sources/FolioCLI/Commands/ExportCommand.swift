@@ -47,7 +47,12 @@ struct ExportCommand: ParsableCommand {
             context.print("Exported \(items.count) prompt\(items.count == 1 ? "" : "s") as \(format.rawValue)"
                           + (outcome.failures.isEmpty ? "" : "; \(outcome.failures.count) could not be exported"))
             for failure in outcome.failures {
-                context.stderr.write(context.err.red("error: ") + "\(failure.id) was not exported: \(failure.message)\n")
+                // Most messages already read `path:line:col: error: …`.
+                if failure.message.contains(": error: ") {
+                    context.stderr.write("\(failure.message) (\(failure.id) was not exported)\n")
+                } else {
+                    context.stderr.write(context.err.red("error: ") + "\(failure.id) was not exported: \(failure.message)\n")
+                }
             }
         }
         // Everything that could be exported is written; the run still fails, as a check that found problems.
