@@ -225,7 +225,7 @@ enum Importer {
             cursor = piece.end
         }
         out.literal(String(decoding: bytes[cursor...], as: UTF8.self))
-        if out.text.count != body.count || out.text != body, out.text.contains("{{=") {
+        if out.changedDelimiters {
             notes.append("'{{' is text in this format: kept literal (folio writes it after a delimiter change, {{=<% %>=}})")
         }
         return out.text

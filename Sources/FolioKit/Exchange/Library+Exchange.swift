@@ -16,7 +16,7 @@ public struct ExportOutcome: Sendable {
 }
 
 /// A prompt `folio export` could not write.
-public struct ExportFailure: Sendable, Equatable, Error {
+public struct ExportFailure: Sendable, Equatable {
     public let id: String
     public let message: String
 }

@@ -1,9 +1,11 @@
-/// Builds a Mustache body from pieces: text that must render exactly as written, Mustache kept as it is, and
-/// variable tags. Used by import, where another tool's text (which has no templating) must not become
+/// Builds a Mustache body from pieces: text that must render exactly as written, and tags (in the delimiters in
+/// effect). Used by import, where another tool's text (which has no templating) must not become
 /// variables: `{{yyyy-mm-dd}}` in a Cursor rule stays literal, written with a delimiter change
 /// (`{{=<% %>=}}`, "Literal braces" in docs/format.md) placed just before the first `{{` that needs it.
 struct MustacheText {
     private(set) var text = ""
+    /// Whether literal braces made a delimiter change.
+    private(set) var changedDelimiters = false
     /// The delimiters in effect at the end of `text`.
     private var open = "{{", close = "}}"
     /// The delimiters switched to for literal braces: a pair that never occurs in the source.
@@ -21,16 +23,6 @@ struct MustacheText {
         var n = 1
         while source.contains("<%\(n)") || source.contains("\(n)%>") { n += 1 }
         return ("<%\(n)", "\(n)%>")
-    }
-
-    /// Each delimiter change in a template: the byte offset after it and the delimiters it sets.
-    static func delimiterChanges(_ template: String) -> [(offset: Int, open: String, close: String)] {
-        TemplateScanner.scan(template).tags.filter { $0.kind == .setDelimiter }.compactMap { tag in
-            var spec = tag.name
-            if spec.hasSuffix("=") { spec.removeLast() }
-            let parts = spec.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            return parts.count == 2 ? (tag.range.upperBound, String(parts[0]), String(parts[1])) : nil
-        }
     }
 
     /// Text rendered exactly as written.
@@ -56,6 +48,7 @@ struct MustacheText {
 
     private mutating func switchToAlternate() {
         text += "{{=\(alternate.open) \(alternate.close)=}}"
+        changedDelimiters = true
         open = alternate.open
         close = alternate.close
     }
