@@ -103,10 +103,15 @@ import TestSupport
         #expect(folio("import", "in", "--format", "nope", in: folder.path).code == FolioExitCode.usage.rawValue)
         let imported = folio("import", "in", "--format", "auto", "--json", in: folder.path)
         #expect(imported.code == 0, "\(imported.stderr)")
-        let items = try #require(try json(imported.stdout) as? [[String: Any]])
+        let report = try #require(try json(imported.stdout) as? [String: Any])
+        let items = try #require(report["imported"] as? [[String: Any]])
         #expect(items.first?["format"] as? String == "cursor-rules" && items.first?["id"] as? String == "ts")
-        let exported = try #require(try json(folio("export", "--format", "cursor-rules", "--json", in: folder.path).stdout) as? [[String: Any]])
+        #expect((report["warnings"] as? [Any])?.isEmpty == true)
+        #expect(report["commit"] is String)
+        let exportReport = try #require(try json(folio("export", "--format", "cursor-rules", "--json", in: folder.path).stdout) as? [String: Any])
+        let exported = try #require(exportReport["exported"] as? [[String: Any]])
         #expect(exported.first?["path"] as? String == ".cursor/rules/ts.mdc")
+        #expect((exportReport["failed"] as? [Any])?.isEmpty == true)
         #expect(try String(contentsOfFile: folder.at(".cursor/rules/ts.mdc"), encoding: .utf8).contains("\nglobs: *.ts\n"))
     }
 }

@@ -8,7 +8,9 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             Each tool gets the frontmatter it expects and its own variable syntax: $ARGUMENTS and $1 for Claude
             commands, ${input:name} for Copilot, {{name}} for Prompty, Dotprompt and GitHub Models. Includes are
-            expanded. What cannot be carried over is listed. The files are written, not committed.
+            expanded. What cannot be carried over is listed. The files are written, not committed. A prompt that
+            cannot be exported (an include that is missing) is reported with its fix, the others are written, and
+            the exit code is 1.
             """)
 
     @Option(help: "claude-commands, claude-skills, cursor-rules, copilot-prompts, prompty, dotprompt or gh-models.")
@@ -26,20 +28,33 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     struct Item: Encodable { let id: String; let path: String; let notes: [String] }
+    struct Failure: Encodable { let id: String; let error: String }
+    struct Report: Encodable { let exported: [Item]; let failed: [Failure] }
 
     func run() throws {
         let context = CLIContext.current
-        let ids = try ids.map(promptID)
-        let files = try library.open(context).export(format, ids: ids, to: out)
+        let outcome = try library.open(context).export(format, ids: try ids.map(promptID), to: out)
+        let items = outcome.files.map { Item(id: $0.id, path: out == "." ? $0.path : out + "/" + $0.path, notes: $0.notes) }
         if json {
-            try context.printJSON(files.map { Item(id: $0.id, path: out == "." ? $0.path : out + "/" + $0.path, notes: $0.notes) })
-            return
+            try context.printJSON(Report(exported: items, failed: outcome.failures.map { Failure(id: $0.id, error: $0.message) }))
+        } else {
+            for item in items {
+                context.print("\(item.id) → \(item.path)")
+                for note in item.notes { context.print(context.out.dim("  \(note)")) }
+            }
+            context.print("Exported \(items.count) prompt\(items.count == 1 ? "" : "s") as \(format.rawValue)"
+                          + (outcome.failures.isEmpty ? "" : "; \(outcome.failures.count) could not be exported"))
+            for failure in outcome.failures {
+                // Most messages already read `path:line:col: error: …`.
+                if failure.message.contains(": error: ") {
+                    context.stderr.write("\(failure.message) (\(failure.id) was not exported)\n")
+                } else {
+                    context.stderr.write(context.err.red("error: ") + "\(failure.id) was not exported: \(failure.message)\n")
+                }
+            }
         }
-        for file in files {
-            context.print("\(file.id) → \(out == "." ? file.path : out + "/" + file.path)")
-            for note in file.notes { context.print(context.out.dim("  \(note)")) }
-        }
-        context.print("Exported \(files.count) prompt\(files.count == 1 ? "" : "s") as \(format.rawValue)")
+        // Everything that could be exported is written; the run still fails, as a check that found problems.
+        if !outcome.failures.isEmpty { throw ExitCode(FolioExitCode.findings.rawValue) }
     }
 }
 
@@ -51,6 +66,7 @@ struct ImportCommand: ParsableCommand {
             Reads Claude commands and skills, Cursor rules (.mdc), Copilot prompt files, Prompty, Dotprompt and
             GitHub Models files, leniently as those tools do. Variables become folio variables ({{name}}); fields
             folio has no place for are kept under metadata; anything that could not be translated is reported.
+            The prompts are linted before anything is written: warnings are listed, an error stops the import.
             """)
 
     @Argument(help: "Files or folders to import.")
@@ -62,6 +78,9 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Put the imported prompts under this folder of prompts/ (imported/cursor).")
     var prefix: String?
 
+    @Flag(help: "Import even when lint takes a value for a secret (a false positive).")
+    var allowSecret = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -71,6 +90,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     struct Item: Encodable { let id: String; let source: String; let format: String; let variables: [String]; let notes: [String] }
+    struct Report: Encodable { let imported: [Item]; let commit: String?; let warnings: [LintFinding] }
 
     /// The format named, or nil for auto.
     var chosenFormat: ExchangeFormat? {
@@ -94,14 +114,16 @@ struct ImportCommand: ParsableCommand {
             Item(id: $0.prompt.id.rawValue, source: $0.source, format: $0.format.rawValue, variables: $0.prompt.variables.map(\.name), notes: $0.notes)
         }
         if json {
-            try context.printJSON(items)
+            try context.printJSON(Report(imported: items, commit: outcome.change.commit, warnings: outcome.findings))
             return
         }
         for item in items {
             context.print("\(item.source) (\(item.format)) → \(item.id)" + (item.variables.isEmpty ? "" : "  variables: \(item.variables.joined(separator: ", "))"))
             for note in item.notes { context.print(context.out.dim("  \(note)")) }
         }
-        context.print("Imported \(items.count) prompt\(items.count == 1 ? "" : "s")" + (outcome.change.commit.map { " in \($0.prefix(7))" } ?? ""))
+        for finding in outcome.findings { context.print(finding.text) }
+        context.print("Imported \(items.count) prompt\(items.count == 1 ? "" : "s")" + (outcome.change.commit.map { " in \($0.prefix(7))" } ?? "")
+                      + (outcome.findings.isEmpty ? "" : ", \(outcome.findings.count) lint warning\(outcome.findings.count == 1 ? "" : "s")"))
     }
 }
 

@@ -5,22 +5,41 @@ internal import Git
 public struct ImportOutcome: Sendable {
     public let imported: [ImportedPrompt]
     public let change: ChangeOutcome
+    /// Lint's warnings on the prompts as they were committed (errors stop the import).
+    public let findings: [LintFinding]
+}
+
+/// What `folio export` did: the files written, and the prompts it could not export, each with why and the fix.
+public struct ExportOutcome: Sendable {
+    public let files: [ExportedFile]
+    public let failures: [ExportFailure]
+}
+
+/// A prompt `folio export` could not write.
+public struct ExportFailure: Sendable, Equatable {
+    public let id: String
+    public let message: String
 }
 
 extension Library {
     /// Writes prompts (all active ones that are not partials, or the ids given) in another tool's format under
-    /// `folder`; includes are expanded, variables translated to the tool's syntax. Returns each file with what
-    /// could not be carried over. Files are written atomically; nothing is committed (they belong to the tool).
-    public func export(_ format: ExchangeFormat, ids: [PromptID] = [], to folder: String, write: Bool = true) throws -> [ExportedFile] {
+    /// `folder`; includes are expanded (their variables declared with the prompt's), variables translated to the
+    /// tool's syntax. Returns each file with what could not be carried over, and each prompt that could not be
+    /// exported (an include that is missing): the others are written all the same. Files are written
+    /// atomically; nothing is committed (they belong to the tool).
+    public func export(_ format: ExchangeFormat, ids: [PromptID] = [], to folder: String, write: Bool = true) throws -> ExportOutcome {
         let chosen = try ids.isEmpty
             ? list().filter { $0.status == "active" && !$0.partial && $0.error == nil }.map { try PromptID($0.id) }
             : ids
         let target = Self.absolute(folder, from: environment.currentDirectory)
         var files: [ExportedFile] = []
+        var failures: [ExportFailure] = []
         for id in chosen {
-            var prompt = try document(id).prompt
-            prompt.body = try expandingIncludes(prompt.body, seen: [id])
-            files.append(Exporter.export(prompt, as: format))
+            do {
+                files.append(Exporter.export(try expanded(id), as: format))
+            } catch let error as FolioError where error.kind != .io {
+                failures.append(ExportFailure(id: id.rawValue, message: error.message))
+            }
         }
         if write {
             for file in files {
@@ -29,7 +48,26 @@ extension Library {
                 try gitCall { try WorkTreeWriter.atomicWrite(Data(file.text.utf8), to: path) }
             }
         }
-        return files
+        return ExportOutcome(files: files, failures: failures)
+    }
+
+    /// A prompt as other tools get it: includes expanded, and the variables of the included prompts that it does
+    /// not declare itself added to its own, as rendering takes them.
+    func expanded(_ id: PromptID) throws -> Prompt {
+        var prompt = try document(id).prompt
+        let included: [PromptID]
+        do {
+            included = try includes(of: id)
+        } catch let error as FolioError where error.kind == .notFound {
+            throw FolioError(.notFound, "\(error.message); add that prompt or remove the include, then export again")
+        }
+        for other in included {
+            for variable in try document(other).prompt.variables where prompt.variable(named: variable.name) == nil {
+                prompt.variables.append(variable)
+            }
+        }
+        prompt.body = try expandingIncludes(prompt.body, seen: [id])
+        return prompt
     }
 
     /// A body with every `{{> id}}` replaced by that prompt's body (recursively): other tools have no includes.
@@ -52,8 +90,9 @@ extension Library {
     }
 
     /// Reads other tools' prompt files (or every file under a folder) and adds them as folio prompts in one
-    /// commit, under `prefix` when given. Refuses, writing nothing, when a prompt with one of the new ids exists
-    /// or two files would get the same id.
+    /// commit, under `prefix` when given. Refuses, writing nothing, when a prompt with one of the new ids exists,
+    /// two files would get the same id, or lint finds an error in what would be committed (a secret: unless
+    /// `allowSecrets`); lint's warnings come back with the outcome.
     public func importPrompts(_ paths: [String], format: ExchangeFormat? = nil, prefix: String? = nil, commit: Bool = true) throws -> ImportOutcome {
         var files: [String] = []
         for path in paths {
@@ -87,8 +126,39 @@ extension Library {
             imported.append(try Importer.read(text, path: displayPath(absolute: file), format: format, id: id))
         }
         let changes = imported.map { LibraryChange(path: $0.prompt.id.relativePath, contents: PromptCodec.encode($0.prompt), base: .absent) }
+        let findings = try lintImport(imported, changes, allowSecret: allowSecrets)
         let change = try apply(changes, message: "folio: import \(imported.count) prompt\(imported.count == 1 ? "" : "s")", commit: commit)
-        return ImportOutcome(imported: imported, change: change)
+        return ImportOutcome(imported: imported, change: change, findings: findings)
+    }
+
+    /// Lints the prompts an import would write, as they would be in the library, before anything is written.
+    /// Returns the warnings; an error stops the import, naming the imported file, the finding and its fix.
+    func lintImport(_ imported: [ImportedPrompt], _ changes: [LibraryChange], allowSecret: Bool) throws -> [LintFinding] {
+        var files: [String: Data] = [:]
+        for change in changes { files[change.path] = change.contents }
+        let source = OverlayLintSource(base: WorkTreeLintSource(root: root), overrides: files.mapValues { Optional($0) })
+        let report = try lint(changes.map { (relative: $0.path, display: displayPath($0.path), data: $0.contents ?? Data()) }, source: source)
+        let byPath = Dictionary(uniqueKeysWithValues: zip(changes, imported).map { ($0.0.path, ($0.1, $0.0.contents ?? Data())) })
+        func refuses(_ finding: LintFinding) -> Bool {
+            finding.severity == .error && !(allowSecret && finding.rule == SecretDetectedRule.info.id)
+        }
+        /// `source:line:col: error: message [rule]`, where the finding is in the source file, and where it would be.
+        func located(_ finding: LintFinding) -> String {
+            guard let (item, contents) = byPath[finding.relativePath] else { return finding.text }
+            let written = "\(finding.path):\(finding.line):\(finding.column)"
+            let promptBody = (try? PromptCodec.split(String(decoding: contents, as: UTF8.self), path: finding.path))?.bodyLine ?? 1
+            if let bodyLine = item.bodyLine, finding.line >= promptBody {
+                return "\(item.source):\(bodyLine + finding.line - promptBody):\(finding.column): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)] (\(written) as imported)"
+            }
+            return "\(item.source): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)] (\(written) as imported)"
+        }
+        let errors = report.findings.filter(refuses)
+        guard errors.isEmpty else {
+            let lines = errors.map(located)
+            let secret = errors.contains { $0.rule == SecretDetectedRule.info.id }
+            throw FolioError(.invalidInput, (lines + ["nothing was imported: fix \(errors.count == 1 ? "this" : "these") in the imported file\(Set(errors.map(\.relativePath)).count == 1 ? "" : "s")" + (secret ? " (or pass --allow-secret for a false positive)" : "") + " and import again"]).joined(separator: "\n"))
+        }
+        return report.findings.filter { !refuses($0) }
     }
 
     /// The id an imported file gets: its name without the tool's suffixes (a skill: its folder), made a valid id.
