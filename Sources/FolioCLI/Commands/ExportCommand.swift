@@ -84,9 +84,6 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Flag(name: .long, help: "Commit even what lint's secret scanner flags (a false positive); the findings are still shown.")
-    var allowSecret = false
-
     @OptionGroup var library: LibraryOptions
 
     struct Item: Encodable { let id: String; let source: String; let format: String; let variables: [String]; let notes: [String] }

@@ -215,6 +215,19 @@ extension Library {
 
     /// At open: undoes an interrupted write if one is left and no folio process is writing now.
     func recoverAtOpen() {
+        // Cheap first: most commands start here, and opening the repository costs milliseconds. A library in a
+        // plain `.git` folder is checked with one stat; a worktree or submodule (`.git` is a file) opens it.
+        var folder = root
+        while true {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/.git", isDirectory: &isFolder) {
+                if isFolder.boolValue, !FileManager.default.fileExists(atPath: folder + "/.git/" + Self.journalName) { return }
+                break
+            }
+            let parent = (folder as NSString).deletingLastPathComponent
+            if parent == folder || parent.isEmpty { return }
+            folder = parent
+        }
         guard let repository = try? repository, repository.workdir != nil,
               FileManager.default.fileExists(atPath: repository.gitDir + "/" + Self.journalName),
               let lock = try? FileLock.acquire(at: repository.gitDir + "/" + Self.lockName, timeout: 0) else { return }
