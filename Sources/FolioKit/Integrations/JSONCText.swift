@@ -157,21 +157,7 @@ struct JSONCText {
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 
     /// The indentation one level adds: that of the first indented line, else two spaces.
     private var indentUnit: String {
@@ -345,42 +331,12 @@ struct JSONCText {
 
     /// At an opening quote; leaves `index` after the closing one.
     private func parseString(_ index: inout Int) throws -> String {
-        let start = index
-        index += 1
-        var out: [UInt8] = []
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                index += 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if byte == UInt8(ascii: "\n") { break }
-            guard byte == UInt8(ascii: "\\") else { out.append(byte); index += 1; continue }
-            guard index + 1 < bytes.count else { break }
-            let escaped = bytes[index + 1]
-            index += 2
-            switch escaped {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escaped)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "u"):
-                guard index + 4 <= bytes.count, var scalar = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
-                    throw failure("a \\u escape needs four hex digits", at: index - 2)
-                }
-                index += 4
-                if (0xD800..<0xDC00).contains(scalar), index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
-                   let low = UInt32(String(decoding: bytes[index + 2..<index + 6], as: UTF8.self), radix: 16), (0xDC00..<0xE000).contains(low) {
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    index += 6
-                }
-                UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}") { out.append($0) }
-            default:
-                throw failure("unknown escape '\\\(Character(Unicode.Scalar(escaped)))'", at: index - 2)
-            }
+        switch JSONText.readString(bytes, from: index + 1, singleLine: true) {
+        case .string(let text, let end):
+            index = end
+            return text
+        case .malformed(let message, let offset):
+            throw failure(message, at: offset)
         }
-        throw failure("a string is not closed; add '\"'", at: start)
     }
 }

@@ -102,65 +102,10 @@ enum JSONReader {
                 position = end + 1
                 return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
             }
-            // With escapes: decode byte by byte.
-            var out: [UInt8] = []
-            out.reserveCapacity(end - start)
-            var index = start
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
-                    position = index + 1
-                    return String(decoding: out, as: UTF8.self)
-                }
-                guard byte == UInt8(ascii: "\\") else { out.append(byte); index += 1; continue }
-                guard index + 1 < bytes.count else { return nil }
-                let escaped = bytes[index + 1]
-                index += 2
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escaped)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "u"):
-                    guard var scalar = hex4(at: index) else { return nil }
-                    index += 4
-                    // A surrogate pair is two escapes; a lone surrogate becomes U+FFFD.
-                    if (0xD800..<0xDC00).contains(scalar) {
-                        if index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
-                           let low = hex4(at: index + 2), (0xDC00..<0xE000).contains(low) {
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                            index += 6
-                        } else {
-                            scalar = 0xFFFD
-                        }
-                    } else if (0xDC00..<0xE000).contains(scalar) {
-                        scalar = 0xFFFD
-                    }
-                    UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}") { out.append($0) }
-                default:
-                    return nil
-                }
-            }
-            return nil
-        }
-
-        func hex4(at index: Int) -> UInt32? {
-            guard index + 4 <= bytes.count else { return nil }
-            var value: UInt32 = 0
-            for offset in 0..<4 {
-                let byte = bytes[index + offset]
-                let digit: UInt8
-                switch byte {
-                case 0x30...0x39: digit = byte - 0x30
-                case 0x41...0x46: digit = byte - 0x41 + 10
-                case 0x61...0x66: digit = byte - 0x61 + 10
-                default: return nil
-                }
-                value = value << 4 | UInt32(digit)
-            }
-            return value
+            // With escapes: decoded byte by byte.
+            guard case .string(let text, let after) = JSONText.readString(bytes, from: start) else { return nil }
+            position = after
+            return text
         }
 
         mutating func number() -> Any? {
