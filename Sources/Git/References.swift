@@ -170,6 +170,17 @@ extension Repository {
         }
     }
 
+    /// Resolves a full or abbreviated object id to a blob.
+    public func resolveBlob(_ prefix: String) throws -> OID {
+        var object: OpaquePointer?
+        try check(git_revparse_single(&object, pointer, prefix), "resolve object '\(prefix)'")
+        defer { git_object_free(object) }
+        guard git_object_type(object) == GIT_OBJECT_BLOB else {
+            throw GitError(code: .notFound, operation: "resolve blob '\(prefix)'", message: "it is not a blob")
+        }
+        return OID(git_object_id(object)!)
+    }
+
     /// Resolves a revision (`HEAD~2`, a branch, a tag, a full or short sha, `main^2`) to a commit.
     public func resolveCommit(_ revision: String) throws -> OID {
         var object: OpaquePointer?

@@ -35,14 +35,16 @@ import TestSupport
         let library = folder.at("team-prompts")
         // What the comments promise.
         #expect(result.stdout.contains("security-review  Security review"), "the search finds the security review")
-        #expect((folder.read("team-prompts/review-prompt.txt") ?? "").contains("SELECT * FROM users"))
+        #expect((folder.read("review-prompt.txt") ?? "").contains("SELECT * FROM users"))
         let log = try git("log", "--format=%s", in: library)
         for message in ["folio: rm review/http-api", "folio: mv review/api -> review/http-api", "folio: edit review/api",
                         "folio: add review/api", "folio: init"] {
             #expect(log.contains(message))
         }
         #expect(FileManager.default.fileExists(atPath: folder.at("teammate/prompts/security-review.prompt.md")))
-        #expect(try git("status", "--porcelain", "prompts", "contexts", in: library) == "")
+        // The tour leaves nothing in the library but the MCP config it asked for.
+        #expect(try git("status", "--porcelain", in: library) == "?? .mcp.json")
+        #expect(result.stdout.contains("@security-team"), "the CODEOWNERS fragment names the owner")
         try git("fsck", "--strict", in: library)
     }
 }

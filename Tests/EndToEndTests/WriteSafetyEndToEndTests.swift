@@ -91,10 +91,38 @@ import TestSupport
         slow.waitUntilExit()
         #expect(slow.terminationStatus == 4, "\(message)")
         #expect(message.contains("changed meanwhile") && message.contains("key 'title'"))
-        // The refused text is kept, with the command that retries from it.
-        let kept = try #require(message.firstMatch(of: /your text is kept in (\S+);/)?.1)
-        #expect((try? String(contentsOfFile: String(kept), encoding: .utf8))?.contains("title: Mine") == true)
+        // Both versions are kept between markers, with the command that retries against the version now there.
+        let retry = try #require(message.firstMatch(of: /are in (\S+), between conflict markers.*then: folio edit support\/reply --file \S+ --base ([0-9a-f]+)/))
+        let kept = String(retry.1), base = String(retry.2)
+        let draft = try #require(try? String(contentsOfFile: kept, encoding: .utf8))
+        #expect(draft.contains("<<<<<<< yours\ntitle: Mine\n=======\ntitle: Theirs\n>>>>>>> meanwhile"))
         #expect(folder.read("prompts/support/reply.prompt.md")?.contains("title: Theirs") == true)
+        // Markers left in: refused.
+        let unresolved = try folio("edit", "support/reply", "--file", kept, "--base", base, in: p)
+        #expect(unresolved.status == 3 && unresolved.stderr.contains("conflict marker"))
+        // Meanwhile someone else changes another key; the resolved retry keeps that change too.
+        #expect(try folio("edit", "support/reply", "--set", "category=care", in: p).status == 0)
+        try draft.replacingOccurrences(of: "<<<<<<< yours\ntitle: Mine\n=======\ntitle: Theirs\n>>>>>>> meanwhile", with: "title: Ours together")
+            .write(toFile: kept, atomically: true, encoding: .utf8)
+        let resolved = try folio("edit", "support/reply", "--file", kept, "--base", base, in: p)
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        let file = try #require(folder.read("prompts/support/reply.prompt.md"))
+        #expect(file.contains("title: Ours together") && file.contains("category: care"))
+    }
+
+    @Test func aFileMadeFromAnOlderVersionIsMergedWhenItSaysWhichVersion() throws {
+        let folder = TemporaryFolder("file-base")
+        let p = folder.path
+        try folio("init", in: p)
+        try folio("new", "support/reply", "--file", "-", in: p, stdin: Self.reply)
+        try folio("show", "support/reply", "--raw", in: p).stdout.write(toFile: folder.at("x.md"), atomically: true, encoding: .utf8)
+        let base = try git("hash-object", "x.md", in: p)
+        #expect(try folio("edit", "support/reply", "--set", "category=care", in: p).status == 0)
+        try folder.read("x.md")!.replacingOccurrences(of: "title: Reply", with: "title: From file").write(toFile: folder.at("x.md"), atomically: true, encoding: .utf8)
+        let result = try folio("edit", "support/reply", "--file", "x.md", "--base", String(base.prefix(8)), in: p)
+        #expect(result.status == 0, "\(result.stderr)")
+        let file = try #require(folder.read("prompts/support/reply.prompt.md"))
+        #expect(file.contains("title: From file") && file.contains("category: care"))
     }
 
     @Test func folioCommandsDoNotCommitASecretThatTheHookWouldStop() throws {

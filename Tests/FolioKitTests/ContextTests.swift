@@ -518,6 +518,39 @@ private func claudeAssistant(_ uuid: String, _ parent: String?, _ content: [[Str
         #expect(try library.context(first.context.id).tags == ["lexer"])
     }
 
+    @Test func handEditsToAContextSurviveEveryLaterUpdate() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let path = folder.at("session.jsonl")
+        var records = [claudeUser("u1", nil, "fix the parser"), claudeAssistant("a1", "u1", [["type": "text", "text": "Looking."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        let first = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        let file = library.root + "/" + first.context.relativePath
+        // A note added by hand, not committed; the session goes on.
+        try (try String(contentsOfFile: file, encoding: .utf8) + "\nReviewer note: the lexer is the real culprit.\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        records += [claudeUser("u2", "a1", "and the tests"), claudeAssistant("a2", "u2", [["type": "text", "text": "Tests fixed too."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        #expect(second.change.warnings.contains { $0.contains("were kept") })
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("Reviewer note: the lexer is the real culprit.") && text.contains("Tests fixed too."))
+        #expect(try git("show", "HEAD:\(first.context.relativePath)", in: folder.path).contains("Reviewer note"))
+        // The note is committed now; the session goes on again: the note stays through this update too.
+        records += [claudeUser("u3", "a2", "ship it"), claudeAssistant("a3", "u3", [["type": "text", "text": "Shipped."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("Reviewer note: the lexer is the real culprit.") && text.contains("Shipped."))
+        // Another clone (no record of what folio generated) keeps it too, from the last save's commit.
+        try FileManager.default.removeItem(atPath: folder.at(".git/folio/generated"))
+        records += [claudeUser("u4", "a3", "thanks"), claudeAssistant("a4", "u4", [["type": "text", "text": "Welcome."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("Welcome."))
+    }
+
     @Test func theSameSessionIDFromAnotherToolIsAnotherContext() throws {
         let (folder, library) = try makeLibrary()
         defer { withExtendedLifetime(folder) {} }

@@ -109,6 +109,66 @@ import TestSupport
         #expect(folder.read("prompts/support/reply.prompt.md") == Self.reply)
     }
 
+    @Test func revertKeepsChangesThatAreNotCommitted() throws {
+        let (folder, library) = try library()
+        try library.edit(id("support/reply"), set: [("title", "Changed")])
+        folder.write("prompts/support/reply.prompt.md", (folder.read("prompts/support/reply.prompt.md") ?? "") + "My uncommitted work.\n")
+        try library.revert(id("support/reply"), to: "v1")
+        let file = try #require(folder.read("prompts/support/reply.prompt.md"))
+        #expect(file.contains("title: Reply") && file.contains("My uncommitted work."))
+    }
+
+    @Test func revertThatWouldOverwriteUncommittedChangesIsRefused() throws {
+        let (folder, library) = try library()
+        try library.edit(id("support/reply"), set: [("title", "Changed")])
+        let uncommitted = (folder.read("prompts/support/reply.prompt.md") ?? "").replacingOccurrences(of: "title: Changed", with: "title: Mine")
+        folder.write("prompts/support/reply.prompt.md", uncommitted)
+        let error = try #require(throws: FolioError.self) { try library.revert(id("support/reply"), to: "v1") }
+        #expect(error.kind == .conflict)
+        #expect(folder.read("prompts/support/reply.prompt.md") == uncommitted)
+    }
+
+    @Test func aConflictCarriesBothVersionsBetweenMarkersAndTheVersionToRetryAgainst() throws {
+        let (folder, library) = try library()
+        let opened = try library.currentText(id("support/reply"))
+        try otherProcess(folder).edit(id("support/reply"), set: [("title", "Theirs"), ("category", "care")])
+        let mine = opened.replacingOccurrences(of: "title: Reply", with: "title: Mine")
+        let error = try #require(throws: FolioError.self) {
+            try library.replace(id("support/reply"), fileText: mine, source: "editor", base: opened)
+        }
+        let conflict = try #require(error.conflict)
+        #expect(conflict.merged?.contains("<<<<<<< yours\ntitle: Mine\n=======\ntitle: Theirs\n>>>>>>> meanwhile") == true)
+        // A text still holding markers is refused.
+        #expect(throws: FolioError.self) {
+            try library.replace(id("support/reply"), fileText: conflict.merged!, source: "kept", base: try library.blobText(conflict.current!))
+        }
+        // Resolved, and retried against the version it was merged with: the other change (category) stays.
+        let resolved = conflict.merged!.replacingOccurrences(of: "<<<<<<< yours\ntitle: Mine\n=======\n", with: "").replacingOccurrences(of: ">>>>>>> meanwhile\n", with: "")
+        try library.replace(id("support/reply"), fileText: resolved, source: "kept", base: try library.blobText(String(conflict.current!.prefix(12))))
+        let file = try #require(folder.read("prompts/support/reply.prompt.md"))
+        #expect(file.contains("title: Theirs") && file.contains("category: care"))
+    }
+
+    @Test func anEditWhileThePromptWasRenamedNamesTheNewID() throws {
+        let (folder, library) = try library()
+        let opened = try library.currentText(id("support/reply"))
+        try otherProcess(folder).move(id("support/reply"), to: id("support/answer"))
+        let error = try #require(throws: FolioError.self) {
+            try library.replace(id("support/reply"), fileText: opened.replacingOccurrences(of: "Be brief.", with: "Be kind."),
+                                source: "editor", base: opened)
+        }
+        #expect(error.conflict?.renamedTo == "support/answer")
+        #expect(error.message.contains("renamed meanwhile to support/answer"))
+    }
+
+    @Test func unsettingAKeyThatIsNotThereSaysSo() throws {
+        let (folder, library) = try library()
+        defer { withExtendedLifetime(folder) {} }
+        let outcome = try library.edit(id("support/reply"), unset: ["metadata.ownr"])
+        #expect(!outcome.changed)
+        #expect(outcome.warnings == ["prompts/support/reply.prompt.md has no 'metadata.ownr' to remove"])
+    }
+
     // MARK: - Lint before every write
 
     static let awsKey = "AKIA" + "IOSFODNN7EXAMPLE"
@@ -132,7 +192,8 @@ import TestSupport
         library.allowSecrets = true
         let outcome = try library.addFile("leaky", "Use the key \(Self.awsKey) to call the API.\n")
         #expect(outcome.commit != nil)
-        #expect(outcome.warnings.contains { $0.contains("AWS access key") && $0.contains("--allow-secret") })
+        #expect(outcome.warnings.contains { $0.contains("AWS access key") && $0.contains("committed anyway (--allow-secret)")
+            && $0.contains("put folio:allow-secret on that line") && !$0.contains("error:") })
         #expect(folder.exists("prompts/leaky.prompt.md"))
     }
 

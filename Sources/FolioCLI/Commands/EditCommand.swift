@@ -25,6 +25,10 @@ struct EditCommand: ParsableCommand {
     @Option(name: .customLong("file"), help: "Replace the whole prompt file with this file ('-' for stdin).")
     var file: String?
 
+    @Option(help: ArgumentHelp("With --file: the version (blob id) the file was made from; a change made since is merged, not overwritten.",
+                               valueName: "blob"))
+    var base: String?
+
     @Option(help: "Change it on this variant's branch (committed there; the work tree is untouched).", completion: Completions.variants)
     var variant: String?
 
@@ -34,6 +38,9 @@ struct EditCommand: ParsableCommand {
     func validate() throws {
         for assignment in assignments where !assignment.contains("=") || assignment.hasPrefix("=") {
             throw ValidationError("--set needs KEY=VALUE, e.g. --set status=active (got '\(assignment)')")
+        }
+        if base != nil && file == nil {
+            throw ValidationError("--base names the version a --file was made from; give --file too")
         }
         if file != nil && (bodyFile != nil || !assignments.isEmpty || !unset.isEmpty) {
             throw ValidationError("--file replaces the whole prompt; it cannot be combined with --set, --unset or --body-file")
@@ -46,7 +53,15 @@ struct EditCommand: ParsableCommand {
         let library = try library.open(context, commit)
         let outcome: ChangeOutcome
         if let file {
-            outcome = try library.replace(id, fileText: try context.readText(file), source: file, commit: !commit.noCommit, variant: variant)
+            let text = try context.readText(file)
+            do {
+                outcome = try library.replace(id, fileText: text, source: file, base: try base.map(library.blobText),
+                                              commit: !commit.noCommit, variant: variant)
+            } catch let error as FolioError where error.conflict != nil {
+                // The user's file is left as it is; the merge with its markers goes into a draft of its own.
+                let kept = try Editor.draftFile(id.name + PromptID.fileSuffix, text: text).path
+                throw FolioError(error.kind, error.message + "\n" + Editor.retry(after: error, kept: kept, id: id, command: "edit"))
+            }
         } else if !assignments.isEmpty || !unset.isEmpty || bodyFile != nil {
             let pairs = assignments.map { assignment -> (key: String, value: String) in
                 let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -18,10 +18,7 @@ struct Editor {
     /// so that nothing typed is lost if the text turns out to be invalid.
     func edit(_ text: String, fileName: String, alternatives: String) throws -> (text: String, path: String) {
         let editor = try command(alternatives: alternatives)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("folio-edit-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent(fileName)
-        try Data(text.utf8).write(to: file)
+        let file = try Self.draftFile(fileName, text: text)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -51,10 +48,38 @@ struct Editor {
         do {
             outcome = try use(edited.text, edited.path)
         } catch let error as FolioError {
-            throw FolioError(error.kind, error.message
-                + "\nyour text is kept in \(edited.path); fix it, then: folio \(command) \(id) --file \(edited.path)")
+            throw FolioError(error.kind, error.message + "\n" + Self.retry(after: error, kept: edited.path, id: id, command: command))
         }
         try? FileManager.default.removeItem(atPath: (edited.path as NSString).deletingLastPathComponent)
         return outcome
+    }
+
+    /// A draft file in a folder of its own that only this user can read: it may hold what lint refused (a secret).
+    static func draftFile(_ fileName: String, text: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("folio-edit-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let file = folder.appendingPathComponent(fileName)
+        guard FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw FolioError(.io, "cannot write a draft in \(folder.path); check that the temporary folder (TMPDIR) is writable")
+        }
+        return file
+    }
+
+    /// How to go on from a draft that was not saved, kept at `kept`. After a conflict the draft holds both versions
+    /// between markers, and the retry names the version it was merged with (`--base`), so a change made since is
+    /// merged again instead of overwritten.
+    static func retry(after error: FolioError, kept: String, id: PromptID, command: String) -> String {
+        guard let conflict = error.conflict else {
+            return "your text is kept in \(kept); fix it, then: folio \(command) \(id) --file \(kept)"
+        }
+        if let renamed = conflict.renamedTo {
+            return "your text is kept in \(kept); to make the change on the renamed prompt: folio edit \(renamed) --file \(kept)"
+        }
+        guard let merged = conflict.merged, let current = conflict.current,
+              (try? Data(merged.utf8).write(to: URL(fileURLWithPath: kept))) != nil else {
+            return "your text is kept in \(kept)"
+        }
+        return "your text and the change made meanwhile are in \(kept), between conflict markers (<<<<<<< yours, =======, "
+            + ">>>>>>> meanwhile): keep what you want, delete the marker lines, then: folio edit \(id) --file \(kept) --base \(current.prefix(12))"
     }
 }

@@ -225,10 +225,12 @@ extension Library {
         let id = try existing?.id ?? uniqueContextID(for: title, date: session.created ?? environment.now())
         var context = ContextFile(id: id, title: title, session: session, folder: folder, activity: activity)
         context.tags = options.tags.isEmpty ? existing?.context.tags ?? [] : options.tags
+        // What folio wrote last for this context, before anyone edited it: the base hand edits are kept against.
+        let generated = existing.flatMap { lastGeneratedText(of: $0.id) }
         if let existing {
             // Nothing new since the last save: nothing to write (the repository's state alone is no news).
             context.git = existing.context.git
-            if context.render() == existing.text {
+            if Data(context.render().utf8) == (generated ?? Data(existing.text.utf8)) {
                 return ContextSaveOutcome(context: context, change: ChangeOutcome(message: "folio: update context \(id)", commit: nil, paths: [],
                                                                                   changed: false, warnings: []),
                                           updated: true, sourcePath: path, redactions: redactor.report, bytesRead: bytes, bytesWritten: 0)
@@ -236,11 +238,97 @@ extension Library {
         }
         context.git = gitState()
         let text = context.render()
-        let change = try apply([LibraryChange(path: context.relativePath, contents: Data(text.utf8),
-                                               base: existing.map { .bytes(Data($0.text.utf8)) } ?? .absent)],
-                               message: "folio: \(existing == nil ? "save" : "update") context \(id)", commit: options.commit)
+        var kept: [String] = []
+        var change: ChangeOutcome
+        do {
+            change = try apply(message: "folio: \(existing == nil ? "save" : "update") context \(id)", commit: options.commit) { current in
+                guard existing != nil, let now = try current.data(context.relativePath) else {
+                    return [LibraryChange(path: context.relativePath, contents: Data(text.utf8), base: existing == nil ? .absent : .unchecked)]
+                }
+                let base = generated ?? existing.map { Data($0.text.utf8) }
+                guard let base, now != base else { return [LibraryChange(path: context.relativePath, contents: Data(text.utf8))] }
+                // Someone edited the context since folio wrote it: the session's new content is merged with those
+                // edits, and where both changed the same lines, the edits win.
+                let merged = try Self.merge(base: base, ours: Data(text.utf8), theirs: now)
+                guard let merged else { return [LibraryChange(path: context.relativePath, contents: Data(text.utf8))] }
+                let resolved = Self.keepingEdits(merged.text)
+                kept = ["\(displayPath(context.relativePath)) had edits made after folio last wrote it; they were kept"
+                        + (resolved.places > 0 ? " (in \(resolved.places) place\(resolved.places == 1 ? "" : "s") where the session's new text changed the same lines, both are there: look them over)" : "")]
+                return [LibraryChange(path: context.relativePath, contents: Data(resolved.text.utf8))]
+            }
+        } catch let error as FolioError where !options.redact && error.message.contains("[\(SecretDetectedRule.info.id)]") {
+            throw FolioError(error.kind, error.message + "\nthe session was read with --no-redact: save it without --no-redact to have the secrets replaced")
+        }
+        change = ChangeOutcome(message: change.message, commit: change.commit, paths: change.paths, changed: change.changed,
+                               warnings: kept + change.warnings)
+        if change.changed { recordGeneratedText(text, of: id) }
         return ContextSaveOutcome(context: context, change: change, updated: existing != nil, sourcePath: path, redactions: redactor.report,
                                   bytesRead: bytes, bytesWritten: text.utf8.count)
+    }
+
+    // MARK: - What folio generated
+
+    /// Where folio keeps the text it generated for a context last (in the git directory, never committed).
+    private func generatedTextPath(of id: String) -> String? {
+        guard let repository = try? repository else { return nil }
+        return repository.gitDir + "/folio/generated/" + id.replacingOccurrences(of: "/", with: "__") + ContextFile.suffix
+    }
+
+    private func recordGeneratedText(_ text: String, of id: String) {
+        guard let path = generatedTextPath(of: id) else { return }
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? WorkTreeWriter.atomicWrite(Data(text.utf8), to: path)
+    }
+
+    /// The text folio generated for a context last: kept in the git directory by this clone, or else the file as
+    /// folio's last save or update committed it (edits made since are what is not in it).
+    private func lastGeneratedText(of id: String) -> Data? {
+        if let path = generatedTextPath(of: id), let data = FileManager.default.contents(atPath: path) { return data }
+        guard let repository = try? repository, let head = try? repository.head().commit else { return nil }
+        let file = repositoryPath(contextPath(id), in: repository)
+        let messages = ["folio: save context \(id)", "folio: update context \(id)"]
+        var found: Data?
+        var seen = 0
+        try? repository.walkCommits(from: head, firstParentOnly: true) { oid in
+            seen += 1
+            guard let commit = try? repository.commit(oid) else { return seen < 5_000 }
+            if messages.contains(String(commit.message.prefix { $0 != "\n" })),
+               let entry = try? repository.entry(at: file, inTree: commit.tree) {
+                found = try? repository.blob(entry.oid)
+                return false
+            }
+            return seen < 5_000
+        }
+        return found
+    }
+
+    /// A merged context with each conflict resolved: in the frontmatter the edited value (the second side) wins; in
+    /// the body both are kept, the session's new text first, then the edit, as git's union merge does. Returns how
+    /// many places there were.
+    static func keepingEdits(_ text: String) -> (text: String, places: Int) {
+        var out: [Substring] = []
+        var places = 0
+        var dashes = 0
+        var side = 0  // 0 outside a conflict, 1 in the first side, 2 in the second
+        var first: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if side == 0, line == "---", dashes < 2 { dashes += 1 }
+            if side == 0, line.hasPrefix("<<<<<<< ") { side = 1; places += 1; first = []; continue }
+            if side == 1, line == "=======" { side = 2; continue }
+            if side == 2, line.hasPrefix(">>>>>>> ") {
+                side = 0
+                continue
+            }
+            switch side {
+            case 1: first.append(line)
+            case 2:
+                // The first line of the second side: in the body, the first side goes before it.
+                if dashes >= 2, !first.isEmpty { out += first; first = [] }
+                out.append(line)
+            default: out.append(line)
+            }
+        }
+        return (out.joined(separator: "\n"), places)
     }
 
     /// The context already holding this session (same tool, same session id), with its text. Pasted transcripts

@@ -66,23 +66,6 @@ public struct ExperimentSummary: Sendable, Equatable, Encodable {
     public let variants: [Variant]
     /// Exposures of all variants.
     public let exposures: Int
-
-    enum CodingKeys: String, CodingKey { case name, prompt, metric, status, start, end, winner, variants, exposures }
-
-    /// Dates as ISO 8601 in UTC, whatever the encoder's date strategy.
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        let format = Date.ISO8601FormatStyle()
-        try container.encode(name, forKey: .name)
-        try container.encode(prompt, forKey: .prompt)
-        try container.encode(metric, forKey: .metric)
-        try container.encode(status, forKey: .status)
-        try container.encode(start.formatted(format), forKey: .start)
-        try container.encode(end?.formatted(format), forKey: .end)
-        try container.encode(winner, forKey: .winner)
-        try container.encode(variants, forKey: .variants)
-        try container.encode(exposures, forKey: .exposures)
-    }
 }
 
 extension Library {
@@ -323,7 +306,7 @@ extension Library {
             }
             guard let onVariant else { throw FolioError(.notFound, "'\(id)' does not exist on \(branch)") }
             changes.append(LibraryChange(path: id.relativePath, contents: try gitCall { try repository.blob(onVariant) },
-                                         base: exists(id) ? .bytes(try rawFile(id)) : .absent))
+                                         base: try atHead.map { blob in .bytes(try gitCall { try repository.blob(blob) }) } ?? .absent))
         }
         experiment.status = .closed
         experiment.end = environment.now()

@@ -110,8 +110,15 @@ extension Library {
                              : "--set needs KEY=VALUE")
         }
         if assignments.isEmpty && unset.isEmpty && body == nil { return unchanged(message) }
-        _ = try currentFile(id, branch: branch)  // a missing prompt is "not found" before any lock is taken
-        return try apply(message: message, commit: commit, branch: branch) { current in
+        let before = try currentFile(id, branch: branch)  // a missing prompt is "not found" before any lock is taken
+        // A key to remove that is not there is most likely a typo: said, not silently ignored.
+        let text = String(decoding: before, as: UTF8.self)
+        let absent = try unset.filter { key in
+            try FrontmatterEditor.apply(to: text, set: [], unset: [key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)],
+                                        path: displayPath(of: id)) == text
+        }
+        let warnings = absent.map { "\(displayPath(of: id)) has no '\($0)' to remove" }
+        return try apply(message: message, commit: commit, warnings: warnings, branch: branch) { current in
             guard let original = try current.data(id.relativePath) else { throw notFound(id) }
             let edited = try Self.editedFile(original, id: id, set: assignments, unset: unset, body: body, path: displayPath(of: id))
             return [LibraryChange(path: id.relativePath, contents: edited)]
@@ -159,11 +166,26 @@ extension Library {
         let branch = try variantBranch(variant)
         let message = "folio: edit \(id)\(suffix(branch))"
         let original = try base.map { Data($0.utf8) } ?? currentFile(id, branch: branch)
-        _ = try PromptCodec.decode(fileText, id: id, path: source)
         let data = Data(fileText.utf8)
+        // A text kept after a conflict holds both versions between markers until someone chooses.
+        try Self.checkResolved(data, path: source, then: "then save it again")
+        _ = try PromptCodec.decode(fileText, id: id, path: source)
         guard data != original else { return unchanged(message) }
         return try apply([LibraryChange(path: id.relativePath, contents: data, base: .bytes(original))], message: message,
                          commit: commit, branch: branch)
+    }
+
+    /// The text of a blob named by its id or a unique prefix of it (`--base`: the version a text was made from).
+    public func blobText(_ id: String) throws -> String {
+        let repository = try requireRepository()
+        guard id.count >= 4, id.allSatisfy(\.isHexDigit) else {
+            throw FolioError(.invalidInput, "'\(id)' is not a blob id; give the id folio printed (at least 4 hex digits)")
+        }
+        do {
+            return String(decoding: try repository.blob(try repository.resolveBlob(id)), as: UTF8.self)
+        } catch {
+            throw FolioError(.notFound, "no blob '\(id)' in this repository; give the id folio printed with the conflict")
+        }
     }
 
     /// The current file's text where a change will apply (for an editor): the work tree or the variant's branch.

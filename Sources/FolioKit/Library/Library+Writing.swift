@@ -256,17 +256,31 @@ extension Library {
             if now == change.contents { return nil }
             let path = displayPath(change.path)
             guard let now else {
-                throw FolioError(.conflict, "\(path) was deleted meanwhile (your change started from blob \(try shortBlob(base))); nothing was written. Bring it back with folio revert, or add it again")
+                if let renamed = renamedMeanwhile(change.path) {
+                    throw FolioError(conflict: WriteConflict(path: change.path, merged: nil, current: nil, renamedTo: renamed.rawValue), """
+                        \(path) was renamed meanwhile to \(renamed) (your change started from blob \(try shortBlob(base))); nothing was written. \
+                        Make your change to \(renamed)
+                        """)
+                }
+                throw FolioError(conflict: WriteConflict(path: change.path, merged: nil, current: nil, renamedTo: nil), """
+                    \(path) was deleted meanwhile (your change started from blob \(try shortBlob(base))); nothing was written. \
+                    Bring it back with folio revert, or add it again
+                    """)
             }
+            // What is there now goes into the object database, so the retry can name it (`--base`).
+            let current = try keepBlob(now)
             guard let ours = change.contents else {
-                throw FolioError(.conflict, "\(path) changed meanwhile (from blob \(try shortBlob(base)) to \(try shortBlob(now))), so deleting it would lose that change; nothing was written. Look at it, then delete it again")
+                throw FolioError(conflict: WriteConflict(path: change.path, merged: nil, current: current, renamedTo: nil), """
+                    \(path) changed meanwhile (from blob \(try shortBlob(base)) to \(current.prefix(7))), so deleting it would lose that change; \
+                    nothing was written. Look at it, then delete it again
+                    """)
             }
             let merged = try Self.merge(base: base, ours: ours, theirs: now)
             guard let merged, merged.clean else {
-                throw FolioError(.conflict, """
-                    \(path) changed meanwhile: your change started from blob \(try shortBlob(base)), and the file is now blob \(try shortBlob(now)) \
+                throw FolioError(conflict: WriteConflict(path: change.path, merged: merged?.text, current: current, renamedTo: nil), """
+                    \(path) changed meanwhile: your change started from blob \(try shortBlob(base)), and the file is now blob \(current.prefix(7)) \
                     (\(describeCurrent(change.path))). Both changed \(merged.map { Self.conflictingParts($0.text) } ?? "the same lines"), \
-                    so nothing was written and neither version is lost. Look at the new version (folio show \(PromptID.fromRelativePath(change.path)?.rawValue ?? path)), then make your change again on it
+                    so nothing was written and neither version is lost
                     """)
             }
             notes.append("\(path) changed meanwhile (blob \(try shortBlob(base)) -> \(try shortBlob(now))); your change was merged with it")
@@ -311,6 +325,30 @@ extension Library {
         if !keys.isEmpty { parts.append((keys.count == 1 ? "key " : "keys ") + keys.map { "'\($0)'" }.joined(separator: ", ")) }
         if body { parts.append("the same lines of the body") }
         return parts.isEmpty ? "the same lines" : parts.joined(separator: " and ")
+    }
+
+    /// Writes bytes into the object database (never committed by this) and returns their blob id.
+    private func keepBlob(_ data: Data) throws -> String {
+        guard let repository = try repository else { return try gitCall { try Repository.blobID(of: data) }.hex }
+        return try gitCall { try repository.writeBlob(data) }.hex
+    }
+
+    /// The prompt a library file was renamed to by one of the last commits, when it was (a rename while an edit
+    /// was in progress).
+    private func renamedMeanwhile(_ path: String) -> PromptID? {
+        guard let repository = try? repository, var commit = try? repository.head().commit else { return nil }
+        let full = repositoryPath(path, in: repository)
+        for _ in 0..<20 {
+            guard let object = try? repository.commit(commit), let parent = object.parents.first,
+                  let parentTree = try? repository.commit(parent).tree else { return nil }
+            if let deltas = try? repository.diff(from: parentTree, to: object.tree, detectRenames: true),
+               let delta = deltas.first(where: { $0.oldPath == full }) {
+                guard delta.status == .renamed, let newPath = delta.newPath else { return nil }
+                return PromptID.fromRelativePath(String(newPath.dropFirst(repositoryPrefix(in: repository).count)))
+            }
+            commit = parent
+        }
+        return nil
     }
 
     private func shortBlob(_ data: Data) throws -> String {
@@ -388,8 +426,11 @@ extension Library {
             return findings.map { $0.severity == .error ? $0.text + " (written, not committed: folio lint and the pre-commit hook will stop it)" : $0.text }
         }
         let blocking = findings.filter { $0.severity == .error && !(allowSecrets && $0.rule == secret) }
-        let notes = findings.filter { $0.severity == .warning || (allowSecrets && $0.rule == secret && $0.severity == .error) }
-            .map { $0.rule == secret ? $0.text + " (committed anyway: --allow-secret)" : $0.text }
+        let notes = findings.filter { $0.severity == .warning || (allowSecrets && $0.rule == secret && $0.severity == .error) }.map { finding in
+            guard finding.rule == secret, finding.severity == .error else { return finding.text }
+            return "\(finding.path):\(finding.line):\(finding.column): \(finding.message) [\(finding.rule)]; committed anyway (--allow-secret). "
+                + "folio lint and the pre-commit hook still report it: if it is not a secret, put folio:allow-secret on that line"
+        }
         guard blocking.isEmpty else {
             var fixes: [String] = []
             if blocking.contains(where: { $0.rule == secret }) {
@@ -397,11 +438,15 @@ extension Library {
             }
             let undeclared = UndeclaredVariableRule.info.id
             if blocking.contains(where: { $0.rule == undeclared }) {
-                fixes.append("declare each variable under variables: in the frontmatter, or fix the name in the body")
+                fixes.append("declare each variable under variables: in the frontmatter (for a new prompt: folio new ID --file FILE with the whole prompt, or --template), or fix the name in the body")
             }
             fixes.append("rules and their fixes: docs/lint-rules.md")
+            let written = Set(blocking.map(\.relativePath)).filter { path in
+                (try? currentFiles(branch: branch, repository: repository).data(path)) == nil
+            }
+            let positions = written.isEmpty ? "" : " (positions are in \(written.sorted().map { displayPath($0) }.joined(separator: ", ")) as folio would have written it)"
             throw FolioError(.invalidInput, blocking.map(\.text).joined(separator: "\n")
-                + "\nnothing was written: folio does not commit what its own lint calls an error; " + fixes.joined(separator: "; "))
+                + "\nnothing was written\(positions): folio does not commit what its own lint calls an error; " + fixes.joined(separator: "; "))
         }
         return notes
     }

@@ -24,6 +24,8 @@ public struct FolioError: Error, CustomStringConvertible, Sendable, Equatable {
     public let line: Int?
     public let column: Int?
     public let detail: String?
+    /// For a change refused because the file moved on meanwhile: what is needed to retry it.
+    public let conflict: WriteConflict?
 
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
@@ -31,6 +33,16 @@ public struct FolioError: Error, CustomStringConvertible, Sendable, Equatable {
         line = nil
         column = nil
         detail = nil
+        conflict = nil
+    }
+
+    init(conflict: WriteConflict, _ message: String) {
+        kind = .conflict
+        self.message = message
+        line = nil
+        column = nil
+        detail = nil
+        self.conflict = conflict
     }
 
     init(_ kind: Kind, _ message: String, line: Int, column: Int, detail: String) {
@@ -39,9 +51,24 @@ public struct FolioError: Error, CustomStringConvertible, Sendable, Equatable {
         self.line = line
         self.column = column
         self.detail = detail
+        conflict = nil
     }
 
     public var description: String { message }
+}
+
+/// A change refused because its file moved on while it was being made: the two versions together, with conflict
+/// markers, and the version there now, to make the change again against.
+public struct WriteConflict: Sendable, Equatable {
+    /// The file, relative to the library.
+    public let path: String
+    /// The change and what moved on, merged, with `<<<<<<< yours` … `>>>>>>> meanwhile` around what both changed
+    /// (nil when there is nothing to merge with: the file was deleted or renamed meanwhile).
+    public let merged: String?
+    /// The blob id of the file as it is now (kept in the object database, so `--base` can name it); nil when deleted.
+    public let current: String?
+    /// The prompt id the file was renamed to meanwhile, when it was.
+    public let renamedTo: String?
 }
 
 extension FolioError {

@@ -400,7 +400,7 @@ extension Library {
 
     /// A resolved file has no conflict marker lines left and, for Markdown with frontmatter, frontmatter that
     /// reads as YAML.
-    static func checkResolved(_ data: Data, path: String) throws {
+    static func checkResolved(_ data: Data, path: String, then next: String = "then run folio sync --continue") throws {
         let text = String(decoding: data, as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         let isOuter = { (line: Substring) in line.hasPrefix("<<<<<<< ") || line.hasPrefix(">>>>>>> ") || line == "<<<<<<<" || line == ">>>>>>>" }
@@ -408,7 +408,7 @@ extension Library {
         let marked = lines.contains(where: isOuter)
         for (number, trimmed) in lines.enumerated() {
             if isOuter(trimmed) || (marked && trimmed == "=======") {
-                throw FolioError.invalidFile(path, line: number + 1, column: 1, "a conflict marker is still here; keep the lines you want, delete the marker lines, then run folio sync --continue")
+                throw FolioError.invalidFile(path, line: number + 1, column: 1, "a conflict marker is still here; keep the lines you want, delete the marker lines, \(next)")
             }
         }
         guard path.hasSuffix(".md"), let split = try? PromptCodec.split(text, path: path), let frontmatter = split.frontmatter else { return }
@@ -416,7 +416,7 @@ extension Library {
             _ = try YAMLParser(mode: .strict).parse(frontmatter)
         } catch let error as YAMLError {
             throw FolioError.invalidFile(path, line: split.frontmatterLine + error.mark.line - 1, column: error.mark.column,
-                                         "the frontmatter is not valid YAML after the merge (\(error.message)); fix it, then run folio sync --continue")
+                                         "the frontmatter is not valid YAML after the merge (\(error.message)); fix it, \(next)")
         }
     }
 

@@ -203,7 +203,13 @@ extension Library {
         if current == file.data {
             return ChangeOutcome(message: message, commit: nil, paths: [], changed: false, warnings: [])
         }
-        return try apply([LibraryChange(path: id.relativePath, contents: file.data, base: current.map { .bytes($0) } ?? .absent)],
+        // The revert is a change from the committed version: changes not committed yet are merged with it, or the
+        // revert is refused, never overwritten.
+        let committed = try committedBlob(of: id.relativePath).map { blob in try gitCall { try repository.blob(blob) } }
+        if committed == nil, current != nil {
+            throw FolioError(.conflict, "\(displayPath(of: id)) is not committed, so reverting it would replace it for good; commit it first (git add and git commit), or move it away")
+        }
+        return try apply([LibraryChange(path: id.relativePath, contents: file.data, base: committed.map { .bytes($0) } ?? .absent)],
                          message: message, commit: commit)
     }
 }
