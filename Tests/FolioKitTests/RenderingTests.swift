@@ -40,6 +40,13 @@ import TestSupport
         folder.write("prompts/\(id).prompt.md", text)
     }
 
+    @Test func listsAndObjectsAreReadAsSetReadsThem() throws {
+        // `--var files=[a, b]` as `--set tags=[a, b]` would read it (YAML's flow form), not only JSON.
+        let out = try library.render(id("typed"), inputs: ["code": .text("x"), "count": .text("1"), "files": .text("[a.swift, b.swift]"),
+                                                           "owner": .text("{name: Ada}")])
+        #expect(out.text.contains("- a.swift\n- b.swift\n") && out.text.contains("Owner: Ada"))
+    }
+
     @Test func substitutesWithoutHTMLEscaping() throws {
         let out = try library.render(id("typed"), inputs: ["code": .text("if a < b && c > \"d\" {}"), "count": .text("3")])
         #expect(out.text == "Code: if a < b && c > \"d\" {} (3, low)\n")

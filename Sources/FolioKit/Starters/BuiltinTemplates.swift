@@ -22,9 +22,9 @@ variables:
   required: false
 - name: language
   description: Programming language.
-  default: the language of the code
+  default: not given, infer it from the code
 ---
-A bug has been reported in {{language}} code. Find its root cause and fix it.
+A bug has been reported in this code (language: {{language}}). Find its root cause and fix it.
 
 ## Report
 
@@ -68,7 +68,7 @@ variables:
   description: The change to review, as a unified diff or the changed code.
 - name: language
   description: Programming language of the change.
-  default: the language of the diff
+  default: not given, infer it from the diff
 - name: context
   description: What the change is for (ticket, design notes); optional.
   required: false
@@ -84,7 +84,7 @@ variables:
   type: number
   default: 10
 ---
-You are reviewing a code change written in {{language}}. Review it as a careful senior engineer who will own this code after it merges.
+You are reviewing a code change (language: {{language}}). Review it as a careful senior engineer who will own this code after it merges.
 
 {{#context}}
 ## What the change is for
@@ -356,12 +356,12 @@ variables:
   description: How the code is used - input sizes, call rates, latency or throughput targets.
 - name: language
   description: Programming language and runtime.
-  default: the language of the code
+  default: not given, infer it from the code
 - name: profile
   description: Profiler output or timings, if you have them; optional.
   required: false
 ---
-Review this {{language}} code for performance under the following workload: {{workload}}
+Review this code (language: {{language}}) for performance under the following workload: {{workload}}
 
 ```
 {{code}}
@@ -457,7 +457,7 @@ variables:
   description: What the refactoring should achieve, e.g. "separate parsing from I/O".
 - name: language
   description: Programming language.
-  default: the language of the code
+  default: not given, infer it from the code
 - name: constraints
   description: Things that must not change (public API, performance, dependencies).
   type: list
@@ -465,7 +465,7 @@ variables:
   - public API
   - observable behaviour
 ---
-Refactor this {{language}} code. Goal: {{goal}}.
+Refactor this code (language: {{language}}). Goal: {{goal}}.
 
 ```
 {{code}}
@@ -497,7 +497,7 @@ variables:
   description: The code to review.
 - name: language
   description: Programming language.
-  default: the language of the code
+  default: not given, infer it from the code
 - name: exposure
   description: Who can reach this code.
   type: enum
@@ -510,7 +510,7 @@ variables:
   description: Known assets, trust boundaries or past incidents; optional.
   required: false
 ---
-You are an application security engineer reviewing {{language}} code that is {{exposure}}.
+You are an application security engineer reviewing code (language: {{language}}) that is {{exposure}}.
 
 {{#threat_notes}}
 Known context about this system:
@@ -561,7 +561,7 @@ variables:
   description: Test framework to use, e.g. pytest, Jest, XCTest, Swift Testing, Go testing.
 - name: language
   description: Programming language.
-  default: the language of the code
+  default: not given, infer it from the code
 - name: existing_tests
   description: Existing tests to match in style; optional.
   required: false
@@ -570,7 +570,7 @@ variables:
   type: boolean
   default: false
 ---
-Write tests in {{framework}} for this {{language}} code.
+Write tests in {{framework}} for this code (language: {{language}}).
 
 ```
 {{code}}

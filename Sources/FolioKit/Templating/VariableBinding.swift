@@ -124,8 +124,9 @@ struct VariableBinding {
         case (.list, .text(let text)):
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("[") {
-                guard let value = try? Value.parseJSON(Data(trimmed.utf8)), case .list = value else {
-                    throw wrong("'\(text)'", "a list (a JSON array, or items separated by commas)")
+                // JSON, or YAML's flow form as `--set` reads it (`[a, b]`).
+                guard let value = (try? Value.parseJSON(Data(trimmed.utf8))) ?? (try? Value.parseYAML(trimmed)), case .list = value else {
+                    throw wrong("'\(text)'", "a list (a JSON array, [a, b], or items separated by commas)")
                 }
                 return value
             }
@@ -138,8 +139,8 @@ struct VariableBinding {
             return value
 
         case (.object, .text(let text)):
-            guard let value = try? Value.parseJSON(Data(text.utf8)), case .map = value else {
-                throw wrong("'\(text)'", "an object (a JSON object such as {\"name\": \"x\"})")
+            guard let value = (try? Value.parseJSON(Data(text.utf8))) ?? (try? Value.parseYAML(text)), case .map = value else {
+                throw wrong("'\(text)'", "an object (a JSON object such as {\"name\": \"x\"}, or {name: x})")
             }
             return value
         case (.object, .value(let value)):
