@@ -174,12 +174,15 @@ extension Library {
     // MARK: - Moving and removing
 
     /// Renames a prompt and rewrites every `{{> old}}` include to `{{> new}}`, in one commit. The files are read
-    /// under the write lock, so an edit made meanwhile moves with them.
+    /// under the write lock, so an edit made meanwhile moves with them. Experiments on the prompt name the new id in
+    /// the same commit, and its labels follow it once committed (Library+Experiments, Library+Labels).
     public func move(_ old: PromptID, to new: PromptID, commit: Bool = true) throws -> ChangeOutcome {
         _ = try rawFile(old)
         guard old != new else { throw FolioError(.invalidInput, "'\(old)' and '\(new)' are the same id") }
         try requireAbsent(new)
-        return try apply(message: "folio: mv \(old) -> \(new)", commit: commit) { current in
+        return try apply(message: "folio: mv \(old) -> \(new)", commit: commit,
+                         afterWrite: { self.carryLabels(from: old, to: new, repository: $0, commit: $1) }) { current in
+            try checkLabelsCanFollow(from: old, to: new)
             guard let data = try current.data(old.relativePath) else { throw notFound(old) }
             var changes = [LibraryChange(path: old.relativePath, contents: nil),
                            LibraryChange(path: new.relativePath, contents: data, base: .absent)]
@@ -192,12 +195,12 @@ extension Library {
                     changes.append(LibraryChange(path: id.relativePath, contents: rewritten))
                 }
             }
-            return changes
+            return changes + (try experimentChanges(renaming: old, to: new, current: current))
         }
     }
 
-    /// Deletes a prompt. Refuses when other prompts include it, unless `force`, and when the file holds changes not
-    /// committed yet (they would be lost), unless `force`.
+    /// Deletes a prompt. Refuses when other prompts include it, when an experiment not closed names it, and when the
+    /// file holds changes not committed yet (they would be lost), unless `force`. Its labels stay, with its past.
     public func remove(_ id: PromptID, force: Bool = false, commit: Bool = true) throws -> ChangeOutcome {
         _ = try rawFile(id)
         var warnings: [String] = []
@@ -216,7 +219,8 @@ extension Library {
             if !force, let committed = try committedBlob(of: id.relativePath), committed != (try gitCall { try Repository.blobID(of: data) }) {
                 throw FolioError(.conflict, "\(displayPath(of: id)) has changes that are not committed (blob \(committed.short) is committed), and removing it would lose them; commit them first (git commit \(displayPath(of: id))), or pass --force to remove it anyway")
             }
-            warnings = includers.map { "\(displayPath(of: $0)) still includes '\(id)'" }
+            let experiments = try experimentsKeeping(id, force: force)
+            warnings = includers.map { "\(displayPath(of: $0)) still includes '\(id)'" } + experiments
             return [LibraryChange(path: id.relativePath, contents: nil, base: .bytes(data))]
         }
         return ChangeOutcome(message: outcome.message, commit: outcome.commit, paths: outcome.paths, changed: outcome.changed,
