@@ -103,6 +103,24 @@ import TestSupport
         #expect(!folder.exists("prompts/security-review.prompt.md"))
     }
 
+    @Test func aVariantMadeBeforeARenameIsChangedUnderTheIDItHas() throws {
+        _ = try library.move(id("security-review"), to: id("review/security"))
+        #expect(try render("review/security@variant/concise") == "Check x.\n")
+        let edit = #expect(throws: FolioError.self) { try library.edit(id("review/security"), body: "Audit {{code}}.\n", variant: "concise") }
+        #expect(edit?.message.contains("under its earlier id 'security-review'") == true, "\(edit?.message ?? "")")
+        #expect(edit?.message.contains("folio edit security-review --variant concise") == true, "\(edit?.message ?? "")")
+        let add = #expect(throws: FolioError.self) { try library.addFile("review/security", "Again.\n") }
+        #expect(add?.kind == .conflict)
+        let addOnVariant = #expect(throws: FolioError.self) {
+            try library.add(id("review/security"), fileText: "Again.\n", source: "x", variant: "concise")
+        }
+        #expect(addOnVariant?.message.contains("as 'security-review'; change it with: folio edit security-review --variant concise") == true,
+                "\(addOnVariant?.message ?? "")")
+        // Changed under the id it has there, the variant's version is what its renders read.
+        _ = try library.edit(id("security-review"), body: "Audit {{code}}.\n", variant: "concise")
+        #expect(try render("review/security@variant/concise") == "Audit x.\n")
+    }
+
     @Test func aRenameOntoAnIDWhoseRemovedPromptKeptTheSameLabelIsRefused() throws {
         try library.addFile("review/security", "Old security review.\n")
         try library.setLabel("production", on: id("review/security"))

@@ -385,9 +385,10 @@ extension Library {
         let open = try experiments().filter { $0.prompt == id && $0.status != .closed }
         guard !open.isEmpty else { return [] }
         if force {
+            let version = (try? history(of: id).last?.name) ?? nil
             return open.map { experiment in
                 "experiment \(experiment.name) (\(experiment.status.rawValue)) still names \(id), a removed prompt: renders that need it fail; "
-                    + "bring it back with folio revert \(id) --to vN, or close the experiment with folio ab promote \(experiment.name) VARIANT"
+                    + "bring it back with folio revert \(id) --to \(version ?? "vN"), or close the experiment with folio ab promote \(experiment.name) VARIANT"
             }
         }
         let names = open.map { "\($0.name) (\($0.status.rawValue))" }.joined(separator: ", ")
@@ -395,9 +396,9 @@ extension Library {
         let example = open[0]
         throw FolioError(.conflict, """
             '\(id)' is the prompt of \(one ? "an experiment" : "experiments") not closed: \(names); removing it would break \
-            \(one ? "its" : "their") renders. Close \(one ? "it" : "each") first by keeping a variant: folio ab promote \(example.name) \
-            VARIANT (\(example.arms.map(\.name).joined(separator: " or "))) (folio ab stop \(example.name) only stops assigning: a stopped \
-            experiment still renders its first variant). Or remove the prompt anyway with --force
+            \(one ? "its" : "their") renders. Close \(one ? "it" : "each") first by promoting the variant to keep (folio ab promote \
+            \(example.name) VARIANT, with VARIANT one of \(example.arms.map(\.name).joined(separator: ", "))); folio ab stop \(example.name) \
+            is not enough, as a stopped experiment still renders its first variant. Or remove the prompt anyway with --force
             """)
     }
 

@@ -11,6 +11,7 @@ extension Library {
     /// The file's bytes where a change will apply: the work tree, or the variant's branch.
     private func currentFile(_ id: PromptID, branch: String?) throws -> Data {
         guard let branch else { return try rawFile(id) }
+        if let error = heldUnderFormerID(id, branch: branch) { throw error }  // a variant made before a rename
         do {
             return try rawFile(PromptReference(id: id, revision: branch))
         } catch let error as FolioError where error.kind == .notFound {
@@ -63,7 +64,8 @@ extension Library {
         let branch = try variantBranch(variant)
         guard !existsOn(id, branch: branch) else {
             if let branch {
-                throw FolioError(.conflict, "prompt '\(id)' already exists on \(branch); change it with: folio edit \(id) --variant \(variant!)")
+                let held = formerID(of: id, onBranch: branch)  // a variant made before a rename has its earlier id
+                throw FolioError(.conflict, "prompt '\(id)' already exists on \(branch)\(held.map { " as '\($0)'" } ?? ""); change it with: folio edit \(held ?? id) --variant \(variant!)")
             }
             throw FolioError(.conflict, "prompt '\(id)' already exists (\(displayPath(of: id))); change it with: folio edit \(id)")
         }
