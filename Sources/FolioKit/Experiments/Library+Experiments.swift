@@ -415,7 +415,7 @@ extension Library {
     /// What stops some of an experiment's renders: its prompt missing from the work tree (a closed experiment renders
     /// it; a running one renders it for the current branch's arm), an arm whose branch is gone, or an arm's branch
     /// without the prompt. With `arm`, only that arm's problems (and the prompt's). Empty when all is well.
-    public func problems(of experiment: Experiment, arm only: String? = nil) -> [String] {
+    func problems(of experiment: Experiment, arm only: String? = nil) -> [String] {
         var problems: [String] = []
         let id = experiment.prompt
         let missing = !exists(id)
