@@ -70,6 +70,9 @@ struct ABCommand: ParsableCommand {
                               + experiment.prompt.padding(toLength: promptWidth, withPad: " ", startingAt: 0) + "  " + variants + "  "
                               + "\(experiment.exposures) exposure\(experiment.exposures == 1 ? "" : "s")  " + status)
             }
+            for experiment in experiments {
+                for problem in experiment.problems { context.warn("experiment \(experiment.name): \(problem)") }
+            }
         }
     }
 
@@ -106,6 +109,7 @@ struct ABCommand: ParsableCommand {
                 try context.printJSON(report)
                 return
             }
+            for problem in report.problems { context.warn("experiment \(name): \(problem)") }
             let term = context.out
             func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
             func interval(_ pair: [Double]?, percent asPercent: Bool) -> String {

@@ -89,8 +89,9 @@ struct LabelCommand: ParsableCommand {
             }
             if moves.isEmpty { context.print(context.out.dim("No label has moved yet.")) }
             for move in moves {
+                let rename = move.renamedFrom.map { "from \($0) (folio mv)  " } ?? move.renamedTo.map { "to \($0) (folio mv)  " } ?? ""
                 context.print("\(context.shortDate(move.date))  \(move.prompt)  \(context.out.green(move.label))  "
-                              + "\(name(move.from, move.prompt)) → \(name(move.to, move.prompt))  " + context.out.dim(move.user))
+                              + "\(name(move.from, move.prompt)) → \(name(move.to, move.prompt))  \(rename)" + context.out.dim(move.user))
             }
         }
     }

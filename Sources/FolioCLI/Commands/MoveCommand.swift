@@ -4,7 +4,7 @@ import FolioKit
 struct MoveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mv",
-        abstract: "Rename a prompt and update every {{> old}} include, in one commit.")
+        abstract: "Rename a prompt, updating every {{> old}} include and the experiments on it in one commit; its labels follow it.")
 
     @Argument(help: "The current id, or the name of a file whose name is not a valid id ('Bad Name' for prompts/Bad Name.prompt.md).", completion: Completions.prompts)
     var old: String
@@ -19,8 +19,18 @@ struct MoveCommand: ParsableCommand {
         let context = CLIContext.current
         let new = try promptID(new)
         let library = try library.open(context, commit)
-        let outcome = try library.move(try library.existingPrompt(named: old), to: new, commit: !commit.noCommit)
-        let updated = outcome.paths.count - 2
+        let id = try library.existingPrompt(named: old)
+        let labels = (try? library.labels(of: id).map(\.name)) ?? []
+        let outcome = try library.move(id, to: new, commit: !commit.noCommit)
+        let updated = outcome.paths.filter { $0.hasPrefix("prompts/") }.count - 2
         context.report(outcome, done: "Moved \(old) to \(new)" + (updated > 0 ? ", updated \(updated) include\(updated == 1 ? "" : "s")" : ""))
+        let carried = Set((try? library.labels(of: new).map(\.name)) ?? [])
+        let labelsNow = outcome.commit == nil ? [] : labels.filter { carried.contains($0) }
+        if !labelsNow.isEmpty {
+            context.print("label\(labelsNow.count == 1 ? "" : "s") \(labelsNow.joined(separator: ", ")) now on \(new)")
+        }
+        for path in outcome.paths where path.hasPrefix("experiments/") && path.hasSuffix(".yaml") {
+            context.print("experiment \(path.dropFirst("experiments/".count).dropLast(".yaml".count)) now names \(new)")
+        }
     }
 }

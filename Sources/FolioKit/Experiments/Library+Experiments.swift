@@ -35,6 +35,8 @@ public struct ExperimentReport: Sendable, Equatable, Codable {
     public let arms: [ArmReport]
     public let comparisons: [Comparison]
     public let verdict: String
+    /// What stops some of its renders: its prompt gone, a variant gone (see `Library.problems(of:)`).
+    public let problems: [String]
 }
 
 /// What rendering for an experiment's subject gave.
@@ -66,6 +68,8 @@ public struct ExperimentSummary: Sendable, Equatable, Encodable {
     public let variants: [Variant]
     /// Exposures of all variants.
     public let exposures: Int
+    /// What stops some of its renders: its prompt gone, a variant gone (see `Library.problems(of:)`).
+    public let problems: [String]
 }
 
 extension Library {
@@ -130,6 +134,20 @@ extension Library {
                        source: String) throws -> ExperimentRendering {
         let experiment = try experiment(name)
         guard !subject.isEmpty else { throw FolioError(.invalidInput, "--subject cannot be empty: give a stable key (a user or session id)") }
+        do {
+            return try render(experiment, subject: subject, inputs: inputs, allowExtra: allowExtra, source: source)
+        } catch let error as FolioError where error.kind == .notFound {
+            let arm = experiment.status == .running ? experiment.arm(for: subject).name
+                : experiment.status == .stopped ? experiment.arms[0].name : experiment.winner ?? "the current branch"
+            let problems = problems(of: experiment, arm: arm)
+            guard !problems.isEmpty else { throw error }
+            throw FolioError(.notFound, "experiment \(name) cannot render \(arm) for subject \(subject): " + problems.joined(separator: "; "))
+        }
+    }
+
+    private func render(_ experiment: Experiment, subject: String, inputs: [String: VariableInput], allowExtra: Bool,
+                        source: String) throws -> ExperimentRendering {
+        let name = experiment.name
         let repository = try requireRepository()
         switch experiment.status {
         case .closed:
@@ -177,7 +195,7 @@ extension Library {
             }
             return ExperimentSummary(name: experiment.name, prompt: experiment.prompt.rawValue, metric: experiment.metric,
                                      status: experiment.status, start: experiment.start, end: experiment.end, winner: experiment.winner,
-                                     variants: variants, exposures: variants.map(\.exposures).reduce(0, +))
+                                     variants: variants, exposures: variants.map(\.exposures).reduce(0, +), problems: problems(of: experiment))
         }
     }
 
@@ -203,7 +221,9 @@ extension Library {
     /// as last synced.
     public func report(experiment name: String, team: Bool = false) throws -> ExperimentReport {
         let experiment = try experiment(name)
-        let all = try countedEvents(prompt: experiment.prompt.rawValue, team: team).filter { $0.experiment == name }
+        // Exposures recorded before a rename carry the prompt's id as it was then.
+        let all = try formerIDs(of: experiment.prompt).flatMap { try countedEvents(prompt: $0.rawValue, team: team) }
+            .filter { $0.experiment == name }
         let exposures = all.filter { $0.kind == .exposure }
         var outcomeOf: [String: Event] = [:]  // exposure id → its outcome
         for feedback in all where feedback.kind == .feedback {
@@ -249,7 +269,8 @@ extension Library {
         }
         return ExperimentReport(experiment: name, prompt: experiment.prompt.rawValue, metric: experiment.metric,
                                 status: experiment.status, arms: arms, comparisons: comparisons,
-                                verdict: Self.verdict(experiment.metric, arms: arms, comparisons: comparisons))
+                                verdict: Self.verdict(experiment.metric, arms: arms, comparisons: comparisons),
+                                problems: problems(of: experiment))
     }
 
     static func verdict(_ metric: Experiment.Metric, arms: [ArmReport], comparisons: [ExperimentReport.Comparison]) -> String {
@@ -288,11 +309,11 @@ extension Library {
             throw FolioError(.git, "check out the branch to promote onto first (HEAD is detached or has no commit)")
         }
         let id = experiment.prompt
-        let path = repositoryPath(id.relativePath, in: repository)
         let tip = try gitCall { try repository.resolveCommit("refs/heads/\(branch)") }
+        // The prompt as each commit holds it, under the id it had there (a variant made before a rename has the old one).
         func blob(_ commit: OID?) throws -> OID? {
-            guard let commit else { return nil }
-            return try gitCall { try repository.file(at: path, inCommit: commit)?.entry.oid }
+            guard let commit, let path = try? resolve(commit.hex, of: id).path else { return nil }
+            return try gitCall { try repository.file(at: repositoryPath(path, in: repository), inCommit: commit)?.entry.oid }
         }
         let fork = try gitCall { try repository.mergeBase(head, tip) }
         let atFork = try blob(fork), atHead = try blob(head), onVariant = try blob(tip)
@@ -313,5 +334,96 @@ extension Library {
         experiment.winner = variant
         changes.append(LibraryChange(path: experiment.relativePath, contents: experiment.encode()))
         return try apply(changes, message: "folio: ab promote \(variant) in \(name) (\(id))", commit: true)
+    }
+}
+
+// MARK: - When the prompt is renamed or removed
+
+extension Library {
+    /// The changes a rename makes to experiments: each one naming `old` names `new`, in the rename's commit. Read
+    /// under the write lock, with the rename's other files.
+    func experimentChanges(renaming old: PromptID, to new: PromptID, current: CurrentFiles) throws -> [LibraryChange] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: root + "/experiments")) ?? []
+        var changes: [LibraryChange] = []
+        for file in files.sorted() where file.hasSuffix(".yaml") {
+            let path = "experiments/\(file)"
+            guard let data = try current.data(path) else { continue }
+            var experiment: Experiment
+            do {
+                experiment = try Experiment.decode(data, name: String(file.dropLast(".yaml".count)), path: displayPath(path))
+            } catch let error as FolioError {
+                throw FolioError(error.kind, "\(error.message)\nfolio cannot tell whether this experiment names '\(old)', so nothing was renamed; fix the file first")
+            }
+            guard experiment.prompt == old else { continue }
+            experiment.prompt = new
+            changes.append(LibraryChange(path: path, contents: experiment.encode()))
+        }
+        return changes
+    }
+
+    /// Checks that removing a prompt breaks no experiment that still renders it (running, or stopped and not
+    /// promoted): a conflict naming them and how to close them, unless `force`; with `force`, a warning for each.
+    func experimentsKeeping(_ id: PromptID, force: Bool) throws -> [String] {
+        let open = try experiments().filter { $0.prompt == id && $0.status != .closed }
+        guard !open.isEmpty else { return [] }
+        if force {
+            let version = (try? history(of: id).last?.name) ?? nil
+            return open.map { experiment in
+                "experiment \(experiment.name) (\(experiment.status.rawValue)) still names \(id), a removed prompt: renders that need it fail; "
+                    + "bring it back with folio revert \(id) --to \(version ?? "vN"), or close the experiment with folio ab promote \(experiment.name) VARIANT"
+            }
+        }
+        let names = open.map { "\($0.name) (\($0.status.rawValue))" }.joined(separator: ", ")
+        let one = open.count == 1
+        let example = open[0]
+        throw FolioError(.conflict, """
+            '\(id)' is the prompt of \(one ? "an experiment" : "experiments") not closed: \(names); removing it would break \
+            \(one ? "its" : "their") renders. Close \(one ? "it" : "each") first by promoting the variant to keep (folio ab promote \
+            \(example.name) VARIANT, with VARIANT one of \(example.arms.map(\.name).joined(separator: ", "))); folio ab stop \(example.name) \
+            is not enough, as a stopped experiment still renders its first variant. Or remove the prompt anyway with --force
+            """)
+    }
+
+    /// The ids a prompt had, newest first: its own, then those before each rename (exposures keep the id they were
+    /// recorded under).
+    func formerIDs(of id: PromptID) throws -> [PromptID] {
+        var ids = [id]
+        for version in try history(of: id).reversed() {
+            if let former = PromptID.fromRelativePath(version.path), !ids.contains(former) { ids.append(former) }
+        }
+        return ids
+    }
+
+    /// What stops some of an experiment's renders: its prompt missing from the work tree (a closed experiment renders
+    /// it; a running one renders it for the current branch's arm), an arm whose branch is gone, or an arm's branch
+    /// without the prompt. With `arm`, only that arm's problems (and the prompt's). Empty when all is well.
+    func problems(of experiment: Experiment, arm only: String? = nil) -> [String] {
+        var problems: [String] = []
+        let id = experiment.prompt
+        let missing = !exists(id)
+        if missing {
+            let versions = (try? history(of: id)) ?? []
+            if let last = versions.last, let removal = last.removal {
+                problems.append("prompt '\(id)' does not exist: it was removed in \(removal.shortCommit) ('\(removal.message)'); "
+                                + "bring it back with folio revert \(id) --to \(last.name)")
+            } else {
+                problems.append("prompt '\(id)' does not exist; set prompt: in \(displayPath(experiment.relativePath)) to its id")
+            }
+        }
+        guard experiment.status != .closed, let repository = try? requireRepository() else { return problems }
+        let current = try? repository.head().branchName
+        for arm in experiment.arms where only == nil || arm.name == only {
+            guard let branch = try? branch(forVariant: arm.name, repository: repository) else {
+                let other = experiment.arms.first { $0.name != arm.name }?.name ?? "VARIANT"
+                problems.append("variant '\(arm.name)' does not exist (no branch \(arm.name) or \(Self.variantPrefix)\(arm.name)); "
+                                + "bring it back with folio variant create \(arm.name) --from COMMIT, or keep another: folio ab promote \(experiment.name) \(other)")
+                continue
+            }
+            if missing, branch == current { continue }  // said above
+            if (try? rawFile(PromptReference(id: id, revision: branch))) == nil {
+                problems.append("'\(id)' does not exist on \(branch), so subjects given \(arm.name) cannot be rendered")
+            }
+        }
+        return problems
     }
 }

@@ -11,6 +11,7 @@ extension Library {
     /// The file's bytes where a change will apply: the work tree, or the variant's branch.
     private func currentFile(_ id: PromptID, branch: String?) throws -> Data {
         guard let branch else { return try rawFile(id) }
+        if let error = heldUnderFormerID(id, branch: branch) { throw error }  // a variant made before a rename
         do {
             return try rawFile(PromptReference(id: id, revision: branch))
         } catch let error as FolioError where error.kind == .notFound {
@@ -63,7 +64,8 @@ extension Library {
         let branch = try variantBranch(variant)
         guard !existsOn(id, branch: branch) else {
             if let branch {
-                throw FolioError(.conflict, "prompt '\(id)' already exists on \(branch); change it with: folio edit \(id) --variant \(variant!)")
+                let held = formerID(of: id, onBranch: branch)  // a variant made before a rename has its earlier id
+                throw FolioError(.conflict, "prompt '\(id)' already exists on \(branch)\(held.map { " as '\($0)'" } ?? ""); change it with: folio edit \(held ?? id) --variant \(variant!)")
             }
             throw FolioError(.conflict, "prompt '\(id)' already exists (\(displayPath(of: id))); change it with: folio edit \(id)")
         }
@@ -196,12 +198,15 @@ extension Library {
     // MARK: - Moving and removing
 
     /// Renames a prompt and rewrites every `{{> old}}` include to `{{> new}}`, in one commit. The files are read
-    /// under the write lock, so an edit made meanwhile moves with them.
+    /// under the write lock, so an edit made meanwhile moves with them. Experiments on the prompt name the new id in
+    /// the same commit, and its labels follow it once committed (Library+Experiments, Library+Labels).
     public func move(_ old: PromptID, to new: PromptID, commit: Bool = true) throws -> ChangeOutcome {
         _ = try rawFile(old)
         guard old != new else { throw FolioError(.invalidInput, "'\(old)' and '\(new)' are the same id") }
         try requireAbsent(new)
-        return try apply(message: "folio: mv \(old) -> \(new)", commit: commit) { current in
+        return try apply(message: "folio: mv \(old) -> \(new)", commit: commit,
+                         afterWrite: { self.carryLabels(from: old, to: new, repository: $0, commit: $1) }) { current in
+            try checkLabelsCanFollow(from: old, to: new)
             guard let data = try current.data(old.relativePath) else { throw notFound(old) }
             var changes = [LibraryChange(path: old.relativePath, contents: nil),
                            LibraryChange(path: new.relativePath, contents: data, base: .absent)]
@@ -214,12 +219,12 @@ extension Library {
                     changes.append(LibraryChange(path: id.relativePath, contents: rewritten))
                 }
             }
-            return changes
+            return changes + (try experimentChanges(renaming: old, to: new, current: current))
         }
     }
 
-    /// Deletes a prompt. Refuses when other prompts include it, unless `force`, and when the file holds changes not
-    /// committed yet (they would be lost), unless `force`.
+    /// Deletes a prompt. Refuses when other prompts include it, when an experiment not closed names it, and when the
+    /// file holds changes not committed yet (they would be lost), unless `force`. Its labels stay, with its past.
     public func remove(_ id: PromptID, force: Bool = false, commit: Bool = true) throws -> ChangeOutcome {
         _ = try rawFile(id)
         var warnings: [String] = []
@@ -238,7 +243,8 @@ extension Library {
             if !force, let committed = try committedBlob(of: id.relativePath), committed != (try gitCall { try Repository.blobID(of: data) }) {
                 throw FolioError(.conflict, "\(displayPath(of: id)) has changes that are not committed (blob \(committed.short) is committed), and removing it would lose them; commit them first (git commit \(displayPath(of: id))), or pass --force to remove it anyway")
             }
-            warnings = includers.map { "\(displayPath(of: $0)) still includes '\(id)'" }
+            let experiments = try experimentsKeeping(id, force: force)
+            warnings = includers.map { "\(displayPath(of: $0)) still includes '\(id)'" } + experiments
             return [LibraryChange(path: id.relativePath, contents: nil, base: .bytes(data))]
         }
         return ChangeOutcome(message: outcome.message, commit: outcome.commit, paths: outcome.paths, changed: outcome.changed,

@@ -71,7 +71,10 @@ extension Library {
     /// with what moved on meanwhile, or refused (a conflict naming both versions); the files are linted and
     /// error-level findings refuse the change (a leaked secret above all; `allowSecrets` lets those through);
     /// then the files and the commit are written, journaled, so a killed process leaves nothing half-written.
+    /// `afterWrite` runs once they are (given the new commit, nil with `--no-commit`), still under the lock, for what
+    /// goes with the change but is not a file (the labels a rename carries); what it returns joins the warnings.
     func apply(message: String, commit: Bool, warnings: [String] = [], branch: String? = nil,
+               afterWrite: ((Repository?, String?) -> [String])? = nil,
                compute: (CurrentFiles) throws -> [LibraryChange]) throws -> ChangeOutcome {
         if branch != nil, !commit {
             throw FolioError(.invalidInput, "a change to a variant is always a commit; leave out --no-commit")
@@ -129,6 +132,7 @@ extension Library {
         } catch {
             throw FolioError(.io, "could not write \(changes.map(\.path).joined(separator: ", ")): \(error.localizedDescription)")
         }
+        notes += afterWrite?(repository, hash) ?? []
         return ChangeOutcome(message: message, commit: hash, paths: changes.map(\.path), changed: true, warnings: notes)
     }
 

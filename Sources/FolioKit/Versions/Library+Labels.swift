@@ -20,6 +20,10 @@ public struct LabelMove: Sendable, Equatable, Codable {
     public let to: String?
     public let user: String
     public let date: Date
+    /// The prompt the label came from, when `folio mv` carried it here (with `from` nil).
+    public var renamedFrom: String?
+    /// The prompt `folio mv` carried the label to, when it left this one (with `to` nil).
+    public var renamedTo: String?
 }
 
 extension Library {
@@ -104,7 +108,10 @@ extension Library {
         try withWriteLock { repository in try moveLabel(name, of: id, to: target, repository: repository) }
     }
 
-    private func moveLabel(_ name: String, of id: PromptID, to target: String?, repository: Repository) throws -> LabelMove {
+    /// Moves a label (the caller holds the write lock) and logs it; `renamedFrom`/`renamedTo` log a move `folio mv`
+    /// made, and a label it carries must not be there yet.
+    private func moveLabel(_ name: String, of id: PromptID, to target: String?, repository: Repository,
+                           renamedFrom: PromptID? = nil, renamedTo: PromptID? = nil) throws -> LabelMove {
         let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
         let ref = Self.labelRef(id, name)
         let current = try gitCall { try repository.reference(named: ref)?.target }
@@ -112,8 +119,12 @@ extension Library {
             return LabelMove(prompt: id.rawValue, label: name, from: target, to: target,
                              user: "\(identity.author.name) <\(identity.author.email)>", date: identity.author.date)
         }
+        if renamedFrom != nil, let current {
+            throw FolioError(.conflict, "\(id)@\(name) already points at \(current.short)")
+        }
         let move = LabelMove(prompt: id.rawValue, label: name, from: current?.hex, to: target,
-                             user: "\(identity.author.name) <\(identity.author.email)>", date: identity.author.date)
+                             user: "\(identity.author.name) <\(identity.author.email)>", date: identity.author.date,
+                             renamedFrom: renamedFrom?.rawValue, renamedTo: renamedTo?.rawValue)
         try gitCall("move label \(name) of \(id)") {
             if let target, let oid = OID(hex: target) {
                 try repository.setReference(ref, to: oid, expecting: current.map { .value($0) } ?? .absent,
@@ -136,6 +147,65 @@ extension Library {
         return move
     }
 
+    // MARK: - Renames
+
+    /// The labels of a prompt as refs: name and target.
+    private func labelRefs(of id: PromptID, repository: Repository) throws -> [(name: String, target: OID)] {
+        let prefix = "\(Self.labelPrefix)\(id.rawValue).prompt/"
+        return try gitCall { try repository.references(matching: prefix + "*") }.compactMap { reference in
+            reference.target.map { (String(reference.name.dropFirst(prefix.count)), $0) }
+        }.sorted { $0.name < $1.name }
+    }
+
+    /// Refuses a rename onto an id that still has a label of the same name as one the prompt carries (left there by a
+    /// removed prompt of that id): carrying it would take that label's place.
+    func checkLabelsCanFollow(from old: PromptID, to new: PromptID) throws {
+        guard let repository = try repository else { return }
+        let carried = Set(try labelRefs(of: old, repository: repository).map(\.name))
+        let taken = try labelRefs(of: new, repository: repository).filter { carried.contains($0.name) }
+        guard !taken.isEmpty else { return }
+        throw FolioError(.conflict, """
+            '\(new)' still has \(taken.map { "\(new)@\($0.name) (\($0.target.short))" }.joined(separator: ", ")) from an earlier \
+            prompt of that id, and '\(old)' would carry \(taken.count == 1 ? "a label" : "labels") of the same name there; nothing \
+            was changed. Remove \(taken.count == 1 ? "it" : "them") first (the label log keeps \(taken.count == 1 ? "it" : "them")): \
+            \(taken.map { "folio label rm \(new) \($0.name)" }.joined(separator: "; ")), or choose another id
+            """)
+    }
+
+    /// Carries a renamed prompt's labels to its new id, after the rename's commit and under the same lock; each
+    /// move is logged on both ids (`Folio-Renamed-From`/`-To`), so `label log NEW` shows where they came from and
+    /// sync carries them. Not committed, the labels stay (the commits they point at hold the old id). Returns
+    /// warnings: the rename is made whatever happens here.
+    func carryLabels(from old: PromptID, to new: PromptID, repository: Repository?, commit: String?) -> [String] {
+        guard let repository else { return [] }
+        let labels: [(name: String, target: OID)]
+        do {
+            labels = try labelRefs(of: old, repository: repository)
+        } catch {
+            return ["could not read the labels of '\(old)' to carry them to '\(new)': \(error); see folio label list \(old)"]
+        }
+        guard !labels.isEmpty else { return [] }
+        let carry = { (labels: [(name: String, target: OID)]) in
+            labels.map { "folio label set \(new) \($0.name) \($0.target.short) && folio label rm \(old) \($0.name)" }.joined(separator: "; ")
+        }
+        guard commit != nil else {
+            return ["the labels of '\(old)' (\(labels.map(\.name).joined(separator: ", "))) stay on it, as the rename is not committed; once it is, carry them with: \(carry(labels))"]
+        }
+        var left: [(name: String, target: OID)] = []
+        var reasons: [String] = []
+        for label in labels {
+            do {
+                _ = try moveLabel(label.name, of: new, to: label.target.hex, repository: repository, renamedFrom: old)
+                _ = try moveLabel(label.name, of: old, to: nil, repository: repository, renamedTo: new)
+            } catch {
+                left.append(label)
+                reasons.append("\(error)")
+            }
+        }
+        guard !left.isEmpty else { return [] }
+        return ["the rename is committed, but \(left.map(\.name).joined(separator: ", ")) could not be carried to '\(new)' (\(reasons.joined(separator: "; "))); carry them with: \(carry(left))"]
+    }
+
     private func appendLabelLog(_ move: LabelMove, repository: Repository, identity: Identity) throws {
         let emptyTree = try repository.writeTree(applying: [], to: nil)
         let short = { (commit: String?) in commit.map { String($0.prefix(7)) } ?? "none" }
@@ -146,7 +216,7 @@ extension Library {
             Folio-Label: \(move.label)
             Folio-From: \(move.from ?? "none")
             Folio-To: \(move.to ?? "none")
-
+            \(move.renamedFrom.map { "Folio-Renamed-From: \($0)\n" } ?? "")\(move.renamedTo.map { "Folio-Renamed-To: \($0)\n" } ?? "")
             """
         // Compare-and-swap, retried: another process may log a move at the same moment.
         for attempt in 1...5 {
@@ -163,10 +233,22 @@ extension Library {
         throw GitError(code: .modified, operation: "log the label move", message: "the label log kept moving (another clone's sync?)")
     }
 
-    /// Every logged move of the labels of one prompt (or of all prompts), oldest first.
+    /// Every logged move of the labels of one prompt (or of all prompts), oldest first. A prompt's log follows its
+    /// renames: the moves of the labels `folio mv` carried to it, made under its earlier ids, come first.
     public func labelLog(of id: PromptID? = nil) throws -> [LabelMove] {
         let moves = try labelMoves(requireRepository(), from: Self.labelLogRef)
-        return id.map { id in moves.filter { $0.prompt == id.rawValue } } ?? moves
+        guard let id else { return moves }
+        // Prompt → the log position its moves count before (an earlier id's moves count until the rename).
+        var until = [id.rawValue: moves.count]
+        var kept: [LabelMove] = []
+        for (index, move) in moves.enumerated().reversed() {
+            guard let limit = until[move.prompt], index < limit else { continue }
+            // A label leaving an earlier id is the other half of its arrival here, which is shown.
+            if let to = move.renamedTo, until[to] != nil, move.prompt != id.rawValue { continue }
+            kept.append(move)
+            if let from = move.renamedFrom { until[from] = index }
+        }
+        return kept.reversed()
     }
 
     /// The moves logged in the label log at `ref` (this clone's, or a remote's as last fetched), oldest first.
@@ -189,7 +271,8 @@ extension Library {
                 moves.append(LabelMove(prompt: prompt, label: label,
                                        from: fields["Folio-From"].flatMap { $0 == "none" ? nil : $0 },
                                        to: fields["Folio-To"].flatMap { $0 == "none" ? nil : $0 },
-                                       user: "\(commit.author.name) <\(commit.author.email)>", date: commit.author.date))
+                                       user: "\(commit.author.name) <\(commit.author.email)>", date: commit.author.date,
+                                       renamedFrom: fields["Folio-Renamed-From"], renamedTo: fields["Folio-Renamed-To"]))
                 return true
             }
         }

@@ -42,6 +42,25 @@ extension Library {
         return branch
     }
 
+    /// The earlier id under which a branch made before a rename holds a prompt (nil: it holds it under `id`, or not
+    /// at all). Reads there follow the rename; a change there is made under the id the branch has.
+    func formerID(of id: PromptID, onBranch branch: String) -> PromptID? {
+        guard let repository = try? requireRepository(), let resolved = try? resolve(branch, of: id),
+              resolved.path != id.relativePath, let commit = OID(hex: resolved.commit),
+              (try? repository.file(at: repositoryPath(resolved.path, in: repository), inCommit: commit)) != nil else { return nil }
+        return PromptID.fromRelativePath(resolved.path)
+    }
+
+    /// The error for a change to a prompt on a branch that holds it under an earlier id, or nil.
+    func heldUnderFormerID(_ id: PromptID, branch: String) -> FolioError? {
+        guard let former = formerID(of: id, onBranch: branch) else { return nil }
+        let name = branch.hasPrefix(Self.variantPrefix) ? String(branch.dropFirst(Self.variantPrefix.count)) : branch
+        return FolioError(.notFound, """
+            \(branch) holds '\(id)' under its earlier id '\(former)' (the branch was made before the rename); change it there: \
+            folio edit \(former) --variant \(name) (renders of \(id) on the variant and its experiments read it from there)
+            """)
+    }
+
     private func variantNames(repository: Repository) throws -> [String] {
         try gitCall { try repository.branches() }.map(\.shortName).filter { $0.hasPrefix(Self.variantPrefix) }
             .map { String($0.dropFirst(Self.variantPrefix.count)) }

@@ -101,7 +101,8 @@ extension Library {
         return ResolvedRevision(commit: commit.hex, path: try pathOf(id, at: commit.hex, repository: repository), label: revision)
     }
 
-    /// The prompt's path at a commit: its path now, or the path of the version that commit holds.
+    /// The prompt's path at a commit: its path now, or the path of the version that commit holds, or (a commit off
+    /// this branch made before a rename, such as a variant's branch) the newest path it had that the commit holds.
     private func pathOf(_ id: PromptID, at commit: String, repository: Repository) throws -> String {
         guard let oid = OID(hex: commit) else { return id.relativePath }
         if try gitCall({ try repository.file(at: repositoryPath(id.relativePath, in: repository), inCommit: oid) }) != nil {
@@ -109,6 +110,10 @@ extension Library {
         }
         let versions = try history(of: id)
         if let version = try version(at: commit, of: id, in: versions) { return version.path }
+        var tried: Set<String> = [id.relativePath]
+        for version in versions.reversed() where tried.insert(version.path).inserted {
+            if try gitCall({ try repository.file(at: repositoryPath(version.path, in: repository), inCommit: oid) }) != nil { return version.path }
+        }
         throw FolioError(.notFound, "'\(id)' does not exist at \(oid.short)\(versions.isEmpty ? "" : "; its versions are v1 to v\(versions.count)")")
     }
 
