@@ -28,8 +28,11 @@ public struct ExportFailure: Sendable, Equatable {
 }
 
 extension Library {
-    /// Where folio remembers the files its exports wrote (in the git directory; never committed).
-    static let exportRecordName = "folio/exports.json"
+    /// Where folio remembers the files this library's exports wrote: beside the search index, in the git
+    /// directory (never committed).
+    func exportRecordPath(_ repository: Repository) -> String {
+        PromptIndex.folder(library: self, repository: repository, shared: false) + "/exports.json"
+    }
 
     /// Writes prompts (all active ones that are not partials, or the ids given) in another tool's format under
     /// `folder`; includes are expanded (their variables declared with the prompt's), variables translated to the
@@ -65,11 +68,11 @@ extension Library {
         let placed: ([ExportedFile], [ExportFailure])
         if write, let repository = try repository, repository.workdir != nil {
             placed = try withWriteLock { repository in
-                try place(files, in: target, shownAs: folder, write: true, replace: replace, record: repository.gitDir + "/" + Self.exportRecordName)
+                try place(files, in: target, shownAs: folder, write: true, replace: replace, record: exportRecordPath(repository))
             }
         } else {
             placed = try place(files, in: target, shownAs: folder, write: write, replace: replace,
-                               record: try repository.map { $0.gitDir + "/" + Self.exportRecordName })
+                               record: try repository.map(exportRecordPath))
         }
         let order = Dictionary(chosen.enumerated().map { ($0.element.rawValue, $0.offset) }, uniquingKeysWith: { first, _ in first })
         return ExportOutcome(files: placed.0, failures: (failures + placed.1).sorted { order[$0.id, default: 0] < order[$1.id, default: 0] })
