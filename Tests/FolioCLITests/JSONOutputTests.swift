@@ -33,7 +33,8 @@ import FolioKit
 
             """))
         try require(folio("edit", "support/reply", "--body-file", "-", in: library, stdin: "Answer ticket {{ticketId}} politely.\n"))
-        try require(folio("new", "greet", "--file", "-", in: library, stdin: "---\ntitle: Greet\n---\nHello.\n"))
+        // Trailing spaces: a lint warning, which `import --json` reports under `warnings` when greet comes back.
+        try require(folio("new", "greet", "--file", "-", in: library, stdin: "---\ntitle: Greet\n---\nHello.  \n"))
         try require(folio("label", "set", "support/reply", "production", "v1", in: library))
         try require(folio("label", "set", "support/reply", "production", in: library))
         try require(folio("variant", "create", "concise", in: library))
@@ -102,6 +103,17 @@ import FolioKit
             #expect(run.code == 0, "folio \(arguments.joined(separator: " ")): \(run.stderr)")
             outputs.append((arguments.joined(separator: " "), run.stdout))
         }
+        // `import --json` carried lint's findings, `export --json` a prompt it could not write (two prompts that
+        // would share one Copilot file: exit 1, the report on stdout all the same).
+        let imported = try #require(try json(outputs.first { $0.0.hasPrefix("import") }?.1 ?? "") as? [String: Any])
+        #expect((imported["warnings"] as? [Any])?.isEmpty == false, "\(imported)")
+        try require(folio("new", "team/x", "--file", "-", in: library, stdin: "---\ntitle: Slash\n---\nI am the slash one\n"))
+        try require(folio("new", "team-x", "--file", "-", in: library, stdin: "---\ntitle: Dash\n---\nI am the dash one\n"))
+        let collision = folioRun(["export", "--format", "copilot-prompts", "--out", "copilot", "--json"], in: library)
+        #expect(collision.code == 1, "\(collision.stderr)")
+        let failed = try #require(try json(collision.stdout) as? [String: Any])["failed"] as? [[String: Any]]
+        #expect(failed?.map { $0.keys.sorted() } == [["error", "id"], ["error", "id"]], "\(collision.stdout)")
+        outputs.append(("export --format copilot-prompts --json", collision.stdout))
         var walker = Walker()
         for (command, output) in outputs {
             let value = try #require(try? json(output), "folio \(command) printed no JSON: \(output)")

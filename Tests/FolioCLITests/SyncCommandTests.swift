@@ -114,6 +114,53 @@ import TestSupport
         #expect((exportReport["failed"] as? [Any])?.isEmpty == true)
         #expect(try String(contentsOfFile: folder.at(".cursor/rules/ts.mdc"), encoding: .utf8).contains("\nglobs: *.ts\n"))
     }
+
+    /// The newcomer's report: `team/x` and `team-x` exported as Copilot prompt files both went to
+    /// `.github/prompts/team-x.prompt.md`, one overwriting the other, "Exported 2 prompts", exit 0.
+    @Test func exportReportsTwoPromptsThatWouldShareAFile() throws {
+        let folder = TemporaryFolder("exchange-cli-collision")
+        _ = folio("init", "lib", in: folder.path)
+        let library = folder.at("lib")
+        _ = folio("new", "team/x", "--file", "-", in: library, stdin: "---\ntitle: Slash\n---\nI am the slash one\n")
+        _ = folio("new", "team-x", "--file", "-", in: library, stdin: "---\ntitle: Dash\n---\nI am the dash one\n")
+        _ = folio("new", "other", "--file", "-", in: library, stdin: "---\ntitle: Other\n---\nI am another one\n")
+        let out = folder.at("e")
+        let run = folio("export", "--format", "copilot-prompts", "--out", out, "team/x", "team-x", "other", in: library)
+        #expect(run.code == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("other → \(out)/.github/prompts/other.prompt.md"), "\(run.stdout)")
+        #expect(run.stdout.contains("Exported 1 prompt as copilot-prompts; 2 could not be exported"), "\(run.stdout)")
+        #expect(run.stderr.contains("error: team/x was not exported: 'team/x' and 'team-x' would both be written to .github/prompts/team-x.prompt.md"), "\(run.stderr)")
+        #expect(run.stderr.contains("error: team-x was not exported: "), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/.github/prompts/team-x.prompt.md"))
+
+        // Claude commands keep folders (namespaces): both are written.
+        let claude = folio("export", "--format", "claude-commands", "--out", out, "team/x", "team-x", "--json", in: library)
+        #expect(claude.code == 0, "\(claude.stderr)")
+        let report = try #require(try json(claude.stdout) as? [String: Any])
+        let paths = (report["exported"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        #expect(paths == [out + "/.claude/commands/team/x.md", out + "/.claude/commands/team-x.md"])
+        #expect((report["exported"] as? [[String: Any]])?.compactMap { $0["change"] as? String } == ["added", "added"])
+    }
+
+    /// A file in the way that folio did not write is left alone, named with the fix; `--force` replaces it, and
+    /// the output says so.
+    @Test func exportSaysWhichFilesItReplaced() throws {
+        let folder = TemporaryFolder("exchange-cli-replace")
+        _ = folio("init", in: folder.path)
+        _ = folio("new", "review", "--file", "-", in: folder.path, stdin: "---\ndescription: Review\n---\nReview it.\n")
+        folder.write(".claude/commands/review.md", "My own review command.\n")
+        let refused = folio("export", "--format", "claude-commands", in: folder.path)
+        #expect(refused.code == 1)
+        #expect(refused.stderr.contains(".claude/commands/review.md"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: folder.at(".claude/commands/review.md"), encoding: .utf8) == "My own review command.\n")
+        let forced = folio("export", "--format", "claude-commands", "--force", in: folder.path)
+        #expect(forced.code == 0, "\(forced.stderr)")
+        #expect(forced.stdout.contains("review → .claude/commands/review.md (replaced a file folio had not written)"), "\(forced.stdout)")
+        let again = folio("export", "--format", "claude-commands", "--json", in: folder.path)
+        let item = try #require((try json(again.stdout) as? [String: Any])?["exported"] as? [[String: Any]]).first
+        #expect(item?["change"] as? String == "unchanged")
+    }
 }
 
 @Suite struct CloneCommandTests {

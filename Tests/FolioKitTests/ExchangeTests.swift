@@ -351,6 +351,102 @@ import TestSupport
         #expect(try library.render(back.id, inputs: ["code": .text("x")]).text == "Review x.\nBe kind.\n")
     }
 
+    // MARK: - Where the files go
+
+    /// The tools that read no subfolders where their files live: VS Code reads `.github/prompts/*.prompt.md` only
+    /// (it searches subfolders for instructions files, not prompt files), Claude Code one folder per skill.
+    static let flatFormats: Set<ExchangeFormat> = [.copilotPrompts, .claudeSkills]
+
+    /// `team/x` and `team-x`, exported together: where the tool reads subfolders they are two files; where it does
+    /// not they would be one, so neither is written, each is reported with the fix, and the rest are written.
+    @Test(arguments: ExchangeFormat.allCases)
+    func exportNeverWritesTwoPromptsToOneFile(_ format: ExchangeFormat) throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        try library.addFile("team/x", "---\ntitle: Slash\n---\nI am the slash one\n")
+        try library.addFile("team-x", "---\ntitle: Dash\n---\nI am the dash one\n")
+        try library.addFile("other", "---\ntitle: Other\n---\nI am another one\n")
+        let outcome = try library.export(format, to: folder.at("out"))
+        // Every file written holds the prompt it is reported for.
+        let bodies = ["team/x": "I am the slash one", "team-x": "I am the dash one", "other": "I am another one"]
+        for file in outcome.files {
+            #expect(try String(contentsOfFile: folder.at("out/" + file.path), encoding: .utf8) == file.text)
+            #expect(file.text.contains(bodies[file.id] ?? "?"), "\(file.id) → \(file.path)")
+        }
+        if Self.flatFormats.contains(format) {
+            #expect(outcome.files.map(\.id) == ["other"])
+            #expect(outcome.failures.map(\.id).sorted() == ["team-x", "team/x"])
+            let path = format == .copilotPrompts ? ".github/prompts/team-x.prompt.md" : ".claude/skills/team-x/SKILL.md"
+            for failure in outcome.failures {
+                let other = failure.id == "team/x" ? "team-x" : "team/x"
+                #expect(failure.message.contains(path) && failure.message.contains("'\(other)'"), "\(failure.message)")
+                #expect(failure.message.contains("--out") && failure.message.contains("folio mv"), "\(failure.message)")
+            }
+            #expect(!folder.exists("out/" + path))
+        } else {
+            #expect(outcome.failures.isEmpty)
+            #expect(Set(outcome.files.map(\.path)).count == 3)
+        }
+    }
+
+    /// An export replaces the files it wrote itself (and leaves one that would not change alone), but not a file
+    /// someone else wrote or edited since: that prompt is reported with the fix, and replaced only when asked.
+    @Test func exportReplacesOnlyTheFilesItWrote() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        try library.addFile("a", "Say a.\n")
+        try library.addFile("b", "Say b.\n")
+        folder.write("out/.cursor/rules/b.mdc", "A rule written by hand.\n")
+        var outcome = try library.export(.cursorRules, to: folder.at("out"))
+        #expect(outcome.files.map(\.id) == ["a"] && outcome.files.map(\.change) == [.added])
+        #expect(outcome.failures.map(\.id) == ["b"])
+        let message = try #require(outcome.failures.first?.message)
+        #expect(message.contains(".cursor/rules/b.mdc") && message.contains("--force"), "\(message)")
+        #expect(try String(contentsOfFile: folder.at("out/.cursor/rules/b.mdc"), encoding: .utf8) == "A rule written by hand.\n")
+
+        outcome = try library.export(.cursorRules, ids: [id("a")], to: folder.at("out"))
+        #expect(outcome.files.map(\.change) == [.unchanged] && outcome.failures.isEmpty)
+        try library.edit(id("a"), body: "Say A.\n")
+        outcome = try library.export(.cursorRules, ids: [id("a")], to: folder.at("out"))
+        #expect(outcome.files.map(\.change) == [.updated] && outcome.failures.isEmpty)
+        #expect(try String(contentsOfFile: folder.at("out/.cursor/rules/a.mdc"), encoding: .utf8).hasSuffix("Say A.\n"))
+
+        // Edited by hand since: no longer folio's file.
+        folder.write("out/.cursor/rules/a.mdc", "Edited by hand.\n")
+        outcome = try library.export(.cursorRules, ids: [id("a")], to: folder.at("out"))
+        #expect(outcome.files.isEmpty && outcome.failures.map(\.id) == ["a"])
+        #expect(try String(contentsOfFile: folder.at("out/.cursor/rules/a.mdc"), encoding: .utf8) == "Edited by hand.\n")
+
+        outcome = try library.export(.cursorRules, to: folder.at("out"), replace: true)
+        #expect(outcome.files.map(\.id) == ["a", "b"] && outcome.files.map(\.change) == [.replaced, .replaced])
+        #expect(try String(contentsOfFile: folder.at("out/.cursor/rules/b.mdc"), encoding: .utf8).hasSuffix("Say b.\n"))
+        // Replaced, they are folio's now.
+        try library.edit(id("b"), body: "Say B.\n")
+        #expect(try library.export(.cursorRules, to: folder.at("out")).files.map(\.change) == [.unchanged, .updated])
+    }
+
+    /// A prompt with nothing to put in the frontmatter is written without one (an empty `---` block is noise the
+    /// tool shows or trips on), and reads back the same; a body that itself starts with `---` keeps an empty block
+    /// so that it is not taken for frontmatter.
+    @Test(arguments: ExchangeFormat.allCases)
+    func exportWritesNoEmptyFrontmatter(_ format: ExchangeFormat) throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        try library.addFile("plain", "Say hi.\n")
+        try library.addFile("ruled", "---\n---\n---\nBelow a rule.\n")
+        let files = try library.export(format, to: folder.at("out")).files
+        #expect(files.count == 2)
+        for file in files {
+            #expect(!file.text.contains("---\n\n---"), "\(file.text)")
+            let back = try library.importPrompts([folder.at("out/" + file.path)], prefix: "back").imported[0].prompt
+            #expect(back.body == (try library.document(id(file.id)).prompt.body), "\(file.text)")
+        }
+        let plain = try #require(files.first { $0.id == "plain" })
+        if [.claudeCommands, .copilotPrompts, .dotprompt].contains(format) { #expect(plain.text == "Say hi.\n") }
+        let ruled = try #require(files.first { $0.id == "ruled" })
+        if [.claudeCommands, .copilotPrompts, .dotprompt].contains(format) { #expect(ruled.text == "---\n---\n---\nBelow a rule.\n") }
+    }
+
     @Test(arguments: ExchangeFormat.allCases)
     func emptyMetadataIsNotWrittenAsAStrayKey(_ format: ExchangeFormat) throws {
         let prompt = Prompt(id: id("plain"), title: "Plain", metadata: .map([Value.Entry("team", .map([])), Value.Entry("owner", .string("ops"))]),

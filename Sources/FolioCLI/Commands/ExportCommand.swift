@@ -9,8 +9,10 @@ struct ExportCommand: ParsableCommand {
             Each tool gets the frontmatter it expects and its own variable syntax: $ARGUMENTS and $1 for Claude
             commands, ${input:name} for Copilot, {{name}} for Prompty, Dotprompt and GitHub Models. Includes are
             expanded. What cannot be carried over is listed. The files are written, not committed. A prompt that
-            cannot be exported (an include that is missing) is reported with its fix, the others are written, and
-            the exit code is 1.
+            cannot be exported is reported with its fix, the others are written, and the exit code is 1: an include
+            that is missing, two prompts that would share one file (team/x and team-x as Copilot prompt files,
+            which VS Code reads from .github/prompts without subfolders), or a file in the way that folio did not
+            write (--force replaces it; the output says which files were replaced).
             """)
 
     @Option(help: "claude-commands, claude-skills, cursor-rules, copilot-prompts, prompty, dotprompt or gh-models.")
@@ -22,24 +24,30 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "The prompts (default: every active prompt that is not a partial).", completion: Completions.prompts)
     var ids: [String] = []
 
+    @Flag(help: "Replace files in the way that folio did not write (or that were changed since it did).")
+    var force = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
     @OptionGroup var library: LibraryOptions
 
-    struct Item: Encodable { let id: String; let path: String; let notes: [String] }
+    struct Item: Encodable { let id: String; let path: String; let change: String; let notes: [String] }
     struct Failure: Encodable { let id: String; let error: String }
     struct Report: Encodable { let exported: [Item]; let failed: [Failure] }
 
     func run() throws {
         let context = CLIContext.current
-        let outcome = try library.open(context).export(format, ids: try ids.map(promptID), to: out)
-        let items = outcome.files.map { Item(id: $0.id, path: out == "." ? $0.path : out + "/" + $0.path, notes: $0.notes) }
+        let outcome = try library.open(context).export(format, ids: try ids.map(promptID), to: out, replace: force)
+        let items = outcome.files.map {
+            Item(id: $0.id, path: out == "." ? $0.path : out + "/" + $0.path, change: $0.change.rawValue, notes: $0.notes)
+        }
         if json {
             try context.printJSON(Report(exported: items, failed: outcome.failures.map { Failure(id: $0.id, error: $0.message) }))
         } else {
             for item in items {
-                context.print("\(item.id) → \(item.path)")
+                let change = ["unchanged": " (unchanged)", "replaced": " (replaced a file folio had not written)"][item.change] ?? ""
+                context.print("\(item.id) → \(item.path)" + change)
                 for note in item.notes { context.print(context.out.dim("  \(note)")) }
             }
             context.print("Exported \(items.count) prompt\(items.count == 1 ? "" : "s") as \(format.rawValue)"

@@ -17,17 +17,27 @@ public enum ExchangeFormat: String, Sendable, CaseIterable, Codable {
     /// GitHub Models prompt files: `<id>.prompt.yml` (`messages`, `{{name}}`).
     case ghModels = "gh-models"
 
-    /// Where an exported prompt goes, relative to the output folder.
+    /// Where an exported prompt goes, relative to the output folder: the id's folders kept where the tool reads
+    /// subfolders, else joined with '-' (so two ids can meet at one path; export refuses to write either).
     func path(for id: PromptID) -> String {
         let flat = id.rawValue.replacingOccurrences(of: "/", with: "-")
         switch self {
         case .claudeCommands: return ".claude/commands/\(id.rawValue).md"  // subfolders are namespaces in Claude Code
         case .claudeSkills: return ".claude/skills/\(flat)/SKILL.md"
-        case .cursorRules: return ".cursor/rules/\(id.rawValue).mdc"
+        case .cursorRules: return ".cursor/rules/\(id.rawValue).mdc"  // Cursor reads subfolders of .cursor/rules
         case .copilotPrompts: return ".github/prompts/\(flat).prompt.md"
         case .prompty: return "\(id.rawValue).prompty"
         case .dotprompt: return "\(id.rawValue).prompt"
         case .ghModels: return "\(id.rawValue).prompt.yml"
+        }
+    }
+
+    /// Why the tool's files cannot keep an id's folders; nil where they do.
+    var flatFolder: String? {
+        switch self {
+        case .copilotPrompts: return "VS Code reads the prompt files in .github/prompts, not in its subfolders"
+        case .claudeSkills: return "Claude Code reads each skill from a folder right under .claude/skills"
+        default: return nil
         }
     }
 
@@ -61,6 +71,20 @@ public struct ExportedFile: Sendable, Equatable {
     public let path: String
     public let text: String
     public let notes: [String]
+    /// What writing it did to the file that was there.
+    public internal(set) var change: ExportChange = .added
+}
+
+/// What an export did to a file.
+public enum ExportChange: String, Sendable, Codable {
+    /// There was no file.
+    case added
+    /// The file folio had written there before, with other text.
+    case updated
+    /// The file there already had this text.
+    case unchanged
+    /// A file folio had not written (or that was changed since it did), replaced because the export was told to.
+    case replaced
 }
 
 /// Writes a folio prompt in another tool's format. Pure: the prompt (its includes already expanded, their
@@ -184,8 +208,14 @@ enum Exporter {
             if case .map = entry.value { lines.append("\(entry.key):\n" + YAMLText.block(entry.value, indent: 2)) }
             else { lines.append("\(entry.key): \(YAMLText.inline(entry.value))") }
         }
-        let text = "---\n" + lines.joined(separator: "\n") + "\n---\n" + body
-        return ExportedFile(id: prompt.id.rawValue, path: format.path(for: prompt.id), text: text, notes: notes)
+        return ExportedFile(id: prompt.id.rawValue, path: format.path(for: prompt.id), text: withFrontmatter(lines, body), notes: notes)
+    }
+
+    /// The frontmatter lines and the body as one file. With no lines there is no frontmatter (an empty block is
+    /// noise to the tool), unless the body starts with `---`, which would then be taken for one.
+    static func withFrontmatter(_ lines: [String], _ body: String) -> String {
+        guard lines.isEmpty else { return "---\n" + lines.joined(separator: "\n") + "\n---\n" + body }
+        return body.hasPrefix("---\n") || body.hasPrefix("---\r\n") || body == "---" ? "---\n---\n" + body : body
     }
 
     /// A value that says nothing: null or an empty mapping. (An empty list does: `tools: []` is "no tools".)

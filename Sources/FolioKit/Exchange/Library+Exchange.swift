@@ -15,6 +15,12 @@ public struct ExportOutcome: Sendable {
     public let failures: [ExportFailure]
 }
 
+/// The files folio's exports wrote, by absolute path, with the blob id of the text written: what tells a file
+/// folio may replace from one someone else wrote.
+struct ExportRecord: Codable {
+    var files: [String: String] = [:]
+}
+
 /// A prompt `folio export` could not write.
 public struct ExportFailure: Sendable, Equatable {
     public let id: String
@@ -22,16 +28,24 @@ public struct ExportFailure: Sendable, Equatable {
 }
 
 extension Library {
+    /// Where folio remembers the files this library's exports wrote: beside the search index, in the git
+    /// directory (never committed).
+    func exportRecordPath(_ repository: Repository) -> String {
+        PromptIndex.folder(library: self, repository: repository, shared: false) + "/exports.json"
+    }
+
     /// Writes prompts (all active ones that are not partials, or the ids given) in another tool's format under
     /// `folder`; includes are expanded (their variables declared with the prompt's), variables translated to the
-    /// tool's syntax. Returns each file with what could not be carried over, and each prompt that could not be
-    /// exported (an include that is missing): the others are written all the same. Files are written
-    /// atomically; nothing is committed (they belong to the tool).
-    public func export(_ format: ExchangeFormat, ids: [PromptID] = [], to folder: String, write: Bool = true) throws -> ExportOutcome {
+    /// tool's syntax. Returns each file with what could not be carried over and what writing it did, and each
+    /// prompt that could not be exported, with why and the fix: an include that is missing, two prompts that would
+    /// share one file (in a tool that reads no subfolders), a file in the way that folio did not write (unless
+    /// `replace`). The others are written all the same. Files are written atomically; nothing is committed (they
+    /// belong to the tool). With `write` false, nothing is written: the outcome says what would be.
+    public func export(_ format: ExchangeFormat, ids: [PromptID] = [], to folder: String, write: Bool = true,
+                       replace: Bool = false) throws -> ExportOutcome {
         let chosen = try ids.isEmpty
             ? list().filter { $0.status == "active" && !$0.partial && $0.error == nil }.map { try PromptID($0.id) }
             : ids
-        let target = Self.absolute(folder, from: environment.currentDirectory)
         var files: [ExportedFile] = []
         var failures: [ExportFailure] = []
         for id in chosen {
@@ -41,14 +55,72 @@ extension Library {
                 failures.append(ExportFailure(id: id.rawValue, message: error.message))
             }
         }
-        if write {
-            for file in files {
-                let path = target + "/" + file.path
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try gitCall { try WorkTreeWriter.atomicWrite(Data(file.text.utf8), to: path) }
-            }
+        // Two prompts never go to one file: where the tool reads no subfolders, `team/x` and `team-x` would.
+        let sharing = Dictionary(grouping: files, by: \.path).filter { $0.value.count > 1 }
+        for file in files {
+            guard let others = sharing[file.path] else { continue }
+            let names = others.map { "'\($0.id)'" }
+            let fix = "rename one of them (folio mv \(others[0].id) NEW-ID), or export them to different folders with --out"
+            failures.append(ExportFailure(id: file.id, message: "\(names.dropLast().joined(separator: ", ")) and \(names.last ?? "") would both be written to \(file.path)\(format.flatFolder.map { " (\($0))" } ?? ""); \(fix)"))
         }
-        return ExportOutcome(files: files, failures: failures)
+        files.removeAll { sharing[$0.path] != nil }
+        let target = Self.absolute(folder, from: environment.currentDirectory)
+        let placed: ([ExportedFile], [ExportFailure])
+        if write, let repository = try repository, repository.workdir != nil {
+            placed = try withWriteLock { repository in
+                try place(files, in: target, shownAs: folder, write: true, replace: replace, record: exportRecordPath(repository))
+            }
+        } else {
+            placed = try place(files, in: target, shownAs: folder, write: write, replace: replace,
+                               record: try repository.map(exportRecordPath))
+        }
+        let order = Dictionary(chosen.enumerated().map { ($0.element.rawValue, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        return ExportOutcome(files: placed.0, failures: (failures + placed.1).sorted { order[$0.id, default: 0] < order[$1.id, default: 0] })
+    }
+
+    /// Writes exported files under `target`, replacing only files folio wrote there itself (their blob ids are in
+    /// the record) unless `replace`; a file already holding the text is left as it is. Returns the files written
+    /// (or left alone) with what happened to each, and a failure for each file in the way.
+    private func place(_ files: [ExportedFile], in target: String, shownAs folder: String, write: Bool, replace: Bool,
+                       record recordPath: String?) throws -> ([ExportedFile], [ExportFailure]) {
+        var record = recordPath.flatMap { FileManager.default.contents(atPath: $0) }
+            .flatMap { try? JSONDecoder().decode(ExportRecord.self, from: $0) } ?? ExportRecord()
+        var placed: [ExportedFile] = []
+        var failures: [ExportFailure] = []
+        for var file in files {
+            let path = target + "/" + file.path
+            let data = Data(file.text.utf8)
+            if let existing = FileManager.default.contents(atPath: path) {
+                if existing == data {
+                    file.change = .unchanged
+                } else if try record.files[path] == gitCall({ try Repository.blobID(of: existing).hex }) {
+                    file.change = .updated
+                } else if replace {
+                    file.change = .replaced
+                } else {
+                    let shown = folder == "." ? file.path : folder + "/" + file.path
+                    failures.append(ExportFailure(id: file.id, message: "\(shown) is there already and folio did not write it (or it was changed since); move it away, or export again with --force to replace it"))
+                    continue
+                }
+            }
+            if write {
+                if file.change != .unchanged {
+                    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try gitCall { try WorkTreeWriter.atomicWrite(data, to: path) }
+                }
+                record.files[path] = try gitCall { try Repository.blobID(of: data).hex }
+            }
+            placed.append(file)
+        }
+        if write, let recordPath {
+            // Files removed since are forgotten.
+            record.files = record.files.filter { FileManager.default.fileExists(atPath: $0.key) }
+            try FileManager.default.createDirectory(atPath: (recordPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            try gitCall { try WorkTreeWriter.atomicWrite(try encoder.encode(record), to: recordPath) }
+        }
+        return (placed, failures)
     }
 
     /// A prompt as other tools get it: includes expanded, and the variables of the included prompts that it does
