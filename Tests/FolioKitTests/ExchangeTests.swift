@@ -425,6 +425,21 @@ import TestSupport
         #expect(try library.export(.cursorRules, to: folder.at("out")).files.map(\.change) == [.unchanged, .updated])
     }
 
+    /// A teammate's export, committed: this clone never wrote it, but git holds it, so exporting over it loses nothing.
+    @Test func anExportCommittedByATeammateIsUpdated() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        try library.addFile("a", "Say a.\n")
+        folder.write(".cursor/rules/a.mdc", "---\ndescription: their export\n---\nSay a, as they exported it.\n")
+        try git("add", ".cursor", in: folder.path)
+        try git("commit", "-qm", "their export", in: folder.path)
+        let outcome = try library.export(.cursorRules, to: folder.path)
+        #expect(outcome.failures.isEmpty && outcome.files.map(\.change) == [.updated])
+        // Not committed and not folio's: left alone.
+        folder.write(".cursor/rules/a.mdc", "Mine, not committed.\n")
+        #expect(try library.export(.cursorRules, to: folder.path).failures.map(\.id) == ["a"])
+    }
+
     /// A prompt with nothing to put in the frontmatter is written without one (an empty `---` block is noise the
     /// tool shows or trips on), and reads back the same; a body that itself starts with `---` keeps an empty block
     /// so that it is not taken for frontmatter.

@@ -78,8 +78,17 @@ extension Library {
         return ExportOutcome(files: placed.0, failures: (failures + placed.1).sorted { order[$0.id, default: 0] < order[$1.id, default: 0] })
     }
 
+    /// Whether `data` is what HEAD holds at an absolute path inside the library's repository.
+    private func isCommitted(_ data: Data, at path: String) -> Bool {
+        guard let repository = try? repository, let workdir = repository.workdir, path.hasPrefix(workdir + "/"),
+              let head = try? repository.head().commit, let tree = try? repository.commit(head).tree,
+              let entry = try? repository.entry(at: String(path.dropFirst(workdir.count + 1)), inTree: tree),
+              let blob = try? Repository.blobID(of: data) else { return false }
+        return entry.oid == blob
+    }
+
     /// Writes exported files under `target`, replacing only files folio wrote there itself (their blob ids are in
-    /// the record) unless `replace`; a file already holding the text is left as it is. Returns the files written
+    /// the record) or that git holds as they are, unless `replace`; a file already holding the text is left as it is. Returns the files written
     /// (or left alone) with what happened to each, and a failure for each file in the way.
     private func place(_ files: [ExportedFile], in target: String, shownAs folder: String, write: Bool, replace: Bool,
                        record recordPath: String?) throws -> ([ExportedFile], [ExportFailure]) {
@@ -93,7 +102,8 @@ extension Library {
             if let existing = FileManager.default.contents(atPath: path) {
                 if existing == data {
                     file.change = .unchanged
-                } else if try record.files[path] == gitCall({ try Repository.blobID(of: existing).hex }) {
+                } else if try record.files[path] == gitCall({ try Repository.blobID(of: existing).hex }) || isCommitted(existing, at: path) {
+                    // folio wrote it, or git holds it as it is (a teammate's export, committed): nothing is lost.
                     file.change = .updated
                 } else if replace {
                     file.change = .replaced
