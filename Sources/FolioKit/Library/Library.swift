@@ -48,7 +48,15 @@ public final class Library {
             folder = parent
         }
         // From the top of a code repository, a library in a subfolder is found through the git index.
-        if let repository = try? Repository.discover(from: environment.currentDirectory), let workdir = repository.workdir,
+        let enclosing: Repository?
+        do {
+            enclosing = try Repository.discover(from: environment.currentDirectory)
+        } catch let error as GitError where error.code == .dubiousOwnership {
+            throw FolioError.git(error)
+        } catch {
+            enclosing = nil
+        }
+        if let repository = enclosing, let workdir = repository.workdir,
            let index = try? repository.index() {
             let configs = index.entries.map(\.path).filter {
                 $0 == LibraryConfig.fileName || $0.hasSuffix("/" + LibraryConfig.fileName)
