@@ -33,11 +33,9 @@ struct HistoryCommand: ParsableCommand {
             return
         }
         guard !versions.isEmpty else {
-            if library.exists(id) {
-                context.print(context.out.dim("\(id) has no committed version yet."))
-                return
-            }
-            throw FolioError(.notFound, "no prompt '\(id)' in this branch's history or the work tree")
+            // history(of:) refuses an id that names no prompt: this one is a file not committed yet.
+            context.print(context.out.dim("\(id) has no committed version yet."))
+            return
         }
         let term = context.out
         let width = versions.map(\.name.count).max() ?? 2

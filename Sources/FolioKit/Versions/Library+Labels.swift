@@ -52,7 +52,7 @@ extension Library {
         return try gitCall { try repository.reference(named: Self.labelRef(id, name))?.target?.hex }
     }
 
-    /// Labels of one prompt, or of all prompts, with the version each points at.
+    /// Labels of one prompt (not found when the id names no prompt), or of all prompts, with the version each points at.
     public func labels(of id: PromptID? = nil) throws -> [Label] {
         let repository = try requireRepository()
         let glob = id.map { "\(Self.labelPrefix)\($0.rawValue).prompt/*" } ?? "\(Self.labelPrefix)*"
@@ -69,6 +69,7 @@ extension Library {
             let version = try version(at: target.hex, of: prompt, in: versionsByPrompt[prompt.rawValue] ?? [])
             labels.append(Label(prompt: prompt.rawValue, name: name, commit: target.hex, version: version?.number))
         }
+        if let id, labels.isEmpty { try requireKnown(id) }
         return labels.sorted { ($0.prompt, $0.name) < ($1.prompt, $1.name) }
     }
 
@@ -166,7 +167,10 @@ extension Library {
     /// Every logged move of the labels of one prompt (or of all prompts), oldest first.
     public func labelLog(of id: PromptID? = nil) throws -> [LabelMove] {
         let moves = try labelMoves(requireRepository(), from: Self.labelLogRef)
-        return id.map { id in moves.filter { $0.prompt == id.rawValue } } ?? moves
+        guard let id else { return moves }
+        let ones = moves.filter { $0.prompt == id.rawValue }
+        if ones.isEmpty { try requireKnown(id) }
+        return ones
     }
 
     /// The moves logged in the label log at `ref` (this clone's, or a remote's as last fetched), oldest first.
