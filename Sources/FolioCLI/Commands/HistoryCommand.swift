@@ -10,7 +10,8 @@ struct HistoryCommand: ParsableCommand {
     @Argument(help: "The prompt's id.", completion: Completions.prompts)
     var id: String
 
-    @Option(help: "Only the newest N versions.")
+    // Unconditional, so `--limit -1` reaches validate() instead of reading as an option.
+    @Option(parsing: .unconditional, help: "Only the newest N versions.")
     var limit: Int?
 
     @Flag(help: "Print JSON.")
@@ -19,7 +20,7 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be a positive number (1 or more), not \(limit)") }
     }
 
     func run() throws {
