@@ -2,10 +2,14 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Where setpriv is, when the tests can use it to run folio as another user (they run as root).
+/// Where setpriv is, when the tests can use it to run folio as another user: they run as root, the user nobody and
+/// the group nogroup exist, and nobody can run the built binary (its folders are not private to root).
 let setpriv: String? = {
-    guard getuid() == 0 else { return nil }
-    return ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    guard getuid() == 0, getpwnam("nobody") != nil, getgrnam("nogroup") != nil,
+          let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }),
+          let probe = try? run(setpriv, ["--reuid=nobody", "--regid=nogroup", "--clear-groups", folioBinary, "--version"]),
+          probe.status == 0 else { return nil }
+    return setpriv
 }()
 
 /// Runs the built folio as uid `nobody` (group `nogroup`, no other groups), with `home` as HOME.
@@ -17,7 +21,7 @@ func folioAsNobody(_ arguments: String..., in folder: String, home: String) thro
 
 /// Permission problems as a user meets them in a CI container: a library another user (root) owns, a sidecar
 /// folder that is not writable, a sidecar that is a file. Each is named, with the fix, and read commands read.
-@Suite(.serialized, .enabled(if: setpriv != nil, "needs root and setpriv (util-linux) to run folio as uid nobody"))
+@Suite(.serialized, .enabled(if: setpriv != nil, "needs to run as root, with setpriv (util-linux), the user nobody and group nogroup, and a folio binary nobody can run"))
 struct PermissionEndToEndTests {
     let folder = TemporaryFolder("permissions")
     var library: String { folder.at("lib") }
