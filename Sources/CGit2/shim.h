@@ -10,4 +10,14 @@ static inline int folio_git_set_cache_max_size(long long bytes) {
 static inline int folio_git_set_ssl_cert_file(const char *file) {
     return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, (const char *)0);
 }
+
+static inline int folio_git_owner_validation(void) {
+    int enabled = 1;
+    git_libgit2_opts(GIT_OPT_GET_OWNER_VALIDATION, &enabled);
+    return enabled;
+}
+
+static inline int folio_git_set_owner_validation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
+}
 #endif

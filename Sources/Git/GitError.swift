@@ -17,6 +17,10 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
         case auth
         /// The ssh server's host key is unknown or changed.
         case hostKey
+        /// The repository belongs to another user and `safe.directory` does not trust it.
+        case dubiousOwnership
+        /// A file or folder the Git layer keeps (a lock) cannot be created or opened: permissions, not a folder.
+        case fileSystem
         case other(Int32)
     }
 
@@ -56,13 +60,20 @@ extension GitError.Code {
 /// Checks a libgit2 return code; on failure reads `git_error_last()` at once and throws.
 func check(_ result: Int32, _ operation: @autoclosure () -> String) throws {
     guard result < 0 else { return }
-    let message: String
-    if let last = git_error_last(), let text = last.pointee.message {
-        message = String(cString: text)
-    } else {
-        message = ""
+    throw GitError.last(result, operation())
+}
+
+extension GitError {
+    /// The error for a failed libgit2 call: its return code and `git_error_last()`, read at once.
+    static func last(_ result: Int32, _ operation: String) -> GitError {
+        let message: String
+        if let last = git_error_last(), let text = last.pointee.message {
+            message = String(cString: text)
+        } else {
+            message = ""
+        }
+        return GitError(code: GitError.Code(libgit2: result), operation: operation, message: message)
     }
-    throw GitError(code: GitError.Code(libgit2: result), operation: operation(), message: message)
 }
 
 /// libgit2 must be initialised once per process before any call.

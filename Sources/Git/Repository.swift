@@ -27,20 +27,18 @@ public final class Repository {
     /// Opens the repository that contains `path`, searching parent folders; nil when there is none.
     public static func discover(from path: String) throws -> Repository? {
         _ = libgit2Initialized
-        var out: OpaquePointer?
-        let result = git_repository_open_ext(&out, path, 0, nil)
-        if result == GIT_ENOTFOUND.rawValue { return nil }
-        try check(result, "open repository containing '\(path)'")
-        return Repository(pointer: out!)
+        do {
+            return try opening({ git_repository_open_ext(&$0, path, 0, nil) }, "open repository containing '\(path)'")
+        } catch let error as GitError where error.code == .notFound {
+            return nil
+        }
     }
 
     /// Opens the repository at exactly `path` (a work tree or a git directory).
     public static func open(at path: String) throws -> Repository {
         _ = libgit2Initialized
-        var out: OpaquePointer?
-        try check(git_repository_open_ext(&out, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil),
-                  "open repository at '\(path)'")
-        return Repository(pointer: out!)
+        return try opening({ git_repository_open_ext(&$0, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil) },
+                           "open repository at '\(path)'")
     }
 
     /// Creates a repository with a work tree at `path`, its unborn branch named `initialBranch`.

@@ -42,7 +42,7 @@ import TestSupport
         let save = folio("context", "save", "--tag", "tests", in: library, env: env)
         #expect(save.code == 0, "\(save.stderr)")
         #expect(save.stdout.contains("Read claude-code session"))
-        #expect(save.stdout.contains("  3 messages, 1 tool calls, 1 files, 0 open tasks"))
+        #expect(save.stdout.contains("  3 messages, 1 tool call, 1 file, 0 open tasks"))
         #expect(save.stdout.contains("redacted: 1 × AWS access key"))
         #expect(save.stdout.contains("Saved 2026/03/01-fix-flaky-login-test"))
         #expect(try git("log", "-1", "--format=%s", in: library) == "folio: save context 2026/03/01-fix-flaky-login-test")
@@ -156,7 +156,7 @@ import TestSupport
         let save = folio("context", "save", in: library, env: env)
         #expect(save.code == 0, "\(save.stderr)")
         // Kept: Run the tests, One test fails., Fix it, Fixed. (the call-only turn says nothing; the abandoned branch is gone).
-        #expect(save.stdout.contains("  4 messages, 1 tool calls"), "\(save.stdout)")
+        #expect(save.stdout.contains("  4 messages, 1 tool call,"), "\(save.stdout)")
         let list = try #require(try json(folio("context", "list", "--json", in: library, env: env).stdout) as? [[String: Any]])
         #expect(list.first?["messages"] as? Int == 4)
         #expect(folio("context", "list", in: library, env: env).stdout.contains("4 messages"))

@@ -137,7 +137,7 @@ import TestSupport
         #expect(try library.index().search(SearchQuery(text: "security")).first?.entry.id == "security-review")
         #expect(notices.all.count == 1, "\(notices.all)")
         let notice = try #require(notices.all.first)
-        #expect(notice.contains(obstacle == "index is a folder" ? "the search index at \(indexPath) is a folder" : "is not a folder"))
+        #expect(notice.contains(obstacle == "index is a folder" ? "the search index at \(indexPath) is a folder" : "is a file, not a folder"))
         #expect(notice.contains("reading the files instead"))
         // Rebuilding by hand cannot succeed: an io error naming the fix.
         #expect(throws: FolioError.self) { try library.index().rebuild() }

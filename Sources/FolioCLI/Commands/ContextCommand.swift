@@ -78,7 +78,9 @@ struct ContextCommand: ParsableCommand {
             }
             let saved = outcome.context
             context.print("Read \(saved.session.tool.rawValue) session \(context.out.dim(outcome.sourcePath))")
-            context.print("  \(saved.session.messageCount) messages, \(saved.session.toolCalls.count) tool calls, \(saved.activity.files.count) files, \(saved.openTasks.count) open tasks")
+            context.print("  " + [Wording.count(saved.session.messageCount, "message"), Wording.count(saved.session.toolCalls.count, "tool call"),
+                                  Wording.count(saved.activity.files.count, "file"), Wording.count(saved.openTasks.count, "open task")]
+                .joined(separator: ", "))
             if noRedact {
                 context.warn("not redacted (--no-redact): secrets in the session are in the file as they were")
             } else if outcome.redactions.isEmpty {

@@ -10,7 +10,8 @@ struct HistoryCommand: ParsableCommand {
     @Argument(help: "The prompt's id.", completion: Completions.prompts)
     var id: String
 
-    @Option(help: "Only the newest N versions.")
+    // Unconditional, so `--limit -1` reaches validate() instead of reading as an option.
+    @Option(parsing: .unconditional, help: "Only the newest N versions.")
     var limit: Int?
 
     @Flag(help: "Print JSON.")
@@ -19,7 +20,7 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be a positive number (1 or more), not \(limit)") }
     }
 
     func run() throws {
@@ -33,11 +34,9 @@ struct HistoryCommand: ParsableCommand {
             return
         }
         guard !versions.isEmpty else {
-            if library.exists(id) {
-                context.print(context.out.dim("\(id) has no committed version yet."))
-                return
-            }
-            throw FolioError(.notFound, "no prompt '\(id)' in this branch's history or the work tree")
+            // history(of:) refuses an id that names no prompt: this one is a file not committed yet.
+            context.print(context.out.dim("\(id) has no committed version yet."))
+            return
         }
         let term = context.out
         let width = versions.map(\.name.count).max() ?? 2

@@ -79,15 +79,15 @@ struct LintCommand: ParsableCommand {
     /// One line on stderr, so it never mixes into a machine format on stdout.
     private func printSummary(_ report: LintReport, _ context: CLIContext) {
         let term = context.err
-        let files = report.files.count == 1 ? "1 file" : "\(report.files.count) files"
+        // A path named that does not exist is not checked, but it is counted: "1 error in 1 of 1 file".
+        let files = Wording.count(Set(report.files + report.findings.map(\.relativePath)).count, "file")
         if report.findings.isEmpty {
             if quiet { return }
             context.stderr.write(term.green("✓ ") + "\(files) checked, no problems\n")
             return
         }
-        let withFindings = Set(report.findings.map(\.repositoryPath)).count
-        let errors = report.errors == 1 ? "1 error" : "\(report.errors) errors"
-        let warnings = report.warnings == 1 ? "1 warning" : "\(report.warnings) warnings"
+        let withFindings = Set(report.findings.map(\.relativePath)).count
+        let errors = Wording.count(report.errors, "error"), warnings = Wording.count(report.warnings, "warning")
         context.stderr.write("\(errors), \(warnings) in \(withFindings) of \(files)\n")
     }
 

@@ -23,7 +23,8 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Only prompts last changed by this author (name or email, in part).")
     var author: String?
 
-    @Option(help: "At most this many results.")
+    // Unconditional, so `--limit -1` reaches validate() instead of reading as an option.
+    @Option(parsing: .unconditional, help: "At most this many results.")
     var limit = 20
 
     @Flag(help: "Search the saved session contexts instead of the prompts.")
@@ -35,7 +36,7 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup var library: LibraryOptions
 
     func validate() throws {
-        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if limit < 1 { throw ValidationError("--limit must be a positive number (1 or more), not \(limit)") }
         if contexts {
             let prompts = [filter.category.map { _ in "--category" }, filter.status.map { _ in "--status" }, owner.map { _ in "--owner" },
                            author.map { _ in "--author" }].compactMap { $0 }

@@ -21,8 +21,8 @@ public enum FolioExitCode: Int32, CaseIterable, Sendable {
         case .notFound: return "not found: no library, prompt, template or revision by that name"
         case .invalidInput: return "invalid input: a malformed file, a bad id, wrong or missing variables"
         case .conflict: return "conflict: already exists, still in use, or changed meanwhile"
-        case .git: return "git: no identity, a merge in progress, or a repository error"
-        case .io: return "a file could not be read or written"
+        case .git: return "git: no identity, a merge in progress, another user's repository not trusted by safe.directory, or a repository error"
+        case .io: return "a file could not be read or written: the message names the path and the chmod, chown or mv that fixes it"
         case .usage: return "usage: unknown option or missing argument"
         case .internalError: return "internal error: a bug in folio; please report it"
         }

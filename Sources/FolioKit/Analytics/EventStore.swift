@@ -103,13 +103,16 @@ public final class EventStore {
         return migrator
     }()
 
-    /// The store at `path`; nothing is opened until events are recorded or read.
-    public init(path: String) throws {
+    /// The store at `path`; nothing is opened (or created) until events are recorded or read. `notify` hears,
+    /// once, when the events can be read but not written (another user's folder): they are read into memory.
+    public init(path: String, notify: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.path = path
+        self.notify = notify
         journalPath = (path.hasSuffix(".sqlite") ? String(path.dropLast(".sqlite".count)) : path) + ".journal"
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
     }
+
+    private let notify: @Sendable (String) -> Void
+    private var folder: String { (path as NSString).deletingLastPathComponent }
 
     /// An event as one JSON line (keys sorted, times in seconds since 1970), newline included: the journal's
     /// format and the shared analytics files'.
@@ -125,8 +128,13 @@ public final class EventStore {
     /// Appends an event to the journal.
     public func record(_ event: Event) throws {
         let line = try Self.line(event)
-        let fd = open(journalPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FolioError(.io, "cannot record an event in \(journalPath): \(String(cString: strerror(errno)))") }
+        var fd = open(journalPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0, errno == ENOENT, (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil {
+            fd = open(journalPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        }
+        guard fd >= 0 else {
+            throw WriteAccess.error(writing: journalPath, what: "the analytics events", reason: String(cString: strerror(errno)))
+        }
         defer { close(fd) }
         // Shared: appenders run together; the reader's exclusive lock waits for them.
         flock(fd, LOCK_SH)
@@ -137,42 +145,132 @@ public final class EventStore {
         }
     }
 
-    /// The database, with the journal moved into it.
+    /// The database, with the journal moved into it. When the files cannot be written (another user's folder, a
+    /// read-only file), the events are read into memory instead, database and journal alike, with one notice.
     private func database() throws -> DatabaseQueue {
-        let queue: DatabaseQueue
-        if let opened {
-            queue = opened
-        } else {
-            do {
-                var configuration = Configuration()
-                configuration.busyMode = .timeout(30)
-                configuration.journalMode = .wal
-                queue = try DatabaseQueue(path: path, configuration: configuration)
-                let newer = try queue.read { db -> Bool in
-                    guard try db.tableExists("grdb_migrations") else { return false }
-                    return try !Self.migrator.appliedIdentifiers(db).isSubset(of: Set(Self.migrator.migrations))
-                }
-                if newer {
-                    throw FolioError(.conflict, "the analytics events at \(path) were written by a newer folio; upgrade folio to read them")
-                }
-                try Self.migrator.migrate(queue)
-            } catch let error as DatabaseError {
-                throw FolioError(.io, "cannot open the analytics events at \(path): \(error.message ?? "\(error)")")
-            }
+        if let opened, inMemory { return opened }
+        do {
+            let queue = try opened ?? openInPlace()
             opened = queue
+            try ingest(into: queue)
+            return queue
+        } catch let error as ReadOnly {
+            notify("\(error.access.problem); reading them without saving anything (fix: \(error.access.fix))")
+            let queue = try openInMemory()
+            opened = queue
+            inMemory = true
+            return queue
         }
-        try ingest(into: queue)
-        return queue
+    }
+
+    /// True once the events were read into memory because the files cannot be written.
+    private var inMemory = false
+
+    /// Why the events cannot be written where they are.
+    private struct ReadOnly: Error {
+        let access: WriteAccess
+    }
+
+    private func readOnly(_ reason: String) -> ReadOnly {
+        let access = WriteAccess.diagnose(path, what: "the analytics events")
+            ?? WriteAccess.diagnose(journalPath, what: "the analytics events")
+            ?? WriteAccess(problem: "the analytics events at \(path) cannot be written (\(reason))",
+                           fix: "check the permissions of \(folder)")
+        return ReadOnly(access: access)
+    }
+
+    private static let cannotWrite: [ResultCode] = [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH]
+
+    private func openInPlace() throws -> DatabaseQueue {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw readOnly(WriteAccess.reason(error))
+        }
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            configuration.journalMode = .wal
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try prepare(queue)
+            return queue
+        } catch let error as DatabaseError where Self.cannotWrite.contains(error.resultCode) {
+            throw readOnly(error.message ?? "\(error)")
+        } catch let error as DatabaseError {
+            throw FolioError(.io, "cannot open the analytics events at \(path): \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// Refuses a database from a newer folio, and brings an older one up to date.
+    private func prepare(_ queue: DatabaseQueue) throws {
+        let newer = try queue.read { db -> Bool in
+            guard try db.tableExists("grdb_migrations") else { return false }
+            return try !Self.migrator.appliedIdentifiers(db).isSubset(of: Set(Self.migrator.migrations))
+        }
+        if newer {
+            throw FolioError(.conflict, "the analytics events at \(path) were written by a newer folio; upgrade folio to read them")
+        }
+        try Self.migrator.migrate(queue)
+    }
+
+    /// The events in memory, for this process only: a copy of the database (SQLite cannot open a WAL database
+    /// read-only in a folder it cannot write) with the journal's events added; the files are left as they are.
+    private func openInMemory() throws -> DatabaseQueue {
+        let memory = try DatabaseQueue()
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) {
+            let copy = fm.temporaryDirectory.appendingPathComponent("folio-events-\(UUID().uuidString)").path
+            do {
+                try fm.createDirectory(atPath: copy, withIntermediateDirectories: true)
+                defer { try? fm.removeItem(atPath: copy) }
+                try fm.copyItem(atPath: path, toPath: copy + "/events.sqlite")
+                if fm.fileExists(atPath: path + "-wal") { try fm.copyItem(atPath: path + "-wal", toPath: copy + "/events.sqlite-wal") }
+                let source = try DatabaseQueue(path: copy + "/events.sqlite")
+                try source.backup(to: memory)
+                try source.close()
+            } catch let error as FolioError {
+                throw error
+            } catch {
+                throw FolioError(.io, "cannot read the analytics events at \(path): \(WriteAccess.reason(error))")
+            }
+        }
+        try prepare(memory)
+        let fd = open(journalPath, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            defer { close(fd) }
+            flock(fd, LOCK_SH)
+            defer { flock(fd, LOCK_UN) }
+            let events = Self.events(inJournal: Self.readAll(fd))
+            try write(memory) { db in for event in events { try Self.insert(event, db) } }
+        }
+        return memory
     }
 
     /// Moves the journal's events into the database, then empties the journal. Safe to repeat: an event
     /// already there (a crash between the two steps) is skipped by its id.
     private func ingest(into queue: DatabaseQueue) throws {
         let fd = open(journalPath, O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return }  // no journal: nothing recorded since the last read
+        guard fd >= 0 else {
+            if errno == ENOENT { return }  // no journal: nothing recorded since the last read
+            throw readOnly(String(cString: strerror(errno)))
+        }
         defer { close(fd) }
         flock(fd, LOCK_EX)
         defer { flock(fd, LOCK_UN) }
+        let data = Self.readAll(fd)
+        guard !data.isEmpty else { return }
+        let events = Self.events(inJournal: data)
+        do {
+            try queue.write { db in for event in events { try Self.insert(event, db) } }
+        } catch let error as DatabaseError where Self.cannotWrite.contains(error.resultCode) {
+            throw readOnly(error.message ?? "\(error)")
+        } catch let error as DatabaseError {
+            throw Self.wrap(error, path)
+        }
+        ftruncate(fd, 0)
+    }
+
+    private static func readAll(_ fd: Int32) -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -180,15 +278,14 @@ public final class EventStore {
             if count <= 0 { break }
             data.append(contentsOf: buffer[0..<count])
         }
-        guard !data.isEmpty else { return }
+        return data
+    }
+
+    /// The events of a journal; only whole lines: a line without its newline was cut short by a crash.
+    private static func events(inJournal data: Data) -> [Event] {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
-        // Only whole lines: a line without its newline was cut short by a crash and cannot be read.
-        let events = data.split(separator: 0x0A).compactMap { try? decoder.decode(Event.self, from: Data($0)) }
-        try write(queue) { db in
-            for event in events { try Self.insert(event, db) }
-        }
-        ftruncate(fd, 0)
+        return data.split(separator: 0x0A).compactMap { try? decoder.decode(Event.self, from: Data($0)) }
     }
 
     private static func insert(_ event: Event, _ db: Database) throws {

@@ -8,7 +8,8 @@ extension Library {
         guard let repository = try repository, repository.workdir != nil else {
             throw FolioError(.git, "analytics are kept in the git repository, and the library at \(root) is not in one; run `git init` there")
         }
-        let store = try EventStore(path: PromptIndex.folder(library: self, repository: repository, shared: true) + "/events.sqlite")
+        let store = try EventStore(path: PromptIndex.folder(library: self, repository: repository, shared: true) + "/events.sqlite",
+                                   notify: environment.notify)
         openedEvents = store
         return store
     }

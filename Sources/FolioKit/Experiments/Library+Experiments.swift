@@ -276,8 +276,10 @@ extension Library {
     static func verdict(_ metric: Experiment.Metric, arms: [ArmReport], comparisons: [ExperimentReport.Comparison]) -> String {
         let outcomes = { (arm: ArmReport) in metric == .success ? arm.successes + arm.failures : arm.scores }
         if let short = arms.first(where: { outcomes($0) < minimumOutcomes }) {
-            let what = metric == .success ? "rated (success or failure)" : "scored"
-            return "not enough data yet: \(short.variant) has \(outcomes(short)) \(what) exposures; each variant needs at least \(minimumOutcomes)"
+            let count = outcomes(short)
+            let what = metric == .success ? Wording.count(count, "exposure") + " rated success or failure"
+                                          : Wording.count(count, "scored exposure")
+            return "not enough data yet: \(short.variant) has \(what); each variant needs at least \(minimumOutcomes)"
         }
         guard let best = comparisons.min(by: { $0.p < $1.p }) else { return "not enough data yet" }
         let p = best.p < 0.001 ? "p < 0.001" : String(format: "p = %.3f", best.p)

@@ -139,10 +139,7 @@ public final class PromptIndex {
         [.SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_IOERR].contains(error.resultCode)
     }
 
-    private static func isFolder(_ path: String) -> Bool {
-        var folder: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
-    }
+    private static func isFolder(_ path: String) -> Bool { WriteAccess.isFolder(path) }
 
     /// True once this index has given up on its file and lives in memory for the rest of the process.
     private var inMemory = false
@@ -162,17 +159,7 @@ public final class PromptIndex {
         default:
             return nil
         }
-        let fm = FileManager.default
-        if Self.isFolder(path) { return ("the search index at \(path) is a folder", "delete it; folio builds the index again") }
-        var existing = folder
-        while !fm.fileExists(atPath: existing), existing.count > 1 { existing = (existing as NSString).deletingLastPathComponent }
-        if !Self.isFolder(existing) {
-            return ("the search index cannot be kept in \(folder): \(existing) is not a folder", "move \(existing) away")
-        }
-        if let blocking = !fm.isWritableFile(atPath: existing) ? existing : fm.fileExists(atPath: path) && !fm.isWritableFile(atPath: path) ? path : nil {
-            return ("the search index cannot be written: \(blocking) is not writable by you",
-                    "`chmod u+w \(blocking)` (or `chown` it, if another user made it)")
-        }
+        if let access = WriteAccess.diagnose(path, what: "the search index") { return (access.problem, access.fix) }
         return ("the search index at \(path) cannot be written (\(reason))", "check the permissions of \(folder), or delete it; folio builds the index again")
     }
 

@@ -149,8 +149,10 @@ extension Library {
     private func acquireWriteLock(_ repository: Repository) throws -> FileLock {
         do {
             return try FileLock.acquire(at: repository.gitDir + "/" + Self.lockName, timeout: 30)
-        } catch let error as GitError {
+        } catch let error as GitError where error.code == .locked {
             throw FolioError(.conflict, "another folio process is writing to this library and has not finished for 30 s (\(error.message)); try again when it is done")
+        } catch let error as GitError {
+            throw WriteAccess.error(writing: repository.gitDir + "/" + Self.lockName, what: "folio's write lock", reason: error.message)
         }
     }
 

@@ -48,7 +48,15 @@ public final class Library {
             folder = parent
         }
         // From the top of a code repository, a library in a subfolder is found through the git index.
-        if let repository = try? Repository.discover(from: environment.currentDirectory), let workdir = repository.workdir,
+        let enclosing: Repository?
+        do {
+            enclosing = try Repository.discover(from: environment.currentDirectory)
+        } catch let error as GitError where error.code == .dubiousOwnership {
+            throw FolioError.git(error)
+        } catch {
+            enclosing = nil
+        }
+        if let repository = enclosing, let workdir = repository.workdir,
            let index = try? repository.index() {
             let configs = index.entries.map(\.path).filter {
                 $0 == LibraryConfig.fileName || $0.hasSuffix("/" + LibraryConfig.fileName)
@@ -177,9 +185,19 @@ public final class Library {
         return data
     }
 
-    func notFound(_ id: PromptID) -> FolioError {
+    func notFound(_ id: PromptID, orHistory: Bool = false) -> FolioError {
         let known = ((try? promptIDs()) ?? []).map(\.rawValue)
-        return FolioError(.notFound, "no prompt '\(id)' in \(root)/prompts\(Suggestions.hint(for: id.rawValue, in: known)); see `folio list`")
+        return FolioError(.notFound, "no prompt '\(id)' in \(root)/prompts\(orHistory ? " or this branch's history" : "")"
+                          + "\(Suggestions.hint(for: id.rawValue, in: known)); see `folio list`")
+    }
+
+    /// Throws not found, with the closest ids, unless `id` names a prompt: a file in the work tree, or one with
+    /// versions on this branch (a removed prompt's too). Every command that takes an id and could otherwise
+    /// answer "nothing" (no versions, no labels, no changes) asks this first.
+    public func requireKnown(_ id: PromptID) throws {
+        if exists(id) { return }
+        if let repository = try repository, repository.workdir != nil, try !index().versions(ofPath: id.relativePath).isEmpty { return }
+        throw notFound(id, orHistory: true)
     }
 
     /// Filters for `list`: every given filter must match.

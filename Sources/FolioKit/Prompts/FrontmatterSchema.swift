@@ -170,9 +170,7 @@ struct FrontmatterSchema {
     }
 
     private func checkVariableName(_ name: String, _ node: Node) throws {
-        let valid = name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
-            && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
-        guard valid else {
+        guard Variable.isValidName(name) else {
             throw fail(node, "variable name '\(name)' must be letters, digits and '_', starting with a letter (it is used as {{\(name)}})")
         }
     }

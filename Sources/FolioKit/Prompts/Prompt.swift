@@ -92,6 +92,13 @@ public struct Variable: Sendable, Equatable {
         self.extra = extra
     }
 
+    /// Whether `name` can name a variable: ASCII letters, digits and '_', starting with a letter or '_' (what
+    /// `{{name}}` reads as one name).
+    public static func isValidName(_ name: String) -> Bool {
+        name.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+            && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    }
+
     /// The type, `string` unless declared.
     public var type: VariableType {
         get { declaredType ?? .string }

@@ -91,6 +91,11 @@ extension FolioError {
             return FolioError(.conflict, "\(prefix)\(error.description) (another process changed the repository; try again)")
         case .notFound:
             return FolioError(.notFound, "\(prefix)\(error.description)")
+        case .dubiousOwnership:
+            // The message is git's, with git's fix; what folio was doing adds nothing.
+            return FolioError(.git, error.message)
+        case .fileSystem:
+            return FolioError(.io, "\(prefix)\(error.description)")
         default:
             return FolioError(.git, "\(prefix)\(error.description)")
         }

@@ -17,8 +17,12 @@ struct UndeclaredName: Sendable, Equatable {
     /// at the include leading to it (lint, in the including file).
     func message(atIncludeWithLine includedLine: Int? = nil) -> String {
         let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.joined(separator: ", "))?)"
-        let fix = suggestions.isEmpty ? "declare it under variables (- name: \(name))"
-                                      : "correct it, or declare it under variables (- name: \(name))"
+        // A name no declaration can take (a date pattern, another tool's syntax) was meant as text.
+        let fix = !Variable.isValidName(name)
+            ? "'\(name)' cannot be a variable name (letters, digits and '_'); to keep {{ as text, change the delimiters "
+                + "before it with {{=<% %>=}} (docs/format.md, 'Literal braces')"
+            : suggestions.isEmpty ? "declare it under variables (- name: \(name))"
+                                  : "correct it, or declare it under variables (- name: \(name))"
         guard include != nil else { return "'\(name)' is used but not declared\(hint); \(fix)" }
         if let includedLine {
             return "'\(name)' is used in the included prompt '\(prompt)' (line \(includedLine)) but declared neither there nor here\(hint); \(fix)"

@@ -56,7 +56,7 @@ extension Library {
         return try gitCall { try repository.reference(named: Self.labelRef(id, name))?.target?.hex }
     }
 
-    /// Labels of one prompt, or of all prompts, with the version each points at.
+    /// Labels of one prompt (not found when the id names no prompt), or of all prompts, with the version each points at.
     public func labels(of id: PromptID? = nil) throws -> [Label] {
         let repository = try requireRepository()
         let glob = id.map { "\(Self.labelPrefix)\($0.rawValue).prompt/*" } ?? "\(Self.labelPrefix)*"
@@ -73,6 +73,7 @@ extension Library {
             let version = try version(at: target.hex, of: prompt, in: versionsByPrompt[prompt.rawValue] ?? [])
             labels.append(Label(prompt: prompt.rawValue, name: name, commit: target.hex, version: version?.number))
         }
+        if let id, labels.isEmpty { try requireKnown(id) }
         return labels.sorted { ($0.prompt, $0.name) < ($1.prompt, $1.name) }
     }
 
@@ -248,6 +249,7 @@ extension Library {
             kept.append(move)
             if let from = move.renamedFrom { until[from] = index }
         }
+        if kept.isEmpty { try requireKnown(id) }
         return kept.reversed()
     }
 

@@ -163,6 +163,7 @@ extension Library {
         return try ids.map { id in
             let old = try? document(PromptReference(id: id, revision: base)).prompt
             let new = try? document(PromptReference(id: id, revision: branch)).prompt
+            if prompt != nil, old == nil, new == nil { try requireKnown(id) }
             return PromptDiff.compare(old, new, from: base, to: branch)
         }
     }

@@ -41,10 +41,13 @@ extension Library {
     // MARK: - History
 
     /// A prompt's versions (the commits on this branch's first-parent history that changed its file, following
-    /// renames), oldest first, with the labels that point at each.
+    /// renames), oldest first, with the labels that point at each; not found when the id names no prompt.
     public func history(of id: PromptID) throws -> [Version] {
         var versions = try index().versions(ofPath: id.relativePath)
-        guard !versions.isEmpty else { return [] }
+        guard !versions.isEmpty else {
+            try requireKnown(id)
+            return []
+        }
         for label in try labels(of: id) {
             if let number = label.version { versions[number - 1].labels.append(label.name) }
         }

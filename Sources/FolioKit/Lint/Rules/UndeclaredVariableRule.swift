@@ -3,18 +3,20 @@
 struct UndeclaredVariableRule: LintRule {
     static let info = LintRuleInfo(
         id: "undeclared-variable", name: "Undeclared variable",
-        description: "A name the body reads ({{name}}, {{#name}}, {{^name}}, also inside sections) must be declared under `variables`, by this prompt or by one it includes; rendering fails otherwise. Inside {{#name}}…{{/name}} over a list or an object, names may be fields of the item and are not checked. Names in an included prompt are checked where it is included (reported at the include); a prompt marked `partial: true` may use names the prompts including it declare.",
+        description: "A name the body reads ({{name}}, {{#name}}, {{^name}}, also inside sections) must be declared under `variables`, by this prompt or by one it includes; rendering fails otherwise. Inside {{#name}}…{{/name}} over a list or an object, names may be fields of the item and are not checked. Names in an included prompt are checked where it is included (reported at the include); a prompt marked `partial: true` may use names the prompts including it declare. A name that cannot be a variable (`{{yyyy-mm-dd}}`) was meant as text: the message points to literal braces, `{{=<% %>=}}` (see format.md).",
         severity: .error,
         triggering: [
             LintExample("---\nvariables: [a]\n---\n{{a}} and ↓{{b}}\n"),
             LintExample("---\nvariables: [ticket, urgent]\n---\n{{#urgent}}Now: ↓{{tikcet}}{{/urgent}}{{^urgent}}Later: {{ticket}}{{/urgent}}\n"),
             LintExample("---\nvariables: [a]\n---\n{{a}}\n↓{{> part}}\n", files: ["prompts/part.prompt.md": "---\npartial: true\n---\n{{tone}}\n"]),
+            LintExample("Reply by ↓{{yyyy-mm-dd}}.\n"),
         ],
         nonTriggering: [
             LintExample("---\nvariables:\n- a\n- name: items\n  type: list\n---\n{{a}} {{#items}}{{name}}{{/items}}\n"),
             LintExample("---\nvariables:\n- name: files\n  type: list\n- name: owner\n  type: object\n---\n{{#files}}- {{.}} by {{owner.name}}\n{{/files}}{{#owner}}{{email}}{{/owner}}\n"),
             LintExample("{{> part}}\n{{tone}}\n", files: ["prompts/part.prompt.md": "---\nvariables: [tone]\n---\n{{tone}}\n"]),
             LintExample("---\npartial: true\n---\nBe {{tone}}.\n"),
+            LintExample("{{=<% %>=}}\nReply by {{yyyy-mm-dd}}.\n"),
             LintExample("---\nvariables:\n- name: rows\n  type: list\n---\n{{#rows}}{{> row}}{{/rows}}\n", files: ["prompts/row.prompt.md": "---\npartial: true\n---\n{{name}}\n"]),
         ])
 
