@@ -444,7 +444,7 @@ extension Library {
             }
             let undeclared = UndeclaredVariableRule.info.id
             if blocking.contains(where: { $0.rule == undeclared }) {
-                fixes.append("declare each variable under variables: in the frontmatter (for a new prompt: folio new ID --file FILE with the whole prompt, or --template), or fix the name in the body")
+                fixes.append("declare each variable under variables: in the frontmatter (for a new prompt: folio new ID --file FILE with the whole prompt, or --template), or fix the name in the body; text that only looks like a variable is written with literal braces ({{=<% %>=}}, docs/format.md)")
             }
             fixes.append("rules and their fixes: docs/lint-rules.md")
             let written = Set(blocking.map(\.relativePath)).filter { path in
