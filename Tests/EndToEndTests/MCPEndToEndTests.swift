@@ -35,4 +35,34 @@ import TestSupport
         let stats = try folio("stats", "--by", "source", "--json", in: folder.path)
         #expect(stats.stdout.contains("\"key\" : \"mcp\""), "\(stats.stdout)")
     }
+
+    /// A script that pipes its requests and closes standard input at once (`printf … | folio mcp`) gets every
+    /// reply: the server answers what it received before it exits, and exits 0. Twenty runs, because the
+    /// replies used to be lost only some of the time.
+    @Test func requestsFollowedByEndOfInputAreAllAnswered() throws {
+        let folder = TemporaryFolder("mcp-eof")
+        _ = try folio("init", in: folder.path)
+        _ = try folio("new", "review", "--file", "-", in: folder.path,
+                      stdin: "---\ntitle: Review\nvariables: [code]\n---\nReview this:\n{{code}}\n")
+        let requests = [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"script","version":"1"}}}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#,
+            #"{"jsonrpc":"2.0","id":3,"method":"prompts/list"}"#,
+            #"{"jsonrpc":"2.0","id":"four","method":"prompts/get","params":{"name":"review","arguments":{"code":"print(1)"}}}"#,
+        ]
+        for attempt in 1...20 {
+            let result = try folio("mcp", in: folder.path, stdin: requests.joined(separator: "\n") + "\n")
+            #expect(result.status == 0, "run \(attempt): \(result.stderr)")
+            let replies = result.stdout.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+            let answered = replies.compactMap { reply in reply["id"].map { "\($0)" } }
+            #expect(Set(answered) == ["1", "2", "3", "four"], "run \(attempt): \(result.stdout)")
+            #expect(replies.allSatisfy { $0["error"] == nil }, "run \(attempt): \(result.stdout)")
+            let rendered = replies.first { $0["id"] as? String == "four" }
+                .flatMap { (($0["result"] as? [String: Any])?["messages"] as? [[String: Any]])?.first?["content"] as? [String: Any] }
+            #expect(rendered?["text"] as? String == "Review this:\nprint(1)\n", "run \(attempt)")
+        }
+    }
 }
