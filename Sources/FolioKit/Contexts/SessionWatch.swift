@@ -78,9 +78,11 @@ extension Library {
     /// The session files of this repository, of the tools given (every tool folio finds sessions of by itself when
     /// nil), with when each last changed. Files last changed before `changedAfter` are left out.
     public func sessionCandidates(of tools: [Session.Tool]? = nil, changedAfter: Date? = nil) -> [SessionCandidate] {
-        (tools ?? Self.repositoryTools).flatMap { tool in
+        var seen = Set<String>()
+        return (tools ?? Self.repositoryTools).flatMap { tool in
             sessionFiles(of: tool, changedAfter: changedAfter).compactMap { path -> SessionCandidate? in
-                guard let modified = Self.modificationDate(path) else { return nil }
+                // The repository's folder and the current one can be the same place.
+                guard seen.insert(path).inserted, let modified = Self.modificationDate(path) else { return nil }
                 if let changedAfter, modified <= changedAfter { return nil }
                 return SessionCandidate(tool: tool, path: path, modified: modified)
             }

@@ -108,7 +108,8 @@ struct JSONCText {
             case .member(let name):
                 guard node.kind == .object else { throw notA("an object", node) }
                 guard let member = node.members.last(where: { $0.key == name }) else {
-                    try set(Array(path[...depth]), to: .array([value]))
+                    // Missing from here down: the members on the way, holding a list of this one item.
+                    try set(path, to: .array([value]))
                     return
                 }
                 node = member.value
