@@ -216,7 +216,8 @@ struct JSONCText {
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let number): return String(number)
         case .array(let items):
-            if items.allSatisfy({ if case .object = $0 { false } else if case .array = $0 { false } else { true } }) {
+            // On one line when scalars, or when everything is (no indentation unit: inside a one-line value).
+            if unit.isEmpty || items.allSatisfy({ if case .object = $0 { false } else if case .array = $0 { false } else { true } }) {
                 return "[" + items.map { write($0, indent: "", unit: "") }.joined(separator: ", ") + "]"
             }
             let inner = indent + unit
