@@ -67,6 +67,9 @@ import TestSupport
         // A person saving it by hand is told the same.
         try putSession(exchanges: 4)
         #expect(folio("context", "save", in: library, env: env).stdout.contains("Updated 2026/03/01-fix-flaky-login-test: 2 messages added"))
+        try putSession(exchanges: 5)
+        let saved = try #require(try json(folio("context", "save", "--json", in: library, env: env).stdout) as? [String: Any])
+        #expect(saved["messages_added"] as? Int == 2 && saved["messages"] as? Int == 10)
     }
 
     @Test func aHookThatCannotSaveSaysWhyAndNeverFailsTheTool() throws {

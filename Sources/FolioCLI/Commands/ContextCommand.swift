@@ -310,6 +310,7 @@ private struct SaveJSON: Encodable {
     let tool: String
     let source: String
     let messages: Int
+    let messagesAdded: Int?
     let toolCalls: Int
     let updated: Bool
     let changed: Bool
@@ -324,6 +325,7 @@ private struct SaveJSON: Encodable {
         tool = outcome.context.session.tool.rawValue
         source = outcome.sourcePath
         messages = outcome.context.session.messageCount
+        messagesAdded = outcome.addedMessages
         updated = outcome.updated
         changed = outcome.change.changed
         toolCalls = outcome.context.session.toolCalls.count
@@ -335,6 +337,7 @@ private struct SaveJSON: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, path, tool, source, messages, updated, changed, redactions, commit
+        case messagesAdded = "messages_added"
         case toolCalls = "tool_calls"
         case bytesRead = "bytes_read"
         case bytesWritten = "bytes_written"
