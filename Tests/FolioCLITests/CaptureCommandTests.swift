@@ -81,6 +81,7 @@ import TestSupport
             #expect(run.stderr.hasPrefix("folio: the session was not saved: ") && run.stderr.contains(says), "\(run.stderr)")
             #expect(run.stderr.split(separator: "\n").count == 1)
         }
+        #expect(log.split(separator: "\n").count == 3 && log.contains(" hook: not saved: the hook's input names no session"), "\(log)")
         // A save lint refuses (a secret kept with --no-redact) is logged, and nothing is committed.
         let head = try git("rev-parse", "HEAD", in: library)
         let refused = folio("context", "save", "--hook", "--no-redact", in: library, env: env, stdin: payload("SessionEnd", transcript: path))

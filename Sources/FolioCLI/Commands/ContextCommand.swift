@@ -130,7 +130,8 @@ struct ContextCommand: ParsableCommand {
                 context.stderr.write("folio: \(line)\n")
             } catch {
                 let message = ((error as? FolioError)?.message ?? "\(error)").replacingOccurrences(of: "\n", with: " ")
-                opened?.logCapture(about + ": not saved: " + message)
+                // Input folio could not read is logged where the tool runs, when there is a library there.
+                (opened ?? (try? library.open(context, commit)))?.logCapture(about + ": not saved: " + message)
                 context.stderr.write("folio: the session was not saved: \(message)\n")
             }
         }
