@@ -138,7 +138,9 @@ extension Library {
     }
 
     /// folio's hook as each tool writes one. Claude Code and Codex count the timeout in seconds, Gemini CLI in
-    /// milliseconds; a minute is far more than a save takes (a 50 MB session, about two seconds).
+    /// milliseconds. The timeout must be there: without one Claude Code gives SessionEnd hooks 1.5 seconds in all,
+    /// and cancels them at exit; with one it waits up to a minute, far more than a save takes (a 50 MB session,
+    /// about two seconds).
     private func captureHook(_ target: CaptureTarget, command: String) -> JSONCText.Value {
         switch target {
         case .claudeCode:
