@@ -88,6 +88,7 @@ import FolioKit
         ["remote", "list", "--json"],
         ["sync", "--json"],
         ["integrate", "claude-code", "--json"],
+        ["integrate", "claude-code", "--capture", "--json"],
         ["export", "--format", "prompty", "--out", "exported", "--json"],
         ["import", "exported", "--prefix", "imported", "--json"],
     ]

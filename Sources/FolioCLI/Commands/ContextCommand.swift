@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import FolioKit
 
 extension Session.Tool: ExpressibleByArgument {}
@@ -8,7 +9,7 @@ struct ContextCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "context",
         abstract: "Capture AI coding sessions into the repository and restore them in any tool.",
-        subcommands: [Save.self, List.self, Show.self, Restore.self, Remove.self],
+        subcommands: [Save.self, List.self, Show.self, Restore.self, Remove.self, Watch.self],
         defaultSubcommand: List.self)
 
     struct Save: ParsableCommand {
@@ -20,6 +21,9 @@ struct ContextCommand: ParsableCommand {
                 new commit: its id stays, and so do its title and tags unless --title or --tag are given.
                 Secrets become [REDACTED:kind] and your home folder becomes ~ before anything is written; folio
                 says what it redacted. --file - reads a pasted transcript or notes from standard input.
+                --hook is what the hooks folio integrate TOOL --capture adds run: it saves the session the tool's hook
+                names (JSON on standard input, or as the last argument as Codex's notify passes it), prints nothing on
+                standard output, and always exits 0, saying what it did on stderr and in .git/folio/capture.log.
                 """)
 
         @Option(name: .customLong("from"), help: "The tool: \(Session.Tool.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -52,16 +56,27 @@ struct ContextCommand: ParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
+        @Flag(help: "Save the session an AI tool's hook names (the hook's JSON on standard input); never fails the tool.")
+        var hook = false
+
+        @Argument(help: ArgumentHelp("The hook's JSON, when the tool passes it as an argument (Codex's notify).", visibility: .hidden))
+        var payload: String?
+
         @OptionGroup var library: LibraryOptions
         @OptionGroup var commit: CommitOptions
 
         func validate() throws {
             if latest, session != nil { throw ValidationError("--latest and --session name different sessions; give one") }
             if file != nil, session != nil { throw ValidationError("--file and --session name different sessions; give one") }
+            if hook, file != nil || session != nil || latest || json {
+                throw ValidationError("--hook saves the session the hook names; it takes no --file, --session, --latest or --json")
+            }
+            if payload != nil, !hook { throw ValidationError("unexpected argument '\(payload ?? "")'; name a session file with --file") }
         }
 
         func run() throws {
             let context = CLIContext.current
+            if hook { return runHook(context) }
             let library = try library.open(context, commit)
             var source = SessionSource(tool: tool, sessionID: session, file: file)
             if file == "-" {
@@ -91,8 +106,108 @@ struct ContextCommand: ParsableCommand {
             if outcome.updated, !outcome.change.changed {
                 context.print("\(saved.id) is up to date (nothing new in the session since it was saved)")
             } else {
-                context.report(outcome.change, done: "\(outcome.updated ? "Updated" : "Saved") \(saved.id)")
+                let added = outcome.addedMessages.map { ": \($0) message\($0 == 1 ? "" : "s") added" } ?? ""
+                context.report(outcome.change, done: "\(outcome.updated ? "Updated" : "Saved") \(saved.id)\(added)")
             }
+        }
+
+        /// A hook's run: whatever happens, nothing on stdout (Gemini CLI reads it as JSON), one line on stderr, a
+        /// line in the capture log, and exit 0, so the tool is never held up or failed by a session folio could not
+        /// save.
+        func runHook(_ context: CLIContext) {
+            var opened: Library?
+            var about = "hook"
+            do {
+                let data = payload.map { Data($0.utf8) } ?? (context.stdinIsTerminal ? Data() : context.readStandardInput())
+                let event = try CaptureEvent.parse(data)
+                about = [event.event, (tool ?? event.tool)?.rawValue, event.sessionID].compactMap { $0 }.joined(separator: " ")
+                let library = try openForHook(context, folder: event.folder)
+                opened = library
+                var cuts = full ? ContextFile.Cuts.none : .default
+                cuts.thinking = thinking
+                let outcome = try library.saveContext(from: event, tool: tool, options: ContextSaveOptions(
+                    title: title, tags: tags, redact: !noRedact, commit: !commit.noCommit, cuts: cuts))
+                let line = ContextCommand.describe(outcome)
+                library.logCapture(about + ": " + line)
+                context.stderr.write("folio: \(line)\n")
+            } catch {
+                let message = ((error as? FolioError)?.message ?? "\(error)").replacingOccurrences(of: "\n", with: " ")
+                // Input folio could not read is logged where the tool runs, when there is a library there.
+                (opened ?? (try? library.open(context, commit)))?.logCapture(about + ": not saved: " + message)
+                context.stderr.write("folio: the session was not saved: \(message)\n")
+            }
+        }
+
+        /// The library as any command finds it, else the one around the session's folder (a hook in the user's
+        /// settings runs wherever the tool runs).
+        private func openForHook(_ context: CLIContext, folder: String?) throws -> Library {
+            do {
+                return try library.open(context, commit)
+            } catch let error as FolioError where error.kind == .notFound {
+                guard library.library == nil, context.environment["FOLIO_LIBRARY"] == nil, let folder, folder != context.currentDirectory,
+                      FileManager.default.fileExists(atPath: folder) else { throw error }
+                return try library.open(context.inFolder(folder), commit)
+            }
+        }
+    }
+
+    /// What a save did, in a line: `saved ID (12 messages)`, `updated ID: 3 messages added (15 in all)`, `ID is up to date`.
+    static func describe(_ outcome: ContextSaveOutcome) -> String {
+        let id = outcome.context.id
+        let messages = outcome.context.session.messageCount
+        let plural = { (count: Int) in "\(count) message\(count == 1 ? "" : "s")" }
+        if outcome.updated, !outcome.change.changed { return "\(id) is up to date (\(plural(messages)))" }
+        let committed = outcome.change.commit == nil ? ", not committed" : ""
+        guard let added = outcome.addedMessages else { return "saved \(id) (\(plural(messages))\(committed))" }
+        return "updated \(id): \(plural(added)) added (\(messages) in all\(committed))"
+    }
+
+    struct Watch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Save this repository's AI sessions once they have been idle for a while, until stopped (Ctrl-C).",
+            discussion: """
+                For tools with no hook to run folio at the end of a session. Every session of this repository that
+                folio finds (Claude Code, Codex, Gemini CLI, aider: its latest run) is saved once it has been
+                unchanged for --idle, and again each time it changes and goes idle again, as folio context save would:
+                redacted, one commit each, updated in place. One line per save, here and in .git/folio/capture.log.
+                The watcher remembers how far it got (.git/folio/watch.json): sessions that went idle while it was
+                stopped are saved when it starts again; the first time, those of the last day.
+                """)
+
+        @Option(help: "How long a session stays unchanged before it is saved: 90s, 10m, 1h.")
+        var idle = "10m"
+
+        @Option(name: .customLong("from"), help: "Only this tool's sessions; repeat for more.")
+        var tools: [Session.Tool] = []
+
+        @OptionGroup var library: LibraryOptions
+        @OptionGroup var commit: CommitOptions
+
+        func run() throws {
+            let context = CLIContext.current
+            let idle = try SessionWatch.duration(self.idle)
+            let library = try library.open(context, commit)
+            let tools = self.tools.isEmpty ? Library.repositoryTools : self.tools
+            var watch = library.resumeWatch(idle: idle)
+            let stop = StopSignal()
+            context.print("Watching the \(tools.map(\.rawValue).joined(separator: ", ")) sessions of \(library.projectFolder): each is saved once it has been idle for \(self.idle). Ctrl-C stops.")
+            let home = context.environment["HOME"].map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.dateFormat = "HH:mm:ss"
+            // Often enough that a session is saved soon after it has been idle long enough.
+            let interval = min(60, max(1, idle / 10))
+            while !stop.requested {
+                for capture in library.captureIdleSessions(&watch, tools: tools, options: ContextSaveOptions(commit: !commit.noCommit)) {
+                    var file = capture.candidate.path
+                    if let home, file.hasPrefix(home + "/") { file = "~" + file.dropFirst(home.count) }
+                    let line = capture.outcome.map(ContextCommand.describe) ?? "not saved: \(capture.error ?? "")"
+                    library.logCapture("watch \(capture.candidate.tool.rawValue) \(file): \(line)")
+                    context.print("\(formatter.string(from: context.now()))  \(line)  \(context.out.dim("\(capture.candidate.tool.rawValue) \(file)"))")
+                }
+                stop.wait(seconds: interval)
+            }
+            context.print("Stopped.")
         }
     }
 
@@ -198,6 +313,7 @@ private struct SaveJSON: Encodable {
     let tool: String
     let source: String
     let messages: Int
+    let messagesAdded: Int?
     let toolCalls: Int
     let updated: Bool
     let changed: Bool
@@ -212,6 +328,7 @@ private struct SaveJSON: Encodable {
         tool = outcome.context.session.tool.rawValue
         source = outcome.sourcePath
         messages = outcome.context.session.messageCount
+        messagesAdded = outcome.addedMessages
         updated = outcome.updated
         changed = outcome.change.changed
         toolCalls = outcome.context.session.toolCalls.count
@@ -223,6 +340,7 @@ private struct SaveJSON: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, path, tool, source, messages, updated, changed, redactions, commit
+        case messagesAdded = "messages_added"
         case toolCalls = "tool_calls"
         case bytesRead = "bytes_read"
         case bytesWritten = "bytes_written"

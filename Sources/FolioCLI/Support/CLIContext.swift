@@ -71,6 +71,13 @@ public final class CLIContext: Sendable {
                    stdinIsTerminal: stdinIsTerminal, now: now, executablePath: executablePath)
     }
 
+    /// This context run from another folder.
+    func inFolder(_ folder: String) -> CLIContext {
+        CLIContext(environment: environment, currentDirectory: folder, stdout: stdout, stderr: stderr,
+                   stdin: readStandardInput, stdoutIsTerminal: stdoutIsTerminal, stderrIsTerminal: stderrIsTerminal,
+                   stdinIsTerminal: stdinIsTerminal, now: now, executablePath: executablePath)
+    }
+
     /// The context commands run in.
     @TaskLocal public static var current: CLIContext = .process()
 

@@ -8,6 +8,8 @@ public struct SessionSource: Sendable {
     public var file: String?
     /// Text given on standard input (a pasted transcript).
     public var text: String?
+    /// For a history that holds every run (aider's): only its last run, as a session of its own.
+    public var latestRun = false
 
     public init(tool: Session.Tool? = nil, sessionID: String? = nil, file: String? = nil, text: String? = nil) {
         self.tool = tool
@@ -65,6 +67,8 @@ public struct ContextSaveOutcome: Sendable {
     public let redactions: [String]
     public let bytesRead: Int
     public let bytesWritten: Int
+    /// The messages its context held before this save, when the session was saved before.
+    public var previousMessages: Int? = nil
 }
 
 /// One line of `folio context list`.
@@ -92,7 +96,7 @@ extension Library {
             }
             return (source.tool ?? SessionImporters.detect(path), path)
         }
-        let tools = source.tool.map { [$0] } ?? [.claudeCode, .codex, .gemini, .aider]
+        let tools = source.tool.map { [$0] } ?? Self.repositoryTools
         var candidates: [(tool: Session.Tool, path: String, modified: Date)] = []
         for tool in tools {
             for path in sessionFiles(of: tool) {
@@ -117,13 +121,17 @@ extension Library {
         throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); name a file with --file PATH, or pick the tool with --from")
     }
 
+    /// The tools whose sessions of this repository folio finds by itself (`save` with no `--from`, `watch`).
+    public static let repositoryTools: [Session.Tool] = [.claudeCode, .codex, .gemini, .aider]
+
     /// The folder sessions are looked up for: the repository's root, or the library's.
-    var projectFolder: String {
+    public var projectFolder: String {
         ((try? repository)??.workdir).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? root
     }
 
-    /// Session files of one tool that belong to this repository (its root or a folder inside it).
-    func sessionFiles(of tool: Session.Tool) -> [String] {
+    /// Session files of one tool that belong to this repository (its root or a folder inside it). With
+    /// `changedAfter`, files last changed before it may be left out (those that take reading to place).
+    func sessionFiles(of tool: Session.Tool, changedAfter: Date? = nil) -> [String] {
         let fm = FileManager.default
         let home = self.home
         let project = projectFolder
@@ -145,6 +153,7 @@ extension Library {
             while let relative = walker.nextObject() as? String {
                 guard relative.hasSuffix(".jsonl"), (relative as NSString).lastPathComponent.hasPrefix("rollout-") else { continue }
                 let path = base + "/" + relative
+                if let changedAfter, let modified = Self.modificationDate(path), modified <= changedAfter { continue }
                 // The first line says where the session ran.
                 if let first = try? LineReader(path: path).first(where: { !$0.isEmpty }), let record = JSON.object(first),
                    let cwd = ((record["payload"] as? JSONObject) ?? record)["cwd"] as? String,
@@ -175,7 +184,7 @@ extension Library {
         }
         let (tool, path) = try locateSession(source)
         let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
-        var session = try SessionImporters.importer(for: tool).read(path)
+        var session = tool == .aider && source.latestRun ? try AiderImporter.readLatestRun(path) : try SessionImporters.importer(for: tool).read(path)
         if tool == .roo { session.tool = .roo }
         return (session, path, bytes)
     }
@@ -233,7 +242,8 @@ extension Library {
             if Data(context.render().utf8) == (generated ?? Data(existing.text.utf8)) {
                 return ContextSaveOutcome(context: context, change: ChangeOutcome(message: "folio: update context \(id)", commit: nil, paths: [],
                                                                                   changed: false, warnings: []),
-                                          updated: true, sourcePath: path, redactions: redactor.report, bytesRead: bytes, bytesWritten: 0)
+                                          updated: true, sourcePath: path, redactions: redactor.report, bytesRead: bytes, bytesWritten: 0,
+                                          previousMessages: existing.context.session.messageCount)
             }
         }
         context.git = gitState()
@@ -263,7 +273,7 @@ extension Library {
                                warnings: kept + change.warnings)
         if change.changed { recordGeneratedText(text, of: id) }
         return ContextSaveOutcome(context: context, change: change, updated: existing != nil, sourcePath: path, redactions: redactor.report,
-                                  bytesRead: bytes, bytesWritten: text.utf8.count)
+                                  bytesRead: bytes, bytesWritten: text.utf8.count, previousMessages: existing?.context.session.messageCount)
     }
 
     // MARK: - What folio generated
@@ -332,10 +342,10 @@ extension Library {
     }
 
     /// The context already holding this session (same tool, same session id), with its text. Pasted transcripts
-    /// and Markdown notes have no session id of their own, and aider keeps one history for every session, so
-    /// those are always new contexts.
+    /// and Markdown notes have no session id of their own, and aider's whole history (one for every run) has none
+    /// either, so those are always new contexts; one aider run read on its own (`watch`) has the run's start as id.
     private func savedContext(of session: Session) throws -> (id: String, context: ContextFile, text: String)? {
-        guard let sessionID = session.sessionID, !sessionID.isEmpty, ![.markdown, .aider].contains(session.tool) else { return nil }
+        guard let sessionID = session.sessionID, !sessionID.isEmpty, session.tool != .markdown else { return nil }
         // The newest of them when older folio versions saved the session more than once (`…-2`).
         for id in contextIDs().reversed() {
             let path = root + "/" + contextPath(id)

@@ -16,6 +16,7 @@ struct JSONCText {
     indirect enum Value: Equatable {
         case string(String)
         case bool(Bool)
+        case int(Int)
         case array([Value])
         /// Members in the order they are written.
         case object([(String, Value)])
@@ -24,6 +25,7 @@ struct JSONCText {
             switch (lhs, rhs) {
             case let (.string(a), .string(b)): a == b
             case let (.bool(a), .bool(b)): a == b
+            case let (.int(a), .int(b)): a == b
             case let (.array(a), .array(b)): a == b
             case let (.object(a), .object(b)): a.map(\.0) == b.map(\.0) && a.map(\.1) == b.map(\.1)
             default: false
@@ -45,34 +47,106 @@ struct JSONCText {
         try parse().value
     }
 
+    /// A step on the way to a value: an object's member, or a list's item (from 0).
+    enum Key: Equatable {
+        case member(String)
+        case item(Int)
+    }
+
     /// Sets the member at `path` (keys from the top object down), adding the objects on the way that are missing.
     /// An existing value there is replaced; its siblings, and every comment outside it, stay. Returns false when
     /// the value replaced held comments, which went with it.
     @discardableResult
     mutating func set(_ path: [String], to value: Value) throws -> Bool {
+        try set(path.map { .member($0) }, to: value)
+    }
+
+    /// Sets the value at `path`, which may go through list items (`.item(2)`, an item that is there). Missing
+    /// members on the way are added as objects; a missing list item is an error.
+    @discardableResult
+    mutating func set(_ path: [Key], to value: Value) throws -> Bool {
         precondition(!path.isEmpty)
         var node = try parse()
         guard node.kind == .object else { throw SyntaxError(message: "the top level is not an object", line: 1, column: 1) }
         for (depth, key) in path.enumerated() {
             let rest = Array(path[(depth + 1)...])
-            guard let member = node.members.last(where: { $0.key == key }) else {
-                // Missing from here down: one new member holding the rest of the path.
-                let nested = rest.reversed().reduce(value) { inner, key in .object([(key, inner)]) }
-                insert(key, nested, into: node)
-                return true
+            let found: (keyStart: Int, value: Node)
+            switch key {
+            case .member(let name):
+                guard node.kind == .object else { throw notA("an object", node) }
+                guard let member = node.members.last(where: { $0.key == name }) else {
+                    // Missing from here down: one new member holding the rest of the path.
+                    let names = rest.compactMap { if case .member(let name) = $0 { name } else { nil } }
+                    guard names.count == rest.count else { throw notA("a list with that item", node) }
+                    let nested = names.reversed().reduce(value) { inner, key in .object([(key, inner)]) }
+                    insert(name, nested, into: node)
+                    return true
+                }
+                found = (member.keyStart, member.value)
+            case .item(let index):
+                guard node.kind == .array, node.items.indices.contains(index) else { throw notA("a list with that item", node) }
+                found = (node.items[index].start, node.items[index])
             }
+            let (keyStart, child) = found
             if rest.isEmpty {
-                let indent = lineIndent(at: member.keyStart)
-                let keptComments = !hasComment(member.value.start..<member.value.end)
-                bytes.replaceSubrange(member.value.start..<member.value.end, with: Array(Self.write(value, indent: indent, unit: indentUnit).utf8))
+                let indent = lineIndent(at: keyStart)
+                let keptComments = !hasComment(child.start..<child.end)
+                bytes.replaceSubrange(child.start..<child.end, with: Array(Self.write(value, indent: indent, unit: indentUnit).utf8))
                 return keptComments
             }
-            guard member.value.kind == .object else {
-                throw SyntaxError(message: "'\(key)' is not an object", line: position(member.value.start).line, column: position(member.value.start).column)
-            }
-            node = member.value
+            node = child
         }
         return true
+    }
+
+    /// Adds `value` as the last item of the list at `path` (the list is added when the member is missing). The
+    /// items there, and the comments around them, stay.
+    mutating func append(_ value: Value, to path: [Key]) throws {
+        var node = try parse()
+        for (depth, key) in path.enumerated() {
+            switch key {
+            case .member(let name):
+                guard node.kind == .object else { throw notA("an object", node) }
+                guard let member = node.members.last(where: { $0.key == name }) else {
+                    // Missing from here down: the members on the way, holding a list of this one item.
+                    try set(path, to: .array([value]))
+                    return
+                }
+                node = member.value
+            case .item(let index):
+                guard node.kind == .array, node.items.indices.contains(index) else { throw notA("a list with that item", node) }
+                node = node.items[index]
+            }
+        }
+        guard node.kind == .array else { throw notA("a list", node) }
+        let unit = indentUnit
+        guard let last = node.items.last else {
+            let outer = lineIndent(at: node.start)
+            bytes.replaceSubrange(node.start..<node.end, with: Array(("[\n" + outer + unit + Self.write(value, indent: outer + unit, unit: unit) + "\n" + outer + "]").utf8))
+            return
+        }
+        let indent = lineIndent(at: last.start)
+        let item = Self.write(value, indent: indent, unit: unit)
+        var position = last.end
+        if let comma = skipTrivia(from: position, stopAtNewline: false), bytes[comma] == UInt8(ascii: ",") {
+            position = comma + 1
+        } else {
+            bytes.insert(UInt8(ascii: ","), at: position)
+            position += 1
+        }
+        // On a line of its own when the list has one item a line, else beside the last.
+        let multiline = bytes[node.start..<last.start].contains(UInt8(ascii: "\n"))
+        if multiline {
+            if let next = skipTrivia(from: position, stopAtNewline: true), bytes[next] == UInt8(ascii: "\n") { position = next }
+            bytes.insert(contentsOf: Array(("\n" + indent + item).utf8), at: position)
+        } else {
+            bytes.insert(contentsOf: Array((" " + Self.write(value, indent: "", unit: "")).utf8), at: position)
+        }
+    }
+
+    private func notA(_ what: String, _ node: Node) -> SyntaxError {
+        let (line, column) = position(node.start)
+        return SyntaxError(message: "expected \(what) here", line: line, column: column)
     }
 
     /// Whether a comment starts in `range` (outside strings).
@@ -140,8 +214,10 @@ struct JSONCText {
         switch value {
         case .string(let text): return quoted(text)
         case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
         case .array(let items):
-            if items.allSatisfy({ if case .object = $0 { false } else if case .array = $0 { false } else { true } }) {
+            // On one line when scalars, or when everything is (no indentation unit: inside a one-line value).
+            if unit.isEmpty || items.allSatisfy({ if case .object = $0 { false } else if case .array = $0 { false } else { true } }) {
                 return "[" + items.map { write($0, indent: "", unit: "") }.joined(separator: ", ") + "]"
             }
             let inner = indent + unit
@@ -219,6 +295,8 @@ struct JSONCText {
         let start: Int
         var end: Int
         var members: [(key: String, keyStart: Int, value: Node)] = []
+        /// A list's items.
+        var items: [Node] = []
         var value: Any
 
         init(kind: Kind, start: Int, end: Int, value: Any) {
@@ -286,6 +364,7 @@ struct JSONCText {
         case UInt8(ascii: "["):
             index += 1
             var items: [Any] = []
+            var nodes: [Node] = []
             var first = true
             while true {
                 guard let next = skipTrivia(from: index, stopAtNewline: false) else { throw failure("a list is not closed; add ']'", at: start) }
@@ -305,9 +384,13 @@ struct JSONCText {
                     index = next
                 }
                 first = false
-                items.append(try parseValue(&index, depth: depth + 1).value)
+                let item = try parseValue(&index, depth: depth + 1)
+                nodes.append(item)
+                items.append(item.value)
             }
-            return Node(kind: .array, start: start, end: index, value: items)
+            let node = Node(kind: .array, start: start, end: index, value: items)
+            node.items = nodes
+            return node
         case UInt8(ascii: "\""):
             let text = try parseString(&index)
             return Node(kind: .scalar, start: start, end: index, value: text)

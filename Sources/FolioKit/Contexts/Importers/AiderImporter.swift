@@ -6,12 +6,36 @@ import Foundation
 enum AiderImporter: SessionImporter {
     static let tool = Session.Tool.aider
 
+    static let runMarker = "# aider chat started at "
+
     static func read(_ path: String) throws -> Session {
+        parse(try text(path), folder: (path as NSString).deletingLastPathComponent)
+    }
+
+    /// The last run of the history on its own (what the watcher saves as aider's session): from the last
+    /// `# aider chat started at …` on, with that start as its session id, so saving the run again updates it.
+    static func readLatestRun(_ path: String) throws -> Session {
+        let text = try text(path)
+        let start = text.range(of: "\n" + runMarker, options: .backwards).map { text.index(after: $0.lowerBound) } ?? text.startIndex
+        let run = text[start...]
+        var session = parse(String(run), folder: (path as NSString).deletingLastPathComponent)
+        if run.hasPrefix(runMarker) {
+            let stamp = run.dropFirst(runMarker.count).prefix { $0 != "\n" && $0 != "\r" }.trimmingCharacters(in: .whitespaces)
+            session.sessionID = "run-" + stamp.replacingOccurrences(of: " ", with: "T")
+        }
+        return session
+    }
+
+    private static func text(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FolioError(.notFound, "cannot read \(path): no such file, or no permission")
         }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func parse(_ text: String, folder: String) -> Session {
         var session = Session(tool: tool)
-        session.workingFolder = (path as NSString).deletingLastPathComponent
+        session.workingFolder = folder
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
@@ -43,11 +67,11 @@ enum AiderImporter: SessionImporter {
             user = []
             assistant = []
         }
-        for raw in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.hasPrefix("# aider chat started at ") {
+            if line.hasPrefix(runMarker) {
                 flush()
-                runTime = formatter.date(from: String(line.dropFirst("# aider chat started at ".count)).trimmingCharacters(in: .whitespaces))
+                runTime = formatter.date(from: String(line.dropFirst(runMarker.count)).trimmingCharacters(in: .whitespaces))
                 session.saw(runTime)
             } else if line.hasPrefix("####") {
                 if !assistant.isEmpty { flush() }
