@@ -87,14 +87,18 @@ extension Library {
     public func locateSession(_ source: SessionSource) throws -> (tool: Session.Tool, path: String) {
         if let file = source.file {
             let path = Self.absolute(file, from: environment.currentDirectory)
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard FileManager.default.fileExists(atPath: CursorImporter.split(path).database) else {
                 throw FolioError(.notFound, "no session file at \(displayPath(absolute: path))")
             }
             return (source.tool ?? SessionImporters.detect(path), path)
         }
-        let tools = source.tool.map { [$0] } ?? [.claudeCode, .codex, .gemini, .aider]
+        let tools = source.tool.map { [$0] } ?? [.claudeCode, .codex, .gemini, .aider, .cursor, .cursorAgent]
         var candidates: [(tool: Session.Tool, path: String, modified: Date)] = []
         for tool in tools {
+            if tool == .cursor || tool == .cursorAgent {  // chats inside databases, named by id or name: Library+Cursor.swift
+                candidates += cursorChats(of: tool, named: source.sessionID).map { (tool, $0.path, $0.modified) }
+                continue
+            }
             for path in sessionFiles(of: tool) {
                 if let id = source.sessionID, !(path as NSString).lastPathComponent.contains(id) { continue }
                 let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date ?? .distantPast
@@ -111,7 +115,7 @@ extension Library {
             }
             return (candidate.tool, candidate.path)
         }
-        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI or aider"
+        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI, aider or Cursor"
         let named = source.sessionID.map { " with id \($0)" } ?? ""
         let copies = skipped == 0 ? "" : " (only \(skipped) folio restored from a context and nobody continued)"
         throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); name a file with --file PATH, or pick the tool with --from")
@@ -163,7 +167,7 @@ extension Library {
             let extensionID = tool == .cline ? "saoudrizwan.claude-dev" : "rooveterinaryinc.roo-cline"
             let tasks = home + "/.config/Code/User/globalStorage/\(extensionID)/tasks"
             return files(in: tasks) { _ in true }.filter { fm.fileExists(atPath: $0 + "/api_conversation_history.json") }
-        case .markdown:
+        case .markdown, .cursor, .cursorAgent:
             return []
         }
     }

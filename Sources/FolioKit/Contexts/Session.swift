@@ -5,7 +5,7 @@ import Foundation
 /// restore targets translate it.
 public struct Session: Sendable, Equatable {
     public enum Tool: String, Sendable, CaseIterable, Codable {
-        case claudeCode = "claude-code", codex, aider, gemini, cline, roo, markdown
+        case claudeCode = "claude-code", codex, aider, gemini, cline, roo, markdown, cursor, cursorAgent = "cursor-agent"
     }
 
     public var tool: Tool
