@@ -62,16 +62,16 @@ extension Library {
         let storage = CursorStorage(user: cursorUserFolder)
         guard FileManager.default.fileExists(atPath: storage.globalDatabase) else { return [] }
         let location = { (id: String) in CursorImporter.location(database: storage.globalDatabase, composer: id) }
-        let heads = storage.heads(where: isInProject)
+        var heads = storage.heads(where: isInProject)
         if let query {
-            var found = Self.matching(query, heads, id: \.id, name: \.name)
-            if found.isEmpty { found = Self.matching(query, storage.heads(where: nil), id: \.id, name: \.name) }
-            if found.isEmpty, let database = try? CursorImporter.open(storage.globalDatabase),
-               let data = try? CursorImporter.composerData(query, in: database) {
-                return [(location(query), JSON.date(data["lastUpdatedAt"] ?? data["createdAt"]) ?? .distantPast)]
+            // This repository's chats, then every listed chat, then every chat's own data.
+            for look in [{ heads }, { storage.heads(where: nil) }, { storage.headsFromChatData(where: nil) }] as [() -> [CursorStorage.Head]] {
+                let found = Self.matching(query, look(), id: \.id, name: \.name)
+                if !found.isEmpty { return found.map { (location($0.id), $0.updated ?? .distantPast) } }
             }
-            return found.map { (location($0.id), $0.updated ?? .distantPast) }
+            return []
         }
+        if heads.isEmpty { heads = storage.headsFromChatData(where: isInProject) }
         guard let database = try? CursorImporter.open(storage.globalDatabase) else { return [] }
         for head in heads.sorted(by: { ($0.updated ?? .distantPast) > ($1.updated ?? .distantPast) }) {
             guard let data = try? CursorImporter.composerData(head.id, in: database), CursorImporter.hasConversation(data) else { continue }

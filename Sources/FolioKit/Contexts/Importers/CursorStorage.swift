@@ -73,6 +73,22 @@ struct CursorStorage {
         return Array(heads.values)
     }
 
+    /// Chats from the chats' own data (`composerData:<id>`, whose `workspaceIdentifier` names the folder), for
+    /// databases whose lists do not name them: every chat's data is read, so this is the last way to look.
+    func headsFromChatData(where keep: ((String) -> Bool)?) -> [Head] {
+        guard FileManager.default.fileExists(atPath: globalDatabase), let database = try? CursorImporter.open(globalDatabase) else { return [] }
+        var heads: [Head] = []
+        try? database.rows("SELECT key, value FROM cursorDiskKV WHERE key >= 'composerData:' AND key < 'composerData;'") { row in
+            guard let key = row.text(0), let data = row.json(1) as? JSONObject, CursorImporter.hasConversation(data) else { return true }
+            let folder = CursorImporter.folder(of: data["workspaceIdentifier"])
+            if let keep, !(folder.map(keep) ?? false) { return true }
+            heads.append(Head(id: String(key.dropFirst("composerData:".count)), name: data["name"] as? String,
+                              updated: JSON.date(data["lastUpdatedAt"] ?? data["createdAt"]), folder: folder))
+            return true
+        }
+        return heads
+    }
+
     /// The chats an `ItemTable` key lists: `{"allComposers": […]}` or the list itself.
     static func item(_ key: String, in database: ForeignDatabase) throws -> [JSONObject] {
         guard database.hasTable("ItemTable") else { return [] }

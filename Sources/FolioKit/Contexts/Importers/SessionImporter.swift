@@ -75,7 +75,7 @@ enum JSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static let leadingKeys = ["file_path", "path", "notebook_path", "absolute_path", "command", "cmd", "pattern", "url", "query",
+    static let leadingKeys = ["file_path", "path", "notebook_path", "absolute_path", "target_file", "command", "cmd", "pattern", "url", "query",
                               "description"]
 
     private static func write(_ value: Any, to out: inout [UInt8]) {
