@@ -178,7 +178,7 @@ extension Library {
             return (MarkdownImporter.parse(text), "standard input", text.utf8.count)
         }
         let (tool, path) = try locateSession(source)
-        let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        let bytes = (tool == .cursor ? CursorImporter.size(path) : nil) ?? ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
         var session = try SessionImporters.importer(for: tool).read(path)
         if tool == .roo { session.tool = .roo }
         return (session, path, bytes)

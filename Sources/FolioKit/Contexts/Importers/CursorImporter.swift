@@ -36,6 +36,14 @@ enum CursorImporter: SessionImporter {
         return try read(data, id: id, database: database)
     }
 
+    /// How many bytes a chat's rows hold (its data and its bubbles), or nil for a bare database.
+    static func size(_ location: String) -> Int? {
+        let (file, composer) = split(location)
+        guard let composer, let database = try? open(file) else { return nil }
+        return try? database.first("SELECT sum(length(value)) FROM cursorDiskKV WHERE key = ? OR (key > ? AND key < ?)",
+                                   ["composerData:" + composer, "bubbleId:\(composer):", "bubbleId:\(composer);"]) { $0.int(0).map { Int($0) } }
+    }
+
     static func open(_ file: String) throws -> ForeignDatabase {
         let database = try ForeignDatabase(file)
         guard database.hasTable("cursorDiskKV") else {
