@@ -188,7 +188,7 @@ extension Library {
 
     public func saveContext(from source: SessionSource, options: ContextSaveOptions) throws -> ContextSaveOutcome {
         let (read, path, bytes) = try readSession(source)
-        return try save(read, path: path, bytes: bytes, options: options)
+        return try save(consume read, path: path, bytes: bytes, options: options)
     }
 
     /// Saves what an agent hands over (through MCP): a title, a summary, open tasks, files, and the transcript
@@ -212,7 +212,9 @@ extension Library {
         return try save(session, path: "(handed over by \(handOver.source))", bytes: handOver.transcript.utf8.count, options: options)
     }
 
-    private func save(_ read: Session, path: String, bytes: Int, options: ContextSaveOptions) throws -> ContextSaveOutcome {
+    /// `read` is consumed: once its kept copy is made, the whole session (tens of megabytes of tool outputs) is let go
+    /// before the context is rendered, checked and written.
+    private func save(_ read: consuming Session, path: String, bytes: Int, options: ContextSaveOptions) throws -> ContextSaveOutcome {
         // A session with usage records and no messages (some tools write those) is still saved: its models and
         // token counts are worth keeping.
         guard !read.turns.isEmpty || !read.models.isEmpty || read.inputTokens > 0 || read.summary != nil else {
@@ -221,10 +223,12 @@ extension Library {
         let folder = read.workingFolder.flatMap { relativeFolder($0) }
         var redactor = Redactor(home: home, enabled: options.redact)
         let activity = redactor.redact(SessionActivity(read.allToolCalls))
-        let session = read.kept(options.cuts, redactor: &redactor)
         // A session saved before is updated in place: its id stays, and so do the title and tags someone may
         // have edited, unless new ones are given.
         let existing = try savedContext(of: read)
+        let session = read.kept(options.cuts, redactor: &redactor)
+        _ = consume read
+        Memory.returnFreed()
         let title = options.title ?? existing?.context.title ?? ContextNaming.title(of: session)
         let id = try existing?.id ?? uniqueContextID(for: title, date: session.created ?? environment.now())
         var context = ContextFile(id: id, title: title, session: session, folder: folder, activity: activity)

@@ -272,7 +272,7 @@ struct BubbleReader {
         for key in ["rawArgs", "params"] {
             guard let value = tool[key], !(value is NSNull) else { continue }
             if let text = value as? String {
-                if let parsed = JSON.parse(Data(text.utf8)), parsed is JSONObject || parsed is [Any] { input = JSON.compact(parsed); break }
+                if let parsed = structured(text) { input = JSON.compact(parsed); break }
                 if !text.isEmpty { input = text; break }
             } else {
                 input = JSON.compact(value)
@@ -291,18 +291,30 @@ struct BubbleReader {
         return (ToolCall(id: id, name: name, input: input), result)
     }
 
+    /// JSON text of an object or a list, parsed where it lies (a tool's result can be megabytes); nil for other text.
+    static func structured(_ text: String) -> Any? {
+        var text = text
+        return text.withUTF8 { bytes -> Any? in
+            guard let base = bytes.baseAddress, bytes.first == UInt8(ascii: "{") || bytes.first == UInt8(ascii: "[") else { return nil }
+            let parsed = JSONReader.parse(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
+            return parsed is JSONObject || parsed is [Any] ? parsed : nil
+        }
+    }
+
     /// A tool's result as text: Cursor keeps it as JSON text; the field holding the output (a file's contents, a
     /// command's output) is taken when there is one.
     static func resultText(_ value: Any?) -> String {
         var value = value
         if let text = value as? String {
-            guard let parsed = JSON.parse(Data(text.utf8)), parsed is JSONObject || parsed is [Any] else { return text }
+            guard let parsed = structured(text) else { return text }
             value = parsed
         }
         switch value {
         case let object as JSONObject:
             for key in ["contents", "content", "output", "stdout", "text", "result"] {
-                if let text = object[key] as? String { return text + ((object["stderr"] as? String).map { $0.isEmpty ? "" : "\n" + $0 } ?? "") }
+                guard let text = object[key] as? String else { continue }
+                guard let errors = object["stderr"] as? String, !errors.isEmpty else { return text }
+                return text + "\n" + errors
             }
             return object.isEmpty ? "" : JSON.compact(object)
         case nil, is NSNull: return ""
