@@ -155,6 +155,7 @@ import TestSupport
         let first = try library.saveContext(from: SessionSource(tool: .cursor), options: ContextSaveOptions())
         #expect(first.context.id == "2026/01/01-parser-rewrite")
         #expect(first.context.folder == ".")
+        #expect(first.bytesRead > 2_000)  // the chat's rows, not the whole database
         let text = try library.contextText(first.context.id)
         #expect(text.contains("tool: \"cursor\"\n"))
         #expect(text.contains("session: \"7a1c0de5-0000-4000-8000-000000000001\""))
@@ -222,6 +223,20 @@ import TestSupport
         let text = try library.contextText(saved.context.id)
         #expect(text.contains("characters cut"))
         #expect(text.utf8.count < 20_000)
+    }
+
+    @Test func toolResultsKeptAsJSONTextInsideJSONReadAsFoundationReadsThem() throws {
+        // Cursor keeps a tool's result as JSON text inside the bubble's JSON: escapes on every line, twice over.
+        let inner = jsonText(["contents": "\\start\n\tline \"one\"\nline two é 😀\n\\", "lines": [1, 2]])
+        let bubble = Data(jsonText(["toolFormerData": ["result": inner, "rawArgs": "\"\"", "name": "x\\"]]).utf8)
+        let ours = try #require(JSONReader.parse(bubble) as? [String: Any])
+        let foundation = try #require(try JSONSerialization.jsonObject(with: bubble) as? [String: Any])
+        let tool = try #require(ours["toolFormerData"] as? [String: Any])
+        #expect(tool["result"] as? String == (foundation["toolFormerData"] as? [String: Any])?["result"] as? String)
+        #expect(tool["name"] as? String == "x\\")
+        #expect(BubbleReader.resultText(tool["result"]) == "\\start\n\tline \"one\"\nline two é 😀\n\\")
+        #expect(BubbleReader.resultText("plain output, not JSON") == "plain output, not JSON")
+        #expect(BubbleReader.resultText(jsonText(["output": "ok", "stderr": "warning: slow"])) == "ok\nwarning: slow")
     }
 
     @Test func aFileThatIsNotCursorsDatabaseIsRefusedWithTheReason() throws {
