@@ -68,7 +68,7 @@ final class ForeignDatabase {
         }
         let code = sqlite3_open_v2(target, &handle, flags, nil)
         guard code == SQLITE_OK else { throw Failure(message: message(code)) }
-        sqlite3_busy_timeout(handle, 2_000)
+        sqlite3_busy_timeout(handle, 1_000)
         // Opening is lazy: the first read is what meets a lock or an unreadable WAL.
         let probe = sqlite3_exec(handle, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
         guard probe == SQLITE_OK else { throw Failure(message: message(probe)) }
