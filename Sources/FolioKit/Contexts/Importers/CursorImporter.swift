@@ -96,12 +96,12 @@ enum CursorImporter: SessionImporter {
                     reader.add(bubble, headerType: header["type"])
                     continue
                 }
-                // One bubble at a time: a bubble holding a tool's output can be tens of megabytes.
-                let found = try database.first("SELECT value FROM cursorDiskKV WHERE key = ?", ["bubbleId:\(id):\(bubbleID)"]) { row in
+                // One bubble at a time: a bubble holding a tool's output can be tens of megabytes. A header whose row
+                // is gone (Cursor prunes some) adds nothing.
+                _ = try database.first("SELECT value FROM cursorDiskKV WHERE key = ?", ["bubbleId:\(id):\(bubbleID)"]) { row in
                     reader.add(row.json(0) as? JSONObject ?? [:], headerType: header["type"])
                     return true
                 }
-                if found == nil { reader.missing += 1 }
             }
         } else {
             for bubble in data["conversation"] as? [JSONObject] ?? [] { reader.add(bubble, headerType: nil) }
@@ -166,8 +166,6 @@ struct BubbleReader {
     /// The folder a user bubble names (`workspaceUris`), for chats whose data names none.
     var workspace: String?
     var lastTodos: [SessionTask]?
-    /// Headers whose bubble is not in the database (Cursor prunes some).
-    var missing = 0
 
     init(chatModel: String?) { self.chatModel = chatModel }
 
