@@ -45,8 +45,8 @@ let package = Package(
         ),
         .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
 
-        // Helpers shared by the test targets: temporary folders, the `git` command, the corpus.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Helpers shared by the test targets: temporary folders, the `git` command, the corpus, other tools' SQLite files.
+        .target(name: "TestSupport", dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")], path: "Tests/TestSupport"),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "TestSupport"]),
         .testTarget(name: "FolioKitTests", dependencies: ["FolioKit", "TestSupport"]),

@@ -19,13 +19,13 @@ struct CaptureFixture {
     var repo: String { folder.at("repo") }
     var claudeProjects: String { folder.at("claude/projects/" + ClaudeCodeImporter.encodedFolder(repo)) }
 
-    func library() throws -> Library {
+    func library(extra: [String: String] = [:]) throws -> Library {
         if !FileManager.default.fileExists(atPath: repo + "/folio.yaml") {
             try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
             _ = try Library.initialize(at: repo, withTemplates: false, environment: environment(repo))
         }
         let clock = self.clock
-        var env = environment(repo, extra: ["HOME": folder.path, "CLAUDE_CONFIG_DIR": folder.at("claude"), "CODEX_HOME": folder.at("codex")])
+        var env = environment(repo, extra: ["HOME": folder.path, "CLAUDE_CONFIG_DIR": folder.at("claude"), "CODEX_HOME": folder.at("codex")].merging(extra) { $1 })
         env.now = { clock.now }
         return try Library.open(explicitPath: repo, environment: env)
     }
@@ -256,6 +256,42 @@ struct CaptureFixture {
         looked = library.captureIdleSessions(&next, tools: [.aider])
         #expect(looked.first?.outcome?.context.id == run.context.id && looked.first?.outcome?.addedMessages == 2)
         #expect(library.contextIDs().count == 2)
+    }
+
+    /// Cursor has no hook: the watcher saves its chats of this repository (rows in a database, each with its own
+    /// date) once idle, skips the empty chat Cursor opens for every new tab, and updates a saved chat in place.
+    @Test func theWatcherSavesCursorChatsOnceIdle() throws {
+        let fixture = CaptureFixture()
+        let library = try fixture.library(extra: ["CURSOR_USER_DATA_DIR": fixture.folder.at("Cursor"), "CURSOR_CONFIG_DIR": fixture.folder.at("dot-cursor")])
+        let now = fixture.clock.now
+        func millis(_ date: Date) -> Int { Int(date.timeIntervalSince1970 * 1_000) }
+        let cursor = CursorFixture(root: fixture.folder.at("Cursor"))
+        let chatID = "9d0c5e2a-0000-4000-8000-00000000000a"
+        cursor.workspace("5f1e0c1d", folder: fixture.repo, composers: [
+            ["composerId": chatID, "name": "Flaky login test", "lastUpdatedAt": millis(now.addingTimeInterval(-1_200))],
+            ["composerId": "0e0e0e0e-0000-4000-8000-00000000000b", "lastUpdatedAt": millis(now.addingTimeInterval(-1_100))]])
+        var bubbles: [(id: String, type: Int, value: Any)] = [
+            ("u1", 1, ["type": 1, "text": "Fix the flaky login test"]), ("a1", 2, ["type": 2, "text": "The timeout was too short; I raised it."])]
+        cursor.chat(chatID, ["name": "Flaky login test", "lastUpdatedAt": millis(now.addingTimeInterval(-1_200))], bubbles: bubbles)
+        cursor.chat("0e0e0e0e-0000-4000-8000-00000000000b", ["lastUpdatedAt": millis(now.addingTimeInterval(-1_100))], bubbles: [])
+
+        var watch = library.resumeWatch(idle: 600)
+        var looked = library.captureIdleSessions(&watch)
+        #expect(looked.map(\.candidate.tool) == [.cursor])
+        #expect(looked.map(\.error) == [nil])
+        let saved = try #require(looked.first?.outcome)
+        #expect(saved.context.session.turns.map(\.text) == ["Fix the flaky login test", "The timeout was too short; I raised it."])
+
+        // The chat goes on in Cursor; once idle again, the same context is updated.
+        bubbles += [("u2", 1, ["type": 1, "text": "Now document it"]), ("a2", 2, ["type": 2, "text": "Documented."])]
+        cursor.chat(chatID, ["name": "Flaky login test", "lastUpdatedAt": millis(now.addingTimeInterval(100))], bubbles: bubbles)
+        fixture.clock.set(now.addingTimeInterval(300))
+        #expect(library.captureIdleSessions(&watch).isEmpty)
+        fixture.clock.set(now.addingTimeInterval(800))
+        looked = library.captureIdleSessions(&watch)
+        #expect(looked.first?.outcome?.context.id == saved.context.id)
+        #expect(looked.first?.outcome?.addedMessages == 2)
+        #expect(library.contextIDs().count == 1)
     }
 
     @Test func aSessionThatCannotBeSavedIsReportedAndTheOthersAreSaved() throws {

@@ -14,7 +14,7 @@ struct ContextCommand: ParsableCommand {
 
     struct Save: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Capture a session (Claude Code, Codex, Gemini CLI, aider, Cline, Roo, or Markdown) as a context file, in one commit.",
+            abstract: "Capture a session (Claude Code, Codex, Gemini CLI, aider, Cline, Roo, Cursor, cursor-agent, or Markdown) as a context file, in one commit.",
             discussion: """
                 With no --from, folio takes the most recent session for this repository among the tools it finds
                 (not a copy folio restored that nobody continued). A session saved before is updated in place, in a
@@ -29,7 +29,7 @@ struct ContextCommand: ParsableCommand {
         @Option(name: .customLong("from"), help: "The tool: \(Session.Tool.allCases.map(\.rawValue).joined(separator: ", ")).")
         var tool: Session.Tool?
 
-        @Option(help: "A session id (or part of its file name).")
+        @Option(help: "A session id (or part of its file name); for Cursor and cursor-agent, a chat's id or name.")
         var session: String?
 
         @Flag(help: "The most recent session (the default).")

@@ -91,7 +91,7 @@ extension Library {
     public func locateSession(_ source: SessionSource) throws -> (tool: Session.Tool, path: String) {
         if let file = source.file {
             let path = Self.absolute(file, from: environment.currentDirectory)
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard FileManager.default.fileExists(atPath: CursorImporter.split(path).database) else {
                 throw FolioError(.notFound, "no session file at \(displayPath(absolute: path))")
             }
             return (source.tool ?? SessionImporters.detect(path), path)
@@ -99,6 +99,10 @@ extension Library {
         let tools = source.tool.map { [$0] } ?? Self.repositoryTools
         var candidates: [(tool: Session.Tool, path: String, modified: Date)] = []
         for tool in tools {
+            if tool == .cursor || tool == .cursorAgent {  // chats inside databases, named by id or name: Library+Cursor.swift
+                candidates += cursorChats(of: tool, named: source.sessionID).map { (tool, $0.path, $0.modified) }
+                continue
+            }
             for path in sessionFiles(of: tool) {
                 if let id = source.sessionID, !(path as NSString).lastPathComponent.contains(id) { continue }
                 let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date ?? .distantPast
@@ -115,14 +119,14 @@ extension Library {
             }
             return (candidate.tool, candidate.path)
         }
-        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI or aider"
+        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI, aider or Cursor"
         let named = source.sessionID.map { " with id \($0)" } ?? ""
         let copies = skipped == 0 ? "" : " (only \(skipped) folio restored from a context and nobody continued)"
         throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); name a file with --file PATH, or pick the tool with --from")
     }
 
     /// The tools whose sessions of this repository folio finds by itself (`save` with no `--from`, `watch`).
-    public static let repositoryTools: [Session.Tool] = [.claudeCode, .codex, .gemini, .aider]
+    public static let repositoryTools: [Session.Tool] = [.claudeCode, .codex, .gemini, .aider, .cursor, .cursorAgent]
 
     /// The folder sessions are looked up for: the repository's root, or the library's.
     public var projectFolder: String {
@@ -172,7 +176,7 @@ extension Library {
             let extensionID = tool == .cline ? "saoudrizwan.claude-dev" : "rooveterinaryinc.roo-cline"
             let tasks = home + "/.config/Code/User/globalStorage/\(extensionID)/tasks"
             return files(in: tasks) { _ in true }.filter { fm.fileExists(atPath: $0 + "/api_conversation_history.json") }
-        case .markdown:
+        case .markdown, .cursor, .cursorAgent:
             return []
         }
     }
@@ -183,7 +187,7 @@ extension Library {
             return (MarkdownImporter.parse(text), "standard input", text.utf8.count)
         }
         let (tool, path) = try locateSession(source)
-        let bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        let bytes = (tool == .cursor ? CursorImporter.size(path) : nil) ?? ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
         var session = tool == .aider && source.latestRun ? try AiderImporter.readLatestRun(path) : try SessionImporters.importer(for: tool).read(path)
         if tool == .roo { session.tool = .roo }
         return (session, path, bytes)
@@ -193,7 +197,7 @@ extension Library {
 
     public func saveContext(from source: SessionSource, options: ContextSaveOptions) throws -> ContextSaveOutcome {
         let (read, path, bytes) = try readSession(source)
-        return try save(read, path: path, bytes: bytes, options: options)
+        return try save(consume read, path: path, bytes: bytes, options: options)
     }
 
     /// Saves what an agent hands over (through MCP): a title, a summary, open tasks, files, and the transcript
@@ -217,7 +221,9 @@ extension Library {
         return try save(session, path: "(handed over by \(handOver.source))", bytes: handOver.transcript.utf8.count, options: options)
     }
 
-    private func save(_ read: Session, path: String, bytes: Int, options: ContextSaveOptions) throws -> ContextSaveOutcome {
+    /// `read` is consumed: once its kept copy is made, the whole session (tens of megabytes of tool outputs) is let go
+    /// before the context is rendered, checked and written.
+    private func save(_ read: consuming Session, path: String, bytes: Int, options: ContextSaveOptions) throws -> ContextSaveOutcome {
         // A session with usage records and no messages (some tools write those) is still saved: its models and
         // token counts are worth keeping.
         guard !read.turns.isEmpty || !read.models.isEmpty || read.inputTokens > 0 || read.summary != nil else {
@@ -226,10 +232,12 @@ extension Library {
         let folder = read.workingFolder.flatMap { relativeFolder($0) }
         var redactor = Redactor(home: home, enabled: options.redact)
         let activity = redactor.redact(SessionActivity(read.allToolCalls))
-        let session = read.kept(options.cuts, redactor: &redactor)
         // A session saved before is updated in place: its id stays, and so do the title and tags someone may
         // have edited, unless new ones are given.
         let existing = try savedContext(of: read)
+        let session = read.kept(options.cuts, redactor: &redactor)
+        _ = consume read
+        Memory.returnFreed()
         let title = options.title ?? existing?.context.title ?? ContextNaming.title(of: session)
         let id = try existing?.id ?? uniqueContextID(for: title, date: session.created ?? environment.now())
         var context = ContextFile(id: id, title: title, session: session, folder: folder, activity: activity)

@@ -5,7 +5,7 @@ import Foundation
 /// restore targets translate it.
 public struct Session: Sendable, Equatable {
     public enum Tool: String, Sendable, CaseIterable, Codable {
-        case claudeCode = "claude-code", codex, aider, gemini, cline, roo, markdown
+        case claudeCode = "claude-code", codex, aider, gemini, cline, roo, markdown, cursor, cursorAgent = "cursor-agent"
     }
 
     public var tool: Tool
@@ -133,11 +133,12 @@ public struct SessionActivity: Sendable, Equatable {
 
     /// Whether a tool of that name returns a file's contents.
     static func readsFile(_ name: String) -> Bool {
-        ["read", "read_file", "view", "notebookread", "readfile", "read_many_files"].contains(name.lowercased())
+        ["read", "read_file", "view", "notebookread", "readfile", "read_many_files", "read_file_v2"].contains(name.lowercased())
     }
 
     /// Reads tool calls of every tool folio imports: Claude Code's Read/Edit/Write/Bash, Codex's shell and
-    /// apply_patch, Cline's read_file/write_to_file/execute_command, Gemini's read_file/run_shell_command.
+    /// apply_patch, Cline's read_file/write_to_file/execute_command, Gemini's read_file/run_shell_command, Cursor's
+    /// read_file/edit_file/search_replace/run_terminal_cmd (`target_file`) and cursor-agent's Read/Shell.
     public init(_ calls: [ToolCall]) {
         var order: [String] = []
         var actions: [String: FileAction] = [:]
@@ -152,15 +153,18 @@ public struct SessionActivity: Sendable, Equatable {
         }
         for call in calls {
             let input = JSONReader.parse(Data(call.input.utf8)) as? [String: Any] ?? [:]
-            let path = (input["file_path"] ?? input["path"] ?? input["notebook_path"] ?? input["absolute_path"]) as? String
+            let path = (input["file_path"] ?? input["path"] ?? input["notebook_path"] ?? input["absolute_path"] ?? input["target_file"]
+                ?? input["targetFile"] ?? input["relativeWorkspacePath"]) as? String
             switch call.name.lowercased() {
             case _ where Self.readsFile(call.name):
                 touch(path, .read)
-            case "edit", "multiedit", "notebookedit", "replace_in_file", "apply_diff", "str_replace_editor", "replace", "edit_file":
+            case "edit", "multiedit", "notebookedit", "replace_in_file", "apply_diff", "str_replace_editor", "replace", "edit_file",
+                 "search_replace", "edit_file_v2", "strreplace", "delete_file", "delete":
                 touch(path, .edit)
             case "write", "write_to_file", "create_file", "write_file":
                 touch(path, .write)
-            case "bash", "shell", "exec_command", "execute_command", "run_shell_command", "local_shell", "container.exec":
+            case "bash", "shell", "exec_command", "execute_command", "run_shell_command", "local_shell", "container.exec", "run_terminal_cmd",
+                 "run_terminal_command_v2":
                 if let command = input["command"] as? String ?? input["cmd"] as? String {
                     commands.append(command)
                 } else if let parts = (input["command"] ?? input["cmd"]) as? [String] {

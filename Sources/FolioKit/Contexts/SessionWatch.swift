@@ -80,7 +80,14 @@ extension Library {
     public func sessionCandidates(of tools: [Session.Tool]? = nil, changedAfter: Date? = nil) -> [SessionCandidate] {
         var seen = Set<String>()
         return (tools ?? Self.repositoryTools).flatMap { tool in
-            sessionFiles(of: tool, changedAfter: changedAfter).compactMap { path -> SessionCandidate? in
+            // Cursor's chats are rows in databases: each has its own date, not its file's.
+            if tool == .cursor || tool == .cursorAgent {
+                return cursorChatsChanged(of: tool, after: changedAfter).compactMap { chat -> SessionCandidate? in
+                    guard seen.insert(chat.path).inserted else { return nil }
+                    return SessionCandidate(tool: tool, path: chat.path, modified: chat.modified)
+                }
+            }
+            return sessionFiles(of: tool, changedAfter: changedAfter).compactMap { path -> SessionCandidate? in
                 // The repository's folder and the current one can be the same place.
                 guard seen.insert(path).inserted, let modified = Self.modificationDate(path) else { return nil }
                 if let changedAfter, modified <= changedAfter { return nil }

@@ -94,3 +94,46 @@ enum SHA1 {
         return digest(Data(block.map { $0 ^ 0x5C }) + Data(digest(inner)))
     }
 }
+
+/// MD5 (RFC 1321): Cursor's command-line agent names a project's chat folder with the MD5 of its path. Not for
+/// security.
+enum MD5 {
+    private static let shifts: [UInt32] = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+                                           5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+                                           4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+                                           6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21]
+    private static let k: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4_294_967_296)) }
+
+    static func digest(_ data: Data) -> [UInt8] {
+        var message = [UInt8](data)
+        let bitLength = UInt64(message.count) * 8
+        message.append(0x80)
+        while message.count % 64 != 56 { message.append(0) }
+        for shift in stride(from: 0, through: 56, by: 8) { message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        var h: [UInt32] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476]
+        func rotate(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
+        var m = [UInt32](repeating: 0, count: 16)
+        for chunk in stride(from: 0, to: message.count, by: 64) {
+            for i in 0..<16 {
+                let b = chunk + i * 4
+                m[i] = UInt32(message[b]) | UInt32(message[b + 1]) << 8 | UInt32(message[b + 2]) << 16 | UInt32(message[b + 3]) << 24
+            }
+            var (a, b, c, d) = (h[0], h[1], h[2], h[3])
+            for i in 0..<64 {
+                let (f, g): (UInt32, Int) = switch i {
+                case 0..<16: ((b & c) | (~b & d), i)
+                case 16..<32: ((d & b) | (~d & c), (5 * i + 1) % 16)
+                case 32..<48: (b ^ c ^ d, (3 * i + 5) % 16)
+                default: (c ^ (b | ~d), (7 * i) % 16)
+                }
+                (a, b, c, d) = (d, b &+ rotate(a &+ f &+ k[i] &+ m[g], shifts[i]), b, c)
+            }
+            for (i, value) in [a, b, c, d].enumerated() { h[i] = h[i] &+ value }
+        }
+        return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (8 * UInt32($0))) } }
+    }
+
+    static func hex(_ data: Data) -> String {
+        digest(data).map { String(format: "%02x", $0) }.joined()
+    }
+}

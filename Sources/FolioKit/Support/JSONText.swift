@@ -41,11 +41,18 @@ enum JSONText {
     where Bytes.Element == UInt8, Bytes.Index == Int {
         var out: [UInt8] = []
         var index = start
+        // Bytes between escapes are copied a run at a time (a file's contents inside a JSON string have an escape
+        // on every line, and appending byte by byte was most of the time of reading them).
+        var run = start
         while index < bytes.endIndex {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") { return .string(String(decoding: out, as: UTF8.self), end: index + 1) }
+            if byte == UInt8(ascii: "\"") {
+                out.append(contentsOf: bytes[run..<index])
+                return .string(String(decoding: out, as: UTF8.self), end: index + 1)
+            }
             if singleLine, byte == UInt8(ascii: "\n") { break }
-            guard byte == UInt8(ascii: "\\") else { out.append(byte); index += 1; continue }
+            guard byte == UInt8(ascii: "\\") else { index += 1; continue }
+            out.append(contentsOf: bytes[run..<index])
             guard index + 1 < bytes.endIndex else { break }
             let escaped = bytes[index + 1]
             index += 2
@@ -74,6 +81,7 @@ enum JSONText {
             default:
                 return .malformed("unknown escape '\\\(Character(Unicode.Scalar(escaped)))'", at: index - 2)
             }
+            run = index
         }
         return .malformed("a string is not closed; add '\"'", at: start - 1)
     }

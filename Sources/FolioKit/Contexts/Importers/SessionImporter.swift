@@ -24,6 +24,8 @@ enum SessionImporters {
         case .gemini: GeminiImporter.self
         case .cline, .roo: ClineImporter.self
         case .markdown: MarkdownImporter.self
+        case .cursor: CursorImporter.self
+        case .cursorAgent: CursorAgentImporter.self
         }
     }
 
@@ -32,8 +34,12 @@ enum SessionImporters {
         let name = (path as NSString).lastPathComponent
         if name.hasSuffix(".aider.chat.history.md") { return .aider }
         if name == "api_conversation_history.json" || name == "task_metadata.json" { return .cline }
+        if name.hasSuffix(".vscdb") || CursorImporter.split(path).composer != nil { return .cursor }
+        if name == "store.db" { return .cursorAgent }
         var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return .cline }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            return FileManager.default.fileExists(atPath: path + "/store.db") ? .cursorAgent : .cline
+        }
         let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 4096) }).map { String(decoding: $0, as: UTF8.self) } ?? ""
         if name.hasSuffix(".jsonl") {
             if head.contains("\"session_meta\"") || head.contains("\"response_item\"") || head.contains("\"turn_context\"")
@@ -69,7 +75,7 @@ enum JSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static let leadingKeys = ["file_path", "path", "notebook_path", "absolute_path", "command", "cmd", "pattern", "url", "query",
+    static let leadingKeys = ["file_path", "path", "notebook_path", "absolute_path", "target_file", "command", "cmd", "pattern", "url", "query",
                               "description"]
 
     private static func write(_ value: Any, to out: inout [UInt8]) {
