@@ -92,7 +92,7 @@ extension Library {
             }
             return (source.tool ?? SessionImporters.detect(path), path)
         }
-        let tools = source.tool.map { [$0] } ?? [.claudeCode, .codex, .gemini, .aider]
+        let tools = source.tool.map { [$0] } ?? [.claudeCode, .codex, .gemini, .aider, .copilot]
         var candidates: [(tool: Session.Tool, path: String, modified: Date)] = []
         for tool in tools {
             for path in sessionFiles(of: tool) {
@@ -111,7 +111,7 @@ extension Library {
             }
             return (candidate.tool, candidate.path)
         }
-        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI or aider"
+        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI, aider or VS Code Copilot"
         let named = source.sessionID.map { " with id \($0)" } ?? ""
         let copies = skipped == 0 ? "" : " (only \(skipped) folio restored from a context and nobody continued)"
         throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); name a file with --file PATH, or pick the tool with --from")
@@ -163,6 +163,10 @@ extension Library {
             let extensionID = tool == .cline ? "saoudrizwan.claude-dev" : "rooveterinaryinc.roo-cline"
             let tasks = home + "/.config/Code/User/globalStorage/\(extensionID)/tasks"
             return files(in: tasks) { _ in true }.filter { fm.fileExists(atPath: $0 + "/api_conversation_history.json") }
+        case .copilot:
+            return CopilotImporter.sessionFiles(for: Array(Set([project, environment.currentDirectory])), variables: environment.variables, home: home)
+        case .specstory:
+            return Array(Set([project, environment.currentDirectory])).sorted().flatMap { files(in: $0 + "/.specstory/history") { $0.hasSuffix(".md") } }
         case .markdown:
             return []
         }

@@ -24,6 +24,8 @@ enum SessionImporters {
         case .gemini: GeminiImporter.self
         case .cline, .roo: ClineImporter.self
         case .markdown: MarkdownImporter.self
+        case .copilot: CopilotImporter.self
+        case .specstory: SpecStoryImporter.self
         }
     }
 
@@ -35,13 +37,20 @@ enum SessionImporters {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return .cline }
         let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 4096) }).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let trimmed = head.drop { $0.isWhitespace }
+        // VS Code chat sessions: a change log whose first line is the whole chat, or the chat as one document.
+        if name.hasSuffix(".jsonl"), trimmed.hasPrefix("{\"kind\":0,\"v\":") || path.contains("/chatSessions/") { return .copilot }
+        if name.hasSuffix(".json"), path.contains("/chatSessions/") { return .copilot }
+        if name.hasSuffix(".json"), head.contains("\"requests\""),
+           ["\"requesterUsername\"", "\"responderUsername\"", "\"initialLocation\""].contains(where: head.contains) { return .copilot }
+        if name.hasSuffix(".json"), head.contains("\"loglines\"") { return .claudeCode }
+        if name.hasSuffix(".md"), path.contains("/.specstory/history/") || SpecStoryImporter.recognizes(head) { return .specstory }
         if name.hasSuffix(".jsonl") {
             if head.contains("\"session_meta\"") || head.contains("\"response_item\"") || head.contains("\"turn_context\"")
                 || name.hasPrefix("rollout-") { return .codex }
             return .claudeCode
         }
         if name.hasSuffix(".json") {
-            let trimmed = head.drop { $0.isWhitespace }
             if trimmed.hasPrefix("[") { return .cline }
             if head.contains("\"messages\"") || head.contains("\"sessionId\"") { return .gemini }
         }
@@ -69,7 +78,7 @@ enum JSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static let leadingKeys = ["file_path", "path", "notebook_path", "absolute_path", "command", "cmd", "pattern", "url", "query",
+    static let leadingKeys = ["file_path", "path", "notebook_path", "absolute_path", "filePath", "command", "cmd", "pattern", "url", "query",
                               "description"]
 
     private static func write(_ value: Any, to out: inout [UInt8]) {
