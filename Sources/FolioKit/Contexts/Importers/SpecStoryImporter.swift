@@ -47,8 +47,9 @@ enum SpecStoryImporter: SessionImporter {
 
     static func parse(_ text: String) -> Session {
         var parser = Parser()
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            parser.add(line.last == "\r" ? line.dropLast() : line)
+        // `\r\n` is one Character in Swift: splitting on newlines takes both line endings.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            parser.add(line)
         }
         return parser.finish()
     }
