@@ -341,7 +341,11 @@ enum SpecStoryImporter: SessionImporter {
         var input: JSONObject = [:]
         if let description, !description.isEmpty { input["description"] = description }
         if let command, !command.isEmpty { input["command"] = command }
-        if let path, !path.isEmpty, path != "undefined" { input["file_path"] = path }
+        // `./shop/filter.py` is `shop/filter.py`: one file has one path in the frontmatter.
+        if var path, !path.isEmpty, path != "undefined" {
+            while path.hasPrefix("./") { path.removeFirst(2) }
+            input["file_path"] = path
+        }
         var output = kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         // An output that is one fenced block is its content.
         let outputLines = output.components(separatedBy: "\n")
