@@ -47,11 +47,42 @@ enum SpecStoryImporter: SessionImporter {
 
     static func parse(_ text: String) -> Session {
         var parser = Parser()
-        // `\r\n` is one Character in Swift: splitting on newlines takes both line endings.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            parser.add(line)
+        // Lines found by their bytes (histories run to tens of megabytes); a `\r` before the `\n` is left out.
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let newline = bytes[start...].firstIndex(of: 0x0A) ?? bytes.endIndex
+            var end = newline
+            if end > start, bytes[bytes.index(before: end)] == 0x0D { end = bytes.index(before: end) }
+            parser.add(text[start..<end])
+            start = newline == bytes.endIndex ? newline : bytes.index(after: newline)
         }
+        if text.utf8.last == 0x0A { parser.add("") }
         return parser.finish()
+    }
+
+    /// A line without the spaces and tabs around it.
+    static func trim(_ line: Substring) -> Substring {
+        let bytes = line.utf8
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start = bytes.index(after: start) }
+        while end > start, case let last = bytes.index(before: end), bytes[last] == 0x20 || bytes[last] == 0x09 { end = last }
+        return line[start..<end]
+    }
+
+    static func trim(_ line: String) -> Substring { trim(Substring(line)) }
+
+    static func isBlank(_ line: some StringProtocol) -> Bool { line.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+
+    /// How many times `needle` occurs in `line`.
+    static func count(_ needle: String, in line: Substring) -> Int {
+        var count = 0
+        var rest = line
+        while let range = rest.range(of: needle) {
+            count += 1
+            rest = rest[range.upperBound...]
+        }
+        return count
     }
 
     private struct Parser {
@@ -68,7 +99,7 @@ enum SpecStoryImporter: SessionImporter {
         var calls = 0
 
         mutating func add(_ line: Substring) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = SpecStoryImporter.trim(line)
             // Fenced code is text (or a block's body), whatever it holds.
             if let open = fence {
                 if trimmed.hasPrefix(open), trimmed.allSatisfy({ $0 == open.first }) { fence = nil }
@@ -80,24 +111,24 @@ enum SpecStoryImporter: SessionImporter {
                 append(line)
                 return
             }
-            if var open = block {
+            if let kind = block?.kind {
                 // A turn's header ends any block (one left open must not swallow the rest); `---` ends a section, and
                 // a `<details>` block whose end tag never came.
-                if Self.header(trimmed) != nil || (trimmed == "---" && (open.kind == "section" || open.kind == "details")) {
+                if Self.header(trimmed) != nil || (trimmed == "---" && (kind == "section" || kind == "details")) {
                     closeBlock()
                 } else {
-                    open.lines.append(line)
-                    if open.kind == "details" {
-                        open.depth += trimmed.components(separatedBy: "<details").count - 1
-                        open.depth -= trimmed.components(separatedBy: "</details>").count - 1
+                    // In place: a block's lines are never copied.
+                    block!.lines.append(line)
+                    let tagged = trimmed.utf8.contains(UInt8(ascii: "<"))
+                    if kind == "details", tagged {
+                        block!.depth += SpecStoryImporter.count("<details", in: trimmed) - SpecStoryImporter.count("</details>", in: trimmed)
                     }
-                    let done = switch open.kind {
-                    case "think": trimmed.contains("</think>")
-                    case "tool-use": trimmed.contains("</tool-use>")
-                    case "details": open.depth <= 0
+                    let done = switch kind {
+                    case "think": tagged && trimmed.range(of: "</think>") != nil
+                    case "tool-use": tagged && trimmed.range(of: "</tool-use>") != nil
+                    case "details": block!.depth <= 0
                     default: false
                     }
-                    block = open
                     if done { closeBlock() }
                     return
                 }
@@ -107,7 +138,7 @@ enum SpecStoryImporter: SessionImporter {
                 return
             }
             if turn == nil {
-                readPreamble(trimmed)
+                readPreamble(String(trimmed))
                 return
             }
             if trimmed == "---" {
@@ -117,14 +148,14 @@ enum SpecStoryImporter: SessionImporter {
             if trimmed.hasPrefix("<think>") {
                 flushText()
                 block = ("think", [line], 0)
-                if trimmed.contains("</think>") { closeBlock() }
+                if trimmed.range(of: "</think>") != nil { closeBlock() }
             } else if trimmed.hasPrefix("<tool-use") {
                 flushText()
                 block = ("tool-use", [line], 0)
-                if trimmed.contains("</tool-use>") { closeBlock() }
-            } else if trimmed.hasPrefix("<details"), trimmed.contains("Tool use: **") {
+                if trimmed.range(of: "</tool-use>") != nil { closeBlock() }
+            } else if trimmed.hasPrefix("<details"), trimmed.range(of: "Tool use: **") != nil {
                 flushText()
-                let depth = trimmed.components(separatedBy: "<details").count - trimmed.components(separatedBy: "</details>").count
+                let depth = SpecStoryImporter.count("<details", in: trimmed) - SpecStoryImporter.count("</details>", in: trimmed)
                 block = ("details", [line], depth)
                 if depth <= 0 { closeBlock() }
             } else if trimmed.hasPrefix("Tool use: **") {
@@ -249,7 +280,7 @@ enum SpecStoryImporter: SessionImporter {
         }
 
         /// `_**User (…)**_` → (.user, "User (…)"); `_****_` → (nil, ""); anything else is not a header.
-        static func header(_ line: String) -> (Turn.Role?, Substring)? {
+        static func header(_ line: Substring) -> (Turn.Role?, Substring)? {
             guard line.hasPrefix("_**"), line.hasSuffix("**_"), line.count >= 6 else { return nil }
             let inner = line.dropFirst(3).dropLast(3)
             if inner.isEmpty { return (nil, inner) }
@@ -264,7 +295,7 @@ enum SpecStoryImporter: SessionImporter {
         }
 
         /// The opening of a fenced code block: its backticks or tildes.
-        static func fenceMarker(_ line: String) -> Substring? {
+        static func fenceMarker(_ line: Substring) -> Substring? {
             guard let first = line.first, first == "`" || first == "~" else { return nil }
             let marker = line.prefix { $0 == first }
             return marker.count >= 3 ? Substring(marker) : nil
@@ -284,32 +315,34 @@ enum SpecStoryImporter: SessionImporter {
         var body: [Substring] = []
         for line in lines {
             var rest = Substring(line)
-            for tag in ["<tool-use", "<details"] where rest.trimmingCharacters(in: .whitespaces).hasPrefix(tag) {
+            let tagged = rest.utf8.contains(UInt8(ascii: "<"))
+            for tag in ["<tool-use", "<details"] where tagged && trim(rest).hasPrefix(tag) {
                 // The opening tags (`<tool-use …><details>` may share a line, `<summary>` may follow).
                 if let end = rest.firstIndex(of: ">") { rest = rest[rest.index(after: end)...] }
-                if rest.trimmingCharacters(in: .whitespaces).hasPrefix("<details"), let end = rest.firstIndex(of: ">") {
+                if trim(rest).hasPrefix("<details"), let end = rest.firstIndex(of: ">") {
                     rest = rest[rest.index(after: end)...]
                 }
             }
-            if description == nil, let open = rest.range(of: "<summary>"), let close = rest.range(of: "</summary>", range: open.upperBound..<rest.endIndex) {
+            if description == nil, tagged, let open = rest.range(of: "<summary>"),
+               let close = rest.range(of: "</summary>", range: open.upperBound..<rest.endIndex) {
                 let summary = unescaped(String(rest[open.upperBound..<close.lowerBound])).trimmingCharacters(in: .whitespaces)
                 let (said, words) = toolUse(summary)
                 if name == nil { name = said }
                 description = said == nil ? summary : words
                 rest = rest[close.upperBound...]
-            } else if description == nil, case let (said?, words) = toolUse(rest.trimmingCharacters(in: .whitespaces)) {
+            } else if description == nil, case let (said?, words) = toolUse(String(trim(rest))) {
                 // A bare `Tool use: **name**` line; a `<summary>` below it may say more.
                 if name == nil { name = said }
                 if !words.isEmpty { description = words }
                 continue
             }
-            for tag in ["</details></tool-use>", "</tool-use>", "</details>"] where rest.hasSuffix(tag) { rest = rest.dropLast(tag.count) }
+            for tag in ["</details></tool-use>", "</tool-use>", "</details>"] where tagged && rest.hasSuffix(tag) { rest = rest.dropLast(tag.count) }
             body.append(rest)
         }
-        var kept = body.map { $0.trimmingCharacters(in: .whitespaces).isEmpty ? "" : String($0) }
+        var kept = body.map { isBlank($0) ? "" : String($0) }
         // The CLI puts what a call is for on the body's first line.
         if description?.isEmpty ?? true, let index = kept.firstIndex(where: { !$0.isEmpty }) {
-            let line = kept[index].trimmingCharacters(in: .whitespaces)
+            let line = String(trim(kept[index]))
             if !inlineCode(line), !["`", "~", "*", "|", "<", "-", "#"].contains(where: { line.hasPrefix($0) }) {
                 description = line
                 kept.remove(at: index)
@@ -331,11 +364,11 @@ enum SpecStoryImporter: SessionImporter {
                 command = code
                 kept.removeSubrange(range)
             } else if command == nil, let index = kept.firstIndex(where: inlineCode) {
-                command = String(kept[index].trimmingCharacters(in: .whitespaces).dropFirst().dropLast())
+                command = String(trim(kept[index]).dropFirst().dropLast())
                 kept.remove(at: index)
             }
         } else if path == nil, type == "read" || type == "write", let index = kept.prefix(3).firstIndex(where: inlineCode) {
-            path = String(kept[index].trimmingCharacters(in: .whitespaces).dropFirst().dropLast())
+            path = String(trim(kept[index]).dropFirst().dropLast())
             kept.remove(at: index)
         }
         var input: JSONObject = [:]
@@ -370,12 +403,11 @@ enum SpecStoryImporter: SessionImporter {
     static func fencedBlock(_ lines: [String], where keep: (String) -> Bool) -> (ClosedRange<Int>, String)? {
         var index = 0
         while index < lines.count {
-            let line = lines[index].trimmingCharacters(in: .whitespaces)
+            let line = trim(lines[index])
             guard let marker = Parser.fenceMarker(line) else { index += 1; continue }
-            let info = line.dropFirst(marker.count).trimmingCharacters(in: .whitespaces).lowercased()
+            let info = trim(line.dropFirst(marker.count)).lowercased()
             var end = index + 1
-            while end < lines.count, !(lines[end].trimmingCharacters(in: .whitespaces).hasPrefix(marker)
-                                        && lines[end].trimmingCharacters(in: .whitespaces).allSatisfy { $0 == marker.first }) { end += 1 }
+            while end < lines.count, case let closing = trim(lines[end]), !(closing.hasPrefix(marker) && closing.allSatisfy { $0 == marker.first }) { end += 1 }
             if keep(info) {
                 let content = lines[(index + 1)..<min(end, lines.count)].joined(separator: "\n")
                 return (index...min(end, lines.count - 1), content)
@@ -386,7 +418,7 @@ enum SpecStoryImporter: SessionImporter {
     }
 
     static func inlineCode(_ line: String) -> Bool {
-        let text = line.trimmingCharacters(in: .whitespaces)
+        let text = trim(line)
         return text.count > 2 && text.hasPrefix("`") && text.hasSuffix("`") && !text.hasPrefix("``") && text.dropFirst().dropLast().allSatisfy { $0 != "`" }
     }
 
