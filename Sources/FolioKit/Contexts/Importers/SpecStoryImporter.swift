@@ -24,10 +24,13 @@ enum SpecStoryImporter: SessionImporter {
     static let tool = Session.Tool.specstory
 
     static func read(_ path: String) throws -> Session {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FolioError(.notFound, "cannot read \(path): no such file, or no permission")
+        // Line by line: a history is mostly tool output, which the session keeps; the file need not be held too.
+        var parser = Parser()
+        for bytes in try LineReader(path: path) {
+            let line = String(decoding: bytes.last == 0x0D ? bytes.dropLast() : bytes, as: UTF8.self)
+            parser.add(line[...])
         }
-        var session = parse(String(decoding: data, as: UTF8.self))
+        var session = parser.finish()
         let name = (path as NSString).lastPathComponent
         if session.sessionID == nil { session.sessionID = name }
         if session.created == nil, let stamp = fileNameTime(name) { session.saw(stamp) }
@@ -72,17 +75,47 @@ enum SpecStoryImporter: SessionImporter {
 
     static func trim(_ line: String) -> Substring { trim(Substring(line)) }
 
+    /// Text without the blank lines and spaces around it (Foundation's trimming goes through UTF-16: slow on the
+    /// megabytes a tool's output can hold).
+    static func trimmedBlock(_ text: String) -> String {
+        let bytes = text.utf8
+        func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, blank(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, case let last = bytes.index(before: end), blank(bytes[last]) { end = last }
+        return start == bytes.startIndex && end == bytes.endIndex ? text : String(text[start..<end])
+    }
+
     static func isBlank(_ line: some StringProtocol) -> Bool { line.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
 
     /// How many times `needle` occurs in `line`.
     static func count(_ needle: String, in line: Substring) -> Int {
         var count = 0
         var rest = line
-        while let range = rest.range(of: needle) {
+        while let range = locate(needle, in: rest) {
             count += 1
             rest = rest[range.upperBound...]
         }
         return count
+    }
+
+    /// Where `needle` (ASCII) first occurs in `text`, found byte by byte (Foundation's `range(of:)` counts UTF-16
+    /// offsets from the start of the string a line was cut from).
+    static func locate(_ needle: String, in text: Substring) -> Range<String.Index>? {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first else { return nil }
+        let bytes = text.utf8
+        var from = bytes.startIndex
+        while let start = bytes[from...].firstIndex(of: first) {
+            var end = start, matched = 0
+            while matched < pattern.count, end < bytes.endIndex, bytes[end] == pattern[matched] {
+                end = bytes.index(after: end)
+                matched += 1
+            }
+            if matched == pattern.count { return start..<end }
+            from = bytes.index(after: start)
+        }
+        return nil
     }
 
     private struct Parser {
@@ -124,8 +157,8 @@ enum SpecStoryImporter: SessionImporter {
                         block!.depth += SpecStoryImporter.count("<details", in: trimmed) - SpecStoryImporter.count("</details>", in: trimmed)
                     }
                     let done = switch kind {
-                    case "think": tagged && trimmed.range(of: "</think>") != nil
-                    case "tool-use": tagged && trimmed.range(of: "</tool-use>") != nil
+                    case "think": tagged && SpecStoryImporter.locate("</think>", in: trimmed) != nil
+                    case "tool-use": tagged && SpecStoryImporter.locate("</tool-use>", in: trimmed) != nil
                     case "details": block!.depth <= 0
                     default: false
                     }
@@ -148,12 +181,12 @@ enum SpecStoryImporter: SessionImporter {
             if trimmed.hasPrefix("<think>") {
                 flushText()
                 block = ("think", [line], 0)
-                if trimmed.range(of: "</think>") != nil { closeBlock() }
+                if SpecStoryImporter.locate("</think>", in: trimmed) != nil { closeBlock() }
             } else if trimmed.hasPrefix("<tool-use") {
                 flushText()
                 block = ("tool-use", [line], 0)
-                if trimmed.range(of: "</tool-use>") != nil { closeBlock() }
-            } else if trimmed.hasPrefix("<details"), trimmed.range(of: "Tool use: **") != nil {
+                if SpecStoryImporter.locate("</tool-use>", in: trimmed) != nil { closeBlock() }
+            } else if trimmed.hasPrefix("<details"), SpecStoryImporter.locate("Tool use: **", in: trimmed) != nil {
                 flushText()
                 let depth = SpecStoryImporter.count("<details", in: trimmed) - SpecStoryImporter.count("</details>", in: trimmed)
                 block = ("details", [line], depth)
@@ -233,7 +266,7 @@ enum SpecStoryImporter: SessionImporter {
         }
 
         mutating func flushText() {
-            let joined = text.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            let joined = SpecStoryImporter.trimmedBlock(text.joined(separator: "\n"))
             if !joined.isEmpty { turn?.blocks.append(.text(joined)) }
             text = []
         }
@@ -323,8 +356,8 @@ enum SpecStoryImporter: SessionImporter {
                     rest = rest[rest.index(after: end)...]
                 }
             }
-            if description == nil, tagged, let open = rest.range(of: "<summary>"),
-               let close = rest.range(of: "</summary>", range: open.upperBound..<rest.endIndex) {
+            if description == nil, tagged, let open = locate("<summary>", in: rest),
+               let close = locate("</summary>", in: rest[open.upperBound...]) {
                 let summary = unescaped(String(rest[open.upperBound..<close.lowerBound])).trimmingCharacters(in: .whitespaces)
                 let (said, words) = toolUse(summary)
                 if name == nil { name = said }
@@ -379,14 +412,30 @@ enum SpecStoryImporter: SessionImporter {
             while path.hasPrefix("./") { path.removeFirst(2) }
             input["file_path"] = path
         }
-        var output = kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        var output = trimmedBlock(kept.joined(separator: "\n"))
         // An output that is one fenced block is its content.
-        let outputLines = output.components(separatedBy: "\n")
-        if outputLines.count >= 2, let (range, content) = fencedBlock(outputLines, where: { _ in true }), range == 0...(outputLines.count - 1) {
-            output = content
+        if let marker = Parser.fenceMarker(trim(output[...].prefix { $0 != "\n" })), let first = output.firstIndex(of: "\n"),
+           let last = output.lastIndex(of: "\n"), first < last, case let closing = trim(output[output.index(after: last)...]),
+           closing.hasPrefix(marker), closing.allSatisfy({ $0 == marker.first }),
+           !opensFence(marker, in: output[output.index(after: first)..<last]) {
+            output = String(output[output.index(after: first)..<last])
         }
         let call = ToolCall(id: id, name: name ?? "tool", input: JSON.compact(input))
         return (call, output.isEmpty ? nil : (output, output.hasPrefix("**Error:**")))
+    }
+
+    /// Whether a line of `text` starts (after spaces) with `marker`, read byte by byte.
+    static func opensFence(_ marker: Substring, in text: Substring) -> Bool {
+        let fence = Array(marker.utf8)
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            while index < bytes.endIndex, bytes[index] == 0x20 || bytes[index] == 0x09 { index = bytes.index(after: index) }
+            if bytes[index...].starts(with: fence) { return true }
+            guard let newline = bytes[index...].firstIndex(of: 0x0A) else { return false }
+            index = bytes.index(after: newline)
+        }
+        return false
     }
 
     /// `Tool use: **read_file** • Read file: x` → ("read_file", "Read file: x").
