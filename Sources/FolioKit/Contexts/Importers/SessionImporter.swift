@@ -189,7 +189,12 @@ struct LineReader: Sequence, IteratorProtocol {
         self.handle = handle
     }
 
-    mutating func next() -> Data? {
+    mutating func next() -> Data? { nextLine { Data($0) } }
+
+    /// The next line as text (invalid UTF-8 repaired), decoded straight from what was read: no copy in between.
+    mutating func nextText() -> String? { nextLine { String(decoding: $0, as: UTF8.self) } }
+
+    private mutating func nextLine<Line>(_ make: (ArraySlice<UInt8>) -> Line) -> Line? {
         while true {
             let start = position
             let newline: Int? = buffer.withUnsafeBytes { bytes in
@@ -198,12 +203,12 @@ struct LineReader: Sequence, IteratorProtocol {
             }
             if let newline {
                 position = newline + 1
-                return Data(buffer[start..<newline])
+                return make(buffer[start..<newline])
             }
             if atEnd {
                 guard start < buffer.count else { return nil }
                 position = buffer.count
-                return Data(buffer[start...])
+                return make(buffer[start...])
             }
             // Keep the unfinished line, then read more after it.
             if start > 0 {

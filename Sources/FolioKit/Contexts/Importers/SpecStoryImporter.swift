@@ -26,8 +26,9 @@ enum SpecStoryImporter: SessionImporter {
     static func read(_ path: String) throws -> Session {
         // Line by line: a history is mostly tool output, which the session keeps; the file need not be held too.
         var parser = Parser()
-        for bytes in try LineReader(path: path) {
-            let line = String(decoding: bytes.last == 0x0D ? bytes.dropLast() : bytes, as: UTF8.self)
+        var lines = try LineReader(path: path)
+        while var line = lines.nextText() {
+            if line.utf8.last == 0x0D { line.removeLast() }
             parser.add(line[...])
         }
         var session = parser.finish()
@@ -85,6 +86,9 @@ enum SpecStoryImporter: SessionImporter {
         while end > start, case let last = bytes.index(before: end), blank(bytes[last]) { end = last }
         return start == bytes.startIndex && end == bytes.endIndex ? text : String(text[start..<end])
     }
+
+    /// Whether a (trimmed) line may hold a tag this reader looks for: tags open a line or close it.
+    static func tagged(_ line: Substring) -> Bool { line.utf8.first == UInt8(ascii: "<") || line.utf8.last == UInt8(ascii: ">") }
 
     static func isBlank(_ line: some StringProtocol) -> Bool { line.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
 
@@ -152,7 +156,7 @@ enum SpecStoryImporter: SessionImporter {
                 } else {
                     // In place: a block's lines are never copied.
                     block!.lines.append(line)
-                    let tagged = trimmed.utf8.contains(UInt8(ascii: "<"))
+                    let tagged = SpecStoryImporter.tagged(trimmed)
                     if kind == "details", tagged {
                         block!.depth += SpecStoryImporter.count("<details", in: trimmed) - SpecStoryImporter.count("</details>", in: trimmed)
                     }
@@ -348,7 +352,7 @@ enum SpecStoryImporter: SessionImporter {
         var body: [Substring] = []
         for line in lines {
             var rest = Substring(line)
-            let tagged = rest.utf8.contains(UInt8(ascii: "<"))
+            let tagged = tagged(trim(rest))
             for tag in ["<tool-use", "<details"] where tagged && trim(rest).hasPrefix(tag) {
                 // The opening tags (`<tool-use …><details>` may share a line, `<summary>` may follow).
                 if let end = rest.firstIndex(of: ">") { rest = rest[rest.index(after: end)...] }
@@ -372,11 +376,11 @@ enum SpecStoryImporter: SessionImporter {
             for tag in ["</details></tool-use>", "</tool-use>", "</details>"] where tagged && rest.hasSuffix(tag) { rest = rest.dropLast(tag.count) }
             body.append(rest)
         }
-        var kept = body.map { isBlank($0) ? "" : String($0) }
+        var kept: [Substring] = body.map { isBlank($0) ? "" : $0 }
         // The CLI puts what a call is for on the body's first line.
         if description?.isEmpty ?? true, let index = kept.firstIndex(where: { !$0.isEmpty }) {
             let line = String(trim(kept[index]))
-            if !inlineCode(line), !["`", "~", "*", "|", "<", "-", "#"].contains(where: { line.hasPrefix($0) }) {
+            if !inlineCode(line[...]), !["`", "~", "*", "|", "<", "-", "#"].contains(where: { line.hasPrefix($0) }) {
                 description = line
                 kept.remove(at: index)
             }
@@ -412,30 +416,18 @@ enum SpecStoryImporter: SessionImporter {
             while path.hasPrefix("./") { path.removeFirst(2) }
             input["file_path"] = path
         }
-        var output = trimmedBlock(kept.joined(separator: "\n"))
         // An output that is one fenced block is its content.
-        if let marker = Parser.fenceMarker(trim(output[...].prefix { $0 != "\n" })), let first = output.firstIndex(of: "\n"),
-           let last = output.lastIndex(of: "\n"), first < last, case let closing = trim(output[output.index(after: last)...]),
+        var output: String
+        if let first = kept.firstIndex(where: { !$0.isEmpty }), let last = kept.lastIndex(where: { !$0.isEmpty }), first < last,
+           let marker = Parser.fenceMarker(trim(kept[first])), case let closing = trim(kept[last]),
            closing.hasPrefix(marker), closing.allSatisfy({ $0 == marker.first }),
-           !opensFence(marker, in: output[output.index(after: first)..<last]) {
-            output = String(output[output.index(after: first)..<last])
+           !kept[(first + 1)..<last].contains(where: { trim($0).hasPrefix(marker) }) {
+            output = kept[(first + 1)..<last].joined(separator: "\n")
+        } else {
+            output = trimmedBlock(kept.joined(separator: "\n"))
         }
         let call = ToolCall(id: id, name: name ?? "tool", input: JSON.compact(input))
         return (call, output.isEmpty ? nil : (output, output.hasPrefix("**Error:**")))
-    }
-
-    /// Whether a line of `text` starts (after spaces) with `marker`, read byte by byte.
-    static func opensFence(_ marker: Substring, in text: Substring) -> Bool {
-        let fence = Array(marker.utf8)
-        let bytes = text.utf8
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            while index < bytes.endIndex, bytes[index] == 0x20 || bytes[index] == 0x09 { index = bytes.index(after: index) }
-            if bytes[index...].starts(with: fence) { return true }
-            guard let newline = bytes[index...].firstIndex(of: 0x0A) else { return false }
-            index = bytes.index(after: newline)
-        }
-        return false
     }
 
     /// `Tool use: **read_file** • Read file: x` → ("read_file", "Read file: x").
@@ -449,7 +441,7 @@ enum SpecStoryImporter: SessionImporter {
     }
 
     /// The first fenced block whose info string passes `keep`: the lines it spans and its content.
-    static func fencedBlock(_ lines: [String], where keep: (String) -> Bool) -> (ClosedRange<Int>, String)? {
+    static func fencedBlock(_ lines: [Substring], where keep: (String) -> Bool) -> (ClosedRange<Int>, String)? {
         var index = 0
         while index < lines.count {
             let line = trim(lines[index])
@@ -466,7 +458,7 @@ enum SpecStoryImporter: SessionImporter {
         return nil
     }
 
-    static func inlineCode(_ line: String) -> Bool {
+    static func inlineCode(_ line: Substring) -> Bool {
         let text = trim(line)
         return text.count > 2 && text.hasPrefix("`") && text.hasSuffix("`") && !text.hasPrefix("``") && text.dropFirst().dropLast().allSatisfy { $0 != "`" }
     }
