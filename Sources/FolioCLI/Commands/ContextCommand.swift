@@ -14,7 +14,7 @@ struct ContextCommand: ParsableCommand {
 
     struct Save: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Capture a session (Claude Code, Codex, Gemini CLI, aider, Cline, Roo, Cursor, cursor-agent, or Markdown) as a context file, in one commit.",
+            abstract: "Capture a session (Claude Code, Codex, Gemini CLI, aider, Cline, Roo, Cursor, cursor-agent, VS Code Copilot, SpecStory, or Markdown) as a context file, in one commit.",
             discussion: """
                 With no --from, folio takes the most recent session for this repository among the tools it finds
                 (not a copy folio restored that nobody continued). A session saved before is updated in place, in a

@@ -77,6 +77,7 @@ public struct ContextFile: Sendable, Equatable {
         line("tool", session.tool.rawValue, indent: "  ")
         line("version", session.toolVersion, indent: "  ")
         line("session", session.sessionID, indent: "  ")
+        line("parent", session.parentSessionID, indent: "  ")
         line("created", session.created.map(Timestamps.format))
         line("updated", session.updated.map(Timestamps.format))
         line("folder", folder)
@@ -223,6 +224,7 @@ public struct ContextFile: Sendable, Equatable {
         var session = Session(tool: Session.Tool(rawValue: node?["source"]?["tool"]?.text ?? "") ?? .markdown)
         session.toolVersion = node?["source"]?["version"]?.text
         session.sessionID = node?["source"]?["session"]?.text
+        session.parentSessionID = node?["source"]?["parent"]?.text
         session.created = node?["created"]?.text.flatMap(Timestamps.parse)
         session.updated = node?["updated"]?.text.flatMap(Timestamps.parse)
         session.models = node?["models"]?.sequence?.compactMap { $0.text } ?? []

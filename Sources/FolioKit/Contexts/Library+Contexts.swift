@@ -119,14 +119,14 @@ extension Library {
             }
             return (candidate.tool, candidate.path)
         }
-        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI, aider or Cursor"
+        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI, aider, Cursor or VS Code Copilot"
         let named = source.sessionID.map { " with id \($0)" } ?? ""
         let copies = skipped == 0 ? "" : " (only \(skipped) folio restored from a context and nobody continued)"
         throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); name a file with --file PATH, or pick the tool with --from")
     }
 
     /// The tools whose sessions of this repository folio finds by itself (`save` with no `--from`, `watch`).
-    public static let repositoryTools: [Session.Tool] = [.claudeCode, .codex, .gemini, .aider, .cursor, .cursorAgent]
+    public static let repositoryTools: [Session.Tool] = [.claudeCode, .codex, .gemini, .aider, .copilot, .cursor, .cursorAgent]
 
     /// The folder sessions are looked up for: the repository's root, or the library's.
     public var projectFolder: String {
@@ -176,6 +176,10 @@ extension Library {
             let extensionID = tool == .cline ? "saoudrizwan.claude-dev" : "rooveterinaryinc.roo-cline"
             let tasks = home + "/.config/Code/User/globalStorage/\(extensionID)/tasks"
             return files(in: tasks) { _ in true }.filter { fm.fileExists(atPath: $0 + "/api_conversation_history.json") }
+        case .copilot:
+            return CopilotImporter.sessionFiles(for: Array(Set([project, environment.currentDirectory])), variables: environment.variables, home: home)
+        case .specstory:
+            return Array(Set([project, environment.currentDirectory])).sorted().flatMap { files(in: $0 + "/.specstory/history") { $0.hasSuffix(".md") } }
         case .markdown, .cursor, .cursorAgent:
             return []
         }

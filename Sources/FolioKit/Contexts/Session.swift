@@ -6,11 +6,14 @@ import Foundation
 public struct Session: Sendable, Equatable {
     public enum Tool: String, Sendable, CaseIterable, Codable {
         case claudeCode = "claude-code", codex, aider, gemini, cline, roo, markdown, cursor, cursorAgent = "cursor-agent"
+        case copilot, specstory
     }
 
     public var tool: Tool
     public var toolVersion: String?
     public var sessionID: String?
+    /// For a subagent's conversation captured on its own: the session that started it.
+    public var parentSessionID: String?
     public var created: Date?
     public var updated: Date?
     /// The folder the tool ran in, as the tool recorded it (absolute).
@@ -154,7 +157,7 @@ public struct SessionActivity: Sendable, Equatable {
         for call in calls {
             let input = JSONReader.parse(Data(call.input.utf8)) as? [String: Any] ?? [:]
             let path = (input["file_path"] ?? input["path"] ?? input["notebook_path"] ?? input["absolute_path"] ?? input["target_file"]
-                ?? input["targetFile"] ?? input["relativeWorkspacePath"]) as? String
+                ?? input["targetFile"] ?? input["relativeWorkspacePath"] ?? input["filePath"]) as? String
             switch call.name.lowercased() {
             case _ where Self.readsFile(call.name):
                 touch(path, .read)
@@ -163,8 +166,11 @@ public struct SessionActivity: Sendable, Equatable {
                 touch(path, .edit)
             case "write", "write_to_file", "create_file", "write_file":
                 touch(path, .write)
+            // VS Code Copilot's and Cursor's names (as SpecStory writes them).
+            case "replace_string_in_file", "insert_edit_into_file":
+                touch(path, .edit)
             case "bash", "shell", "exec_command", "execute_command", "run_shell_command", "local_shell", "container.exec", "run_terminal_cmd",
-                 "run_terminal_command_v2":
+                 "run_terminal_command_v2", "run_in_terminal":
                 if let command = input["command"] as? String ?? input["cmd"] as? String {
                     commands.append(command)
                 } else if let parts = (input["command"] ?? input["cmd"]) as? [String] {

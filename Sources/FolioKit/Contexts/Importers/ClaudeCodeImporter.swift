@@ -12,7 +12,9 @@ import Foundation
 /// from /rename), else the one Claude Code generated (`ai-title`), else a `summary` record's (the one whose
 /// `leafUuid` is in this file first). Claude Code 2 keeps each
 /// subagent's transcript beside the session, in `<session>/subagents/agent-<id>.jsonl` with an
-/// `agent-<id>.meta.json`; those are read as subagents (their calls, files and tokens count).
+/// `agent-<id>.meta.json`; those are read as subagents (their calls, files and tokens count). Such a file given on its
+/// own is that subagent's conversation. The JSON that session viewers and exporters pass around, an object whose
+/// `loglines` list these same records, is read the same way.
 enum ClaudeCodeImporter: SessionImporter {
     static let tool = Session.Tool.claudeCode
 
@@ -47,7 +49,11 @@ enum ClaudeCodeImporter: SessionImporter {
     }
 
     static func read(_ path: String) throws -> Session {
+        // A subagent's transcript on its own (`agent-<id>.jsonl`, every record a sidechain) is that agent's
+        // conversation.
+        if (path as NSString).lastPathComponent.hasPrefix("agent-") { return try readAgent(path) }
         var session = try read(path, subagent: false)
+        if session.turns.isEmpty, session.sidechainMessages > 0 { return try readAgent(path) }
         let folder = (path as NSString).deletingPathExtension + "/subagents"
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
             .filter { $0.hasPrefix("agent-") && $0.hasSuffix(".jsonl") }.sorted()
@@ -67,10 +73,60 @@ enum ClaudeCodeImporter: SessionImporter {
         return session
     }
 
+    /// A subagent's transcript as a session of its own: its id is the agent's (`agentId`, or the file's name after
+    /// `agent-`), its parent the session that started it (the records' `sessionId`, or the `<session>` folder of
+    /// `<session>/subagents/`). Its title is the task's description in `agent-<id>.meta.json`, else its first prompt.
+    static func readAgent(_ path: String) throws -> Session {
+        var reader = Reader(subagent: true)
+        try forEachRecord(in: path) { reader.add($0) }
+        var session = reader.finish()
+        let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let folder = (path as NSString).deletingLastPathComponent
+        session.sessionID = reader.agentID ?? (base.hasPrefix("agent-") ? String(base.dropFirst("agent-".count)) : base)
+        session.parentSessionID = reader.recordSessionID
+            ?? ((folder as NSString).lastPathComponent == "subagents" ? ((folder as NSString).deletingLastPathComponent as NSString).lastPathComponent : nil)
+        let meta = FileManager.default.contents(atPath: folder + "/" + base + ".meta.json").flatMap(JSON.object)
+        if let description = meta?["description"] as? String, !description.isEmpty { session.title = description }
+        if let model = meta?["model"] as? String, !session.models.contains(model) { session.models.append(model) }
+        return session
+    }
+
     /// One file: a session, or (`subagent`) a subagent's transcript, whose records are all sidechain records.
     static func read(_ path: String, subagent: Bool) throws -> Session {
-        var session = Session(tool: tool)
-        session.sessionID = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        var reader = Reader(subagent: subagent)
+        reader.session.sessionID = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        try forEachRecord(in: path) { reader.add($0) }
+        return reader.finish()
+    }
+
+    /// Each record of a session file: the lines of a `.jsonl`, or the `loglines` of the JSON that session viewers
+    /// and exporters pass around (`{"loglines": [record, …]}`, as Claude Code's web sessions are served).
+    static func forEachRecord(in path: String, _ body: (JSONObject) -> Void) throws {
+        if path.hasSuffix(".json") {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw FolioError(.notFound, "cannot read \(path): no such file, or no permission")
+            }
+            let document = JSON.parse(data)
+            guard let records = (document as? JSONObject)?["loglines"] as? [Any] ?? document as? [Any] else {
+                throw FolioError(.invalidInput, "\(path): not a Claude Code session (expected a JSON object whose loglines list the session's records)")
+            }
+            for case let record as JSONObject in records { body(record) }
+            return
+        }
+        for line in try LineReader(path: path) {
+            guard !line.isEmpty, let record = JSON.object(line) else { continue }
+            if let loglines = record["loglines"] as? [Any] {
+                for case let inner as JSONObject in loglines { body(inner) }
+            } else {
+                body(record)
+            }
+        }
+    }
+
+    /// Reads records one at a time into a session.
+    struct Reader {
+        let subagent: Bool
+        var session = Session(tool: ClaudeCodeImporter.tool)
         var records: [Record] = []
         var byUUID: [String: Int] = [:]
         var usageSeen = Set<String>()
@@ -78,21 +134,27 @@ enum ClaudeCodeImporter: SessionImporter {
         var customTitle: String?, generatedTitle: String?
         /// Usage of records outside the conversation's tree (some files hold only usage records).
         var looseUsage = (input: 0, output: 0)
-        var lineNumber = 0
-        for line in try LineReader(path: path) {
-            lineNumber += 1
-            guard !line.isEmpty, let record = JSON.object(line) else { continue }
+        var recordNumber = 0
+        /// The `agentId` and `sessionId` the records carry (a subagent's are its own id and its parent's).
+        var agentID: String?
+        var recordSessionID: String?
+
+        init(subagent: Bool) { self.subagent = subagent }
+
+        mutating func add(_ record: JSONObject) {
+            recordNumber += 1
             let kind = record["type"] as? String ?? ""
-            if kind == "summary", let text = record["summary"] as? String { summaries.append((text, record["leafUuid"] as? String)); continue }
-            if kind == "custom-title", let text = record["customTitle"] as? String, !text.isEmpty { customTitle = text; continue }
-            if kind == "ai-title", let text = record["aiTitle"] as? String ?? record["title"] as? String, !text.isEmpty { generatedTitle = text; continue }
+            if kind == "summary", let text = record["summary"] as? String { summaries.append((text, record["leafUuid"] as? String)); return }
+            if kind == "custom-title", let text = record["customTitle"] as? String, !text.isEmpty { customTitle = text; return }
+            if kind == "ai-title", let text = record["aiTitle"] as? String ?? record["title"] as? String, !text.isEmpty { generatedTitle = text; return }
             if let version = record["version"] as? String { session.toolVersion = version }
-            if let id = record["sessionId"] as? String { session.sessionID = id }
+            if let id = record["sessionId"] as? String { session.sessionID = id; recordSessionID = id }
+            if agentID == nil, let id = record["agentId"] as? String, !id.isEmpty { agentID = id }
             if let cwd = record["cwd"] as? String, !cwd.isEmpty { session.workingFolder = cwd }
             if let branch = record["gitBranch"] as? String, !branch.isEmpty { session.gitBranch = branch }
             let time = JSON.date(record["timestamp"])
             session.saw(time)
-            if !subagent, record["isSidechain"] as? Bool == true { session.sidechainMessages += 1; continue }
+            if !subagent, record["isSidechain"] as? Bool == true { session.sidechainMessages += 1; return }
             // Models and usage count wherever they appear (some files hold only usage records).
             let message = record["message"] as? JSONObject
             let messageID = message?["id"] as? String
@@ -100,13 +162,13 @@ enum ClaudeCodeImporter: SessionImporter {
                 session.models.append(model)
             }
             var usage: (input: Int, output: Int)?
-            if let counts = message?["usage"] as? JSONObject, usageSeen.insert(messageID ?? "line \(lineNumber)").inserted {
+            if let counts = message?["usage"] as? JSONObject, usageSeen.insert(messageID ?? "record \(recordNumber)").inserted {
                 usage = (JSON.int(counts["input_tokens"]) + JSON.int(counts["cache_creation_input_tokens"]) + JSON.int(counts["cache_read_input_tokens"]),
                          JSON.int(counts["output_tokens"]))
             }
             guard kind == "user" || kind == "assistant" || kind == "system" else {
                 if let usage { looseUsage = (looseUsage.input + usage.input, looseUsage.output + usage.output) }
-                continue
+                return
             }
             var turn: Turn?
             var results: [(String, String, Bool)] = []
@@ -145,24 +207,28 @@ enum ClaudeCodeImporter: SessionImporter {
                                   logicalParent: record["logicalParentUuid"] as? String, turn: turn, messageID: messageID, results: results,
                                   usage: usage))
         }
-        // A summary of this conversation (its leaf is in the file) rather than of one it continued.
-        let summary = summaries.last { $0.leaf.map { byUUID[$0] != nil } ?? false } ?? summaries.last
-        session.summary = summary?.text
-        session.title = customTitle ?? generatedTitle ?? summary?.text
-        let branch = activeBranch(records, byUUID: byUUID)
-        session.inputTokens = looseUsage.input
-        session.outputTokens = looseUsage.output
-        for usage in branch.compactMap(\.usage) {
-            session.inputTokens += usage.input
-            session.outputTokens += usage.output
+
+        func finish() -> Session {
+            var session = self.session
+            // A summary of this conversation (its leaf is in the file) rather than of one it continued.
+            let summary = summaries.last { $0.leaf.map { byUUID[$0] != nil } ?? false } ?? summaries.last
+            session.summary = summary?.text
+            session.title = customTitle ?? generatedTitle ?? summary?.text
+            let branch = activeBranch(records, byUUID: byUUID)
+            session.inputTokens = looseUsage.input
+            session.outputTokens = looseUsage.output
+            for usage in branch.compactMap(\.usage) {
+                session.inputTokens += usage.input
+                session.outputTokens += usage.output
+            }
+            session.turns = assemble(branch)
+            // The plan is the last TodoWrite of the kept conversation.
+            if let plan = session.toolCalls.last(where: { $0.name == "TodoWrite" }),
+               let todos = JSON.object(Data(plan.input.utf8))?["todos"] as? [JSONObject] {
+                session.tasks = todos.compactMap(task)
+            }
+            return session
         }
-        session.turns = assemble(branch)
-        // The plan is the last TodoWrite of the kept conversation.
-        if let plan = session.toolCalls.last(where: { $0.name == "TodoWrite" }),
-           let todos = JSON.object(Data(plan.input.utf8))?["todos"] as? [JSONObject] {
-            session.tasks = todos.compactMap(task)
-        }
-        return session
     }
 
     /// The records on the path from the last record back to the root, in conversation order.

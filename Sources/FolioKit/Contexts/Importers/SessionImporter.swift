@@ -26,6 +26,8 @@ enum SessionImporters {
         case .markdown: MarkdownImporter.self
         case .cursor: CursorImporter.self
         case .cursorAgent: CursorAgentImporter.self
+        case .copilot: CopilotImporter.self
+        case .specstory: SpecStoryImporter.self
         }
     }
 
@@ -41,13 +43,20 @@ enum SessionImporters {
             return FileManager.default.fileExists(atPath: path + "/store.db") ? .cursorAgent : .cline
         }
         let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 4096) }).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let trimmed = head.drop { $0.isWhitespace }
+        // VS Code chat sessions: a change log whose first line is the whole chat, or the chat as one document.
+        if name.hasSuffix(".jsonl"), trimmed.hasPrefix("{\"kind\":0,\"v\":") || path.contains("/chatSessions/") { return .copilot }
+        if name.hasSuffix(".json"), path.contains("/chatSessions/") { return .copilot }
+        if name.hasSuffix(".json"), head.contains("\"requests\""),
+           ["\"requesterUsername\"", "\"responderUsername\"", "\"initialLocation\""].contains(where: head.contains) { return .copilot }
+        if name.hasSuffix(".json"), head.contains("\"loglines\"") { return .claudeCode }
+        if name.hasSuffix(".md"), path.contains("/.specstory/history/") || SpecStoryImporter.recognizes(head) { return .specstory }
         if name.hasSuffix(".jsonl") {
             if head.contains("\"session_meta\"") || head.contains("\"response_item\"") || head.contains("\"turn_context\"")
                 || name.hasPrefix("rollout-") { return .codex }
             return .claudeCode
         }
         if name.hasSuffix(".json") {
-            let trimmed = head.drop { $0.isWhitespace }
             if trimmed.hasPrefix("[") { return .cline }
             if head.contains("\"messages\"") || head.contains("\"sessionId\"") { return .gemini }
         }
@@ -75,7 +84,7 @@ enum JSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static let leadingKeys = ["file_path", "path", "notebook_path", "absolute_path", "target_file", "command", "cmd", "pattern", "url", "query",
+    static let leadingKeys = ["file_path", "path", "notebook_path", "absolute_path", "target_file", "filePath", "command", "cmd", "pattern", "url", "query",
                               "description"]
 
     private static func write(_ value: Any, to out: inout [UInt8]) {
@@ -186,7 +195,12 @@ struct LineReader: Sequence, IteratorProtocol {
         self.handle = handle
     }
 
-    mutating func next() -> Data? {
+    mutating func next() -> Data? { nextLine { Data($0) } }
+
+    /// The next line as text (invalid UTF-8 repaired), decoded straight from what was read: no copy in between.
+    mutating func nextText() -> String? { nextLine { String(decoding: $0, as: UTF8.self) } }
+
+    private mutating func nextLine<Line>(_ make: (ArraySlice<UInt8>) -> Line) -> Line? {
         while true {
             let start = position
             let newline: Int? = buffer.withUnsafeBytes { bytes in
@@ -195,12 +209,12 @@ struct LineReader: Sequence, IteratorProtocol {
             }
             if let newline {
                 position = newline + 1
-                return Data(buffer[start..<newline])
+                return make(buffer[start..<newline])
             }
             if atEnd {
                 guard start < buffer.count else { return nil }
                 position = buffer.count
-                return Data(buffer[start...])
+                return make(buffer[start...])
             }
             // Keep the unfinished line, then read more after it.
             if start > 0 {
