@@ -13,6 +13,9 @@ public struct ChangeOutcome: Sendable, Equatable {
     public let changed: Bool
     /// Things worth knowing that did not stop the change: lint warnings, a change merged with one made meanwhile.
     public let warnings: [String]
+    /// Lint's findings on the files written that did not stop the change (warnings, and secrets let through with
+    /// `--allow-secret`); their text is among `warnings` too.
+    public var findings: [LintFinding] = []
 }
 
 /// A file to write (or delete, when `contents` is nil), relative to the library root.
@@ -45,6 +48,8 @@ enum ChangeBase: Equatable {
 /// The files as they are where a change applies (the work tree, or a variant's branch), read under the lock.
 struct CurrentFiles {
     let read: (String) throws -> Data?
+    /// The same files as lint reads them: what the rules see around the files a change writes (includes, ids).
+    let lintSource: LintSource
 
     /// The bytes at a library-relative path, or nil when there is no file.
     func data(_ path: String) throws -> Data? { try read(path) }
@@ -60,8 +65,8 @@ extension Library {
 
     /// Writes changes computed beforehand; each is checked against its `base` under the lock.
     func apply(_ changes: [LibraryChange], message: String, commit: Bool, warnings: [String] = [],
-               branch: String? = nil) throws -> ChangeOutcome {
-        try apply(message: message, commit: commit, warnings: warnings, branch: branch) { _ in changes }
+               branch: String? = nil, refusal: (([LintFinding]) -> FolioError)? = nil) throws -> ChangeOutcome {
+        try apply(message: message, commit: commit, warnings: warnings, branch: branch, refusal: refusal) { _ in changes }
     }
 
     /// Writes a change and, when `commit` is set, makes it one commit (on the current branch, or on `branch`).
@@ -73,8 +78,9 @@ extension Library {
     /// then the files and the commit are written, journaled, so a killed process leaves nothing half-written.
     /// `afterWrite` runs once they are (given the new commit, nil with `--no-commit`), still under the lock, for what
     /// goes with the change but is not a file (the labels a rename carries); what it returns joins the warnings.
+    /// `refusal` words lint's refusal when the caller can say more than the library paths (an import: the files read).
     func apply(message: String, commit: Bool, warnings: [String] = [], branch: String? = nil,
-               afterWrite: ((Repository?, String?) -> [String])? = nil,
+               refusal: (([LintFinding]) -> FolioError)? = nil, afterWrite: ((Repository?, String?) -> [String])? = nil,
                compute: (CurrentFiles) throws -> [LibraryChange]) throws -> ChangeOutcome {
         if branch != nil, !commit {
             throw FolioError(.invalidInput, "a change to a variant is always a commit; leave out --no-commit")
@@ -95,7 +101,8 @@ extension Library {
         guard !changes.isEmpty else {
             return ChangeOutcome(message: message, commit: nil, paths: [], changed: false, warnings: notes)
         }
-        notes += try checkBeforeWriting(changes, branch: branch, repository: repository, committing: commit)
+        let lint = try checkBeforeWriting(changes, current: current, committing: commit, refusal: refusal)
+        notes += lint.notes
         if branch == nil { try checkWritable(changes) }
 
         var hash: String?
@@ -133,7 +140,8 @@ extension Library {
             throw FolioError(.io, "could not write \(changes.map(\.path).joined(separator: ", ")): \(error.localizedDescription)")
         }
         notes += afterWrite?(repository, hash) ?? []
-        return ChangeOutcome(message: message, commit: hash, paths: changes.map(\.path), changed: true, warnings: notes)
+        return ChangeOutcome(message: message, commit: hash, paths: changes.map(\.path), changed: true, warnings: notes,
+                             findings: lint.findings)
     }
 
     /// Runs `body` under folio's write lock (the one every commit takes), after undoing an interrupted write.
@@ -173,14 +181,14 @@ extension Library {
     /// The files where a change applies: the work tree (or, for a variant, its branch's tip).
     private func currentFiles(branch: String?, repository: Repository?) throws -> CurrentFiles {
         guard let branch, let repository else {
-            return CurrentFiles { [root] path in
+            return CurrentFiles(read: { [root] path in
                 let full = root + "/" + path
                 guard FileManager.default.fileExists(atPath: full) else { return nil }
                 guard let data = FileManager.default.contents(atPath: full) else {
                     throw FolioError(.io, "cannot read \(full); check its permissions")
                 }
                 return data
-            }
+            }, lintSource: WorkTreeLintSource(root: root))
         }
         let tree = try gitCall {
             guard let tip = try repository.reference(named: "refs/heads/\(branch)")?.target else {
@@ -189,12 +197,12 @@ extension Library {
             return try repository.commit(tip).tree
         }
         let prefix = repositoryPrefix(in: repository)
-        return CurrentFiles { path in
+        return CurrentFiles(read: { path in
             try gitCall {
                 guard let entry = try repository.entry(at: prefix + path, inTree: tree), entry.kind == .blob else { return nil }
                 return try repository.blob(entry.oid)
             }
-        }
+        }, lintSource: CommitLintSource(repository: repository, tree: tree, prefix: prefix))
     }
 
     // MARK: - Interrupted writes
@@ -395,24 +403,18 @@ extension Library {
         }
     }
 
-    /// Lints what is about to be written, as `folio lint` would lint it once written: error-level findings refuse the
-    /// write (the secret scanner's too, unless `allowSecrets`); warnings are returned. Files lint does not read
-    /// are scanned for secrets only.
+    /// Lints what is about to be written, as `folio lint` would lint it once written, among the files where the
+    /// change applies (`current`): error-level findings refuse the write (the secret scanner's too, unless
+    /// `allowSecrets`), in `refusal`'s words when given; the other findings come back, with their text as notes.
+    /// Files lint does not read are scanned for secrets only.
     ///
     /// With `--no-commit` nothing is committed, so errors are reported as warnings: the files are the user's to look
     /// at, and `folio lint` and the pre-commit hook will stop them later.
-    func checkBeforeWriting(_ changes: [LibraryChange], branch: String?, repository: Repository?, committing: Bool) throws -> [String] {
+    func checkBeforeWriting(_ changes: [LibraryChange], current: CurrentFiles, committing: Bool,
+                            refusal: (([LintFinding]) -> FolioError)?) throws -> (notes: [String], findings: [LintFinding]) {
         var overrides: [String: Data?] = [:]
         for change in changes { overrides[change.path] = .some(change.contents) }
-        let base: LintSource
-        if let branch, let repository,
-           let tip = try gitCall({ try repository.reference(named: "refs/heads/\(branch)")?.target }) {
-            base = CommitLintSource(repository: repository, tree: try gitCall { try repository.commit(tip).tree },
-                                    prefix: repositoryPrefix(in: repository))
-        } else {
-            base = WorkTreeLintSource(root: root)
-        }
-        let source = OverlayLintSource(base: base, overrides: overrides)
+        let source = OverlayLintSource(base: current.lintSource, overrides: overrides)
         let written = changes.compactMap { change in change.contents.map { (change.path, $0) } }
         let lintable = written.filter { LintFileKind.of($0.0) != nil }
         let report = try lint(lintable.map { (relative: $0.0, display: displayPath($0.0), data: $0.1) }, source: source)
@@ -429,15 +431,12 @@ extension Library {
         }
         let secret = SecretDetectedRule.info.id
         if !committing {
-            return findings.map { $0.severity == .error ? $0.text + " (written, not committed: folio lint and the pre-commit hook will stop it)" : $0.text }
+            return (findings.map { $0.severity == .error ? $0.text + " (written, not committed: folio lint and the pre-commit hook will stop it)" : $0.text },
+                    findings)
         }
         let blocking = findings.filter { $0.severity == .error && !(allowSecrets && $0.rule == secret) }
-        let notes = findings.filter { $0.severity == .warning || (allowSecrets && $0.rule == secret && $0.severity == .error) }.map { finding in
-            guard finding.rule == secret, finding.severity == .error else { return finding.text }
-            return "\(finding.path):\(finding.line):\(finding.column): \(finding.message) [\(finding.rule)]; committed anyway (--allow-secret). "
-                + "folio lint and the pre-commit hook still report it: if it is not a secret, put folio:allow-secret on that line"
-        }
         guard blocking.isEmpty else {
+            if let refusal { throw refusal(blocking) }
             var fixes: [String] = []
             if blocking.contains(where: { $0.rule == secret }) {
                 fixes.append("if a secret finding is a false positive, put folio:allow-secret on its line, or pass --allow-secret")
@@ -447,14 +446,19 @@ extension Library {
                 fixes.append("declare each variable under variables: in the frontmatter (for a new prompt: folio new ID --file FILE with the whole prompt, or --template), or fix the name in the body; text that only looks like a variable is written with literal braces ({{=<% %>=}}, docs/format.md)")
             }
             fixes.append("rules and their fixes: docs/lint-rules.md")
-            let written = Set(blocking.map(\.relativePath)).filter { path in
-                (try? currentFiles(branch: branch, repository: repository).data(path)) == nil
-            }
-            let positions = written.isEmpty ? "" : " (positions are in \(written.sorted().map { displayPath($0) }.joined(separator: ", ")) as folio would have written it)"
+            // Positions in a file that is not there yet are in the text folio would have written.
+            let new = Set(blocking.map(\.relativePath)).filter { path in (try? current.data(path)) == nil }
+            let positions = new.isEmpty ? "" : " (positions are in \(new.sorted().map { displayPath($0) }.joined(separator: ", ")) as folio would have written it)"
             throw FolioError(.invalidInput, blocking.map(\.text).joined(separator: "\n")
                 + "\nnothing was written\(positions): folio does not commit what its own lint calls an error; " + fixes.joined(separator: "; "))
         }
-        return notes
+        let passed = findings.filter { $0.severity == .warning || (allowSecrets && $0.rule == secret && $0.severity == .error) }
+        let notes = passed.map { finding in
+            guard finding.rule == secret, finding.severity == .error else { return finding.text }
+            return "\(finding.path):\(finding.line):\(finding.column): \(finding.message) [\(finding.rule)]; committed anyway (--allow-secret). "
+                + "folio lint and the pre-commit hook still report it: if it is not a secret, put folio:allow-secret on that line"
+        }
+        return (notes, passed)
     }
 }
 
