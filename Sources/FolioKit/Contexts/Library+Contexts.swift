@@ -253,7 +253,7 @@ extension Library {
                 guard let merged else { return [LibraryChange(path: context.relativePath, contents: Data(text.utf8))] }
                 let resolved = Self.keepingEdits(merged.text)
                 kept = ["\(displayPath(context.relativePath)) had edits made after folio last wrote it; they were kept"
-                        + (resolved.places > 0 ? " (in \(resolved.places) place\(resolved.places == 1 ? "" : "s") where the session's new text changed the same lines, both are there: look them over)" : "")]
+                        + (resolved.places > 0 ? " (in \(Wording.count(resolved.places, "place")) where the session's new text changed the same lines, both are there: look them over)" : "")]
                 return [LibraryChange(path: context.relativePath, contents: Data(resolved.text.utf8))]
             }
         } catch let error as FolioError where !options.redact && error.message.contains("[\(SecretDetectedRule.info.id)]") {

@@ -84,7 +84,7 @@ extension Library {
         try Experiment.checkName(name)
         let weights = weights ?? Self.evenWeights(variants.count)
         guard weights.count == variants.count else {
-            throw FolioError(.invalidInput, "\(variants.count) variants but \(weights.count) weights; give one weight per variant")
+            throw FolioError(.invalidInput, "\(Wording.count(variants.count, "variant")) but \(Wording.count(weights.count, "weight")); give one weight per variant")
         }
         let arms = zip(variants, weights).map { Experiment.Arm(name: $0, weight: $1) }
         try Experiment.checkArms(arms)

@@ -218,7 +218,7 @@ extension Library {
         case .finished:
             break
         case .undone(let restored, let kept):
-            var text = "an earlier folio write was interrupted before it committed: \(what); put back the \(restored.count) file\(restored.count == 1 ? "" : "s") it had written"
+            var text = "an earlier folio write was interrupted before it committed: \(what); put back the \(Wording.count(restored.count, "file")) it had written"
             if !kept.isEmpty { text += "; left alone, as they changed since: " + kept.joined(separator: ", ") }
             notices.append(text)
         case .leftAlone(let paths):
