@@ -259,8 +259,7 @@ extension Library {
         } catch let error as FolioError where !options.redact && error.message.contains("[\(SecretDetectedRule.info.id)]") {
             throw FolioError(error.kind, error.message + "\nthe session was read with --no-redact: save it without --no-redact to have the secrets replaced")
         }
-        change = ChangeOutcome(message: change.message, commit: change.commit, paths: change.paths, changed: change.changed,
-                               warnings: kept + change.warnings)
+        change.warnings = kept + change.warnings
         if change.changed { recordGeneratedText(text, of: id) }
         return ContextSaveOutcome(context: context, change: change, updated: existing != nil, sourcePath: path, redactions: redactor.report,
                                   bytesRead: bytes, bytesWritten: text.utf8.count)

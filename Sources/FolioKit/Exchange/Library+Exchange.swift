@@ -81,10 +81,9 @@ extension Library {
     /// Whether `data` is what HEAD holds at an absolute path inside the library's repository.
     private func isCommitted(_ data: Data, at path: String) -> Bool {
         guard let repository = try? repository, let workdir = repository.workdir, path.hasPrefix(workdir + "/"),
-              let head = try? repository.head().commit, let tree = try? repository.commit(head).tree,
-              let entry = try? repository.entry(at: String(path.dropFirst(workdir.count + 1)), inTree: tree),
-              let blob = try? Repository.blobID(of: data) else { return false }
-        return entry.oid == blob
+              let committed = try? committedBlob(atRepositoryPath: String(path.dropFirst(workdir.count + 1)), in: repository)
+        else { return false }
+        return (try? Repository.blobID(of: data)) == committed
     }
 
     /// Writes exported files under `target`, replacing only files folio wrote there itself (their blob ids are in

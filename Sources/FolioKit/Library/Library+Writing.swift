@@ -12,7 +12,7 @@ public struct ChangeOutcome: Sendable, Equatable {
     /// False when the change turned out to change nothing.
     public let changed: Bool
     /// Things worth knowing that did not stop the change: lint warnings, a change merged with one made meanwhile.
-    public let warnings: [String]
+    public internal(set) var warnings: [String]
     /// Lint's findings on the files written that did not stop the change (warnings, and secrets let through with
     /// `--allow-secret`); their text is among `warnings` too.
     public var findings: [LintFinding] = []
@@ -293,7 +293,7 @@ extension Library {
             guard let merged, merged.clean else {
                 throw FolioError(conflict: WriteConflict(path: change.path, merged: merged?.text, current: current, renamedTo: nil), """
                     \(path) changed meanwhile: your change started from blob \(try shortBlob(base)), and the file is now blob \(current.prefix(7)) \
-                    (\(describeCurrent(change.path))). Both changed \(merged.map { Self.conflictingParts($0.text) } ?? "the same lines"), \
+                    (\(describeCurrent(change.path, now: now))). Both changed \(merged.map { Self.conflictingParts($0.text) } ?? "the same lines"), \
                     so nothing was written and neither version is lost
                     """)
             }
@@ -369,12 +369,10 @@ extension Library {
         String(try gitCall { try Repository.blobID(of: data) }.hex.prefix(7))
     }
 
-    /// "committed as 'folio: edit x' by Ada, abc1234" or "not committed".
-    private func describeCurrent(_ path: String) -> String {
-        guard let repository = try? repository, let head = try? repository.head().commit,
-              let entry = try? repository.entry(at: repositoryPath(path, in: repository), inTree: repository.commit(head).tree),
-              let data = FileManager.default.contents(atPath: root + "/" + path),
-              (try? Repository.blobID(of: data)) == entry.oid,
+    /// "HEAD abc1234: 'folio: edit x' by Ada" when `now`, the file's bytes, is what HEAD holds; else "not committed".
+    private func describeCurrent(_ path: String, now: Data) -> String {
+        guard let committed = (try? committedBlob(of: path)) ?? nil, (try? Repository.blobID(of: now)) == committed,
+              let repository = try? repository, let head = try? repository.head().commit,
               let commit = try? repository.commit(head) else { return "not committed" }
         return "HEAD \(head.short): '\(commit.message.prefix { $0 != "\n" })' by \(commit.author.name)"
     }
