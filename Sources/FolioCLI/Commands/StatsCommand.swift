@@ -46,9 +46,7 @@ struct StatsCommand: ParsableCommand {
         } else if csv {
             context.stdout.write(StatsFormatter.csv(report))
         } else if let html {
-            // The experiments on the prompts reported, as `folio ab report` gives them.
-            let experiments = try library.experiments().filter { report.prompt == nil || $0.prompt.rawValue == report.prompt }
-                .map { try library.report(experiment: $0.name, team: team) }
+            let experiments = try library.experimentReports(prompt: request.prompt, team: team)
             let path = html.hasPrefix("/") ? html : context.currentDirectory + "/" + html
             do {
                 try Data(StatsFormatter.html(report, experiments: experiments, library: library.config.name ?? "folio").utf8)
