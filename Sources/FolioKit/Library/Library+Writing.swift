@@ -61,6 +61,11 @@ extension Library {
     /// The lock every folio write takes (in the git directory).
     static let lockName = "folio/commit.lock"
 
+    /// The write journal's path in `repository`'s git directory.
+    static func journalPath(_ repository: Repository) -> String { repository.gitDir + "/" + journalName }
+    /// The write lock's path in `repository`'s git directory.
+    static func lockPath(_ repository: Repository) -> String { repository.gitDir + "/" + lockName }
+
     // MARK: - Applying changes
 
     /// Writes changes computed beforehand; each is checked against its `base` under the lock.
@@ -121,16 +126,15 @@ extension Library {
                             throw FolioError(.conflict, "\(change.path) is ignored by the repository's .gitignore, so folio will not commit it; remove the ignore rule, or keep the library in a repository of its own (folio init --new-repo), or pass --no-commit")
                         }
                     }
-                    let journal = repository.gitDir + "/" + Self.journalName
                     hash = try gitCall("commit '\(message)'") {
                         try Self.retryingMovedHead {
-                            try repository.commitOnHead(fileChanges, message: message, identity: identity, journal: journal)
+                            try repository.commitOnHead(fileChanges, message: message, identity: identity, journal: Self.journalPath(repository))
                         }.hex
                     }
                 }
             } else if let repository {
                 let fileChanges = changes.map { FileChange(path: repositoryPath($0.path, in: repository), contents: $0.contents) }
-                try gitCall { try repository.writeWorkTree(fileChanges, message: message, journal: repository.gitDir + "/" + Self.journalName) }
+                try gitCall { try repository.writeWorkTree(fileChanges, message: message, journal: Self.journalPath(repository)) }
             } else {
                 _ = try WorkTreeWriter(root: root).apply(changes.map { FileChange(path: $0.path, contents: $0.contents) })
             }
@@ -156,11 +160,11 @@ extension Library {
 
     private func acquireWriteLock(_ repository: Repository) throws -> FileLock {
         do {
-            return try FileLock.acquire(at: repository.gitDir + "/" + Self.lockName, timeout: 30)
+            return try FileLock.acquire(at: Self.lockPath(repository), timeout: 30)
         } catch let error as GitError where error.code == .locked {
             throw FolioError(.conflict, "another folio process is writing to this library and has not finished for 30 s (\(error.message)); try again when it is done")
         } catch let error as GitError {
-            throw WriteAccess.error(writing: repository.gitDir + "/" + Self.lockName, what: "folio's write lock", reason: error.message)
+            throw WriteAccess.error(writing: Self.lockPath(repository), what: "folio's write lock", reason: error.message)
         }
     }
 
@@ -211,7 +215,7 @@ extension Library {
     /// holds the write lock, so whoever wrote the journal is gone. What was done is kept in `notices`.
     func recoverInterruptedWrite(_ repository: Repository) throws {
         guard let recovery = try gitCall("undo an interrupted write", {
-            try repository.recoverInterruptedWrite(journal: repository.gitDir + "/" + Self.journalName)
+            try repository.recoverInterruptedWrite(journal: Self.journalPath(repository))
         }) else { return }
         let what = "'\(recovery.message.prefix { $0 != "\n" })' (process \(recovery.pid))"
         switch recovery.outcome {
@@ -243,8 +247,8 @@ extension Library {
             folder = parent
         }
         guard let repository = try? repository, repository.workdir != nil,
-              FileManager.default.fileExists(atPath: repository.gitDir + "/" + Self.journalName),
-              let lock = try? FileLock.acquire(at: repository.gitDir + "/" + Self.lockName, timeout: 0) else { return }
+              FileManager.default.fileExists(atPath: Self.journalPath(repository)),
+              let lock = try? FileLock.acquire(at: Self.lockPath(repository), timeout: 0) else { return }
         defer { lock.release() }
         do {
             try recoverInterruptedWrite(repository)
