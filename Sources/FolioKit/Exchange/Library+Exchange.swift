@@ -245,14 +245,8 @@ extension Library {
             name = String(name.dropLast(suffix.count))
             break
         }
-        // Lowercase letters, digits, '-' and '_'; anything else a '-'; starting with a letter or digit.
-        var slug = ""
-        for character in name.lowercased() {
-            if character.isASCII && (character.isLetter || character.isNumber || character == "_") { slug.append(character) }
-            else if slug.last != "-" { slug.append("-") }
-        }
-        slug = slug.trimmingCharacters(in: CharacterSet(charactersIn: "-_"))
-        if slug.isEmpty { slug = "prompt" }
+        // The name as an id, made one as folio suggests ids for any text (`Release Notes` → `release-notes`).
+        let slug = (try? PromptID(name))?.rawValue ?? PromptID.suggestion(for: name)?.rawValue ?? "prompt"
         return try PromptID(prefix.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/" + slug } ?? slug)
     }
 }
