@@ -171,18 +171,9 @@ import TestSupport
         var generator = SystemRandomNumberGenerator()
         var killedDuringWrite = 0
         for _ in 0..<6 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: folioBinary)
-            process.arguments = ["import", "in/.cursor/rules"]
-            process.currentDirectoryURL = folder.url
-            process.environment = testEnvironment(home: p)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
             // Somewhere between reading the files and committing them.
-            usleep(UInt32(Double.random(in: 0.05...1.0, using: &generator) * duration * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            let process = try folioKilled(["import", "in/.cursor/rules"], in: p, home: p,
+                                          after: Double.random(in: 0.05...1.0, using: &generator) * duration)
             if process.terminationReason == .exit {
                 // It finished before the kill: start again from the commit before.
                 try git("reset", "-q", "--hard", head, in: p)
@@ -247,17 +238,7 @@ import TestSupport
         var generator = SystemRandomNumberGenerator()
         for attempt in 0..<6 {
             let (clone, hub) = try fresh("\(attempt)")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: folioBinary)
-            process.arguments = ["sync"]
-            process.currentDirectoryURL = URL(fileURLWithPath: clone)
-            process.environment = testEnvironment(home: p)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(Double.random(in: 0.05...1.0, using: &generator) * duration * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try folioKilled(["sync"], in: clone, home: p, after: Double.random(in: 0.05...1.0, using: &generator) * duration)
             // The next sync finishes the job.
             let again = try folio("sync", in: clone)
             #expect(again.status == 0, "attempt \(attempt): \(again.stderr)")
@@ -287,17 +268,8 @@ import TestSupport
         let duration = Date().timeIntervalSince(started)
         var generator = SystemRandomNumberGenerator()
         for attempt in 0..<8 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: folioBinary)
-            process.arguments = ["edit", "long", "--set", "title=T\(attempt)"]
-            process.currentDirectoryURL = folder.url
-            process.environment = testEnvironment(home: p)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(Double.random(in: 0.1...1.2, using: &generator) * duration * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try folioKilled(["edit", "long", "--set", "title=T\(attempt)"], in: p, home: p,
+                            after: Double.random(in: 0.1...1.2, using: &generator) * duration)
             #expect(try folio("list", in: p).status == 0)
             #expect(try git("status", "--porcelain", "--untracked-files=all", in: p) == "", "attempt \(attempt)")
             let committed = try git("show", "HEAD:prompts/long.prompt.md", in: p)
