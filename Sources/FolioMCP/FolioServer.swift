@@ -124,7 +124,7 @@ public final class FolioMCPServer: Sendable {
         }
         let contexts = try library.contextSummaries().map { context in
             Resource(name: context.id, uri: "folio://contexts/\(context.id)", title: context.title,
-                     description: "A \(context.tool) session (\(context.messages) messages)", mimeType: "text/markdown")
+                     description: "A \(context.tool) session (\(Wording.count(context.messages, "message")))", mimeType: "text/markdown")
         }
         return prompts + contexts
     }

@@ -30,6 +30,25 @@ func runConcurrently(_ count: Int, in folder: String, arguments: (Int) -> [Strin
     return processes
 }
 
+/// Starts folio in `folder` (HOME `home`), kills it with SIGKILL `seconds` later, wherever it is by then, and
+/// waits for it: how the tests interrupt a command at a random point. Its `terminationReason` says whether it
+/// finished first.
+@discardableResult
+func folioKilled(_ arguments: [String], in folder: String, home: String, after seconds: Double) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: folioBinary)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: folder)
+    process.environment = testEnvironment(home: home)
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    usleep(UInt32(seconds * 1_000_000))
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    return process
+}
+
 /// Runs the real binary in `folder` with a test identity and HOME.
 @discardableResult
 func folio(_ arguments: String..., in folder: String, env: [String: String] = [:], stdin: String? = nil) throws -> ProcessResult {

@@ -23,13 +23,9 @@ import TestSupport
         let exported = try folio("export", "--format", "prompty", "--out", "out", in: folder.path)
         #expect(exported.status == 0, "\(exported.stderr)")
         let originals = try FileManager.default.contentsOfDirectory(atPath: corpus.path).sorted().map { corpus.path + "/" + $0 }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/prompty_load.py").path
         let native = folder.at("out/review.prompty")
         let exports = originals.map { folder.at("out/" + (idBySource[($0 as NSString).lastPathComponent] ?? "?") + ".prompty") }
-        let run = try TestSupport.run("/usr/bin/env", ["python3", script, native] + originals + exports, in: folder.path,
-                                      environment: testEnvironment(home: folder.path))
-        #expect(run.status == 0, "\(run.stderr)")
-        let results = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [String: Any]])
+        let results = try load("prompty_load.py", [native] + originals + exports, in: folder)
         // folio's own prompt: loaded and rendered with its default.
         #expect(results[native]?["ok"] as? Bool == true, "\(results[native] ?? [:])")
         #expect((results[native]?["messages"] as? [[String]]) == [["user", "Review x in a kind way."]])
@@ -45,20 +41,8 @@ import TestSupport
     /// enum values, arrays with their item kind).
     @Test func prompty2LoadsTheStartersAsFolioExportsThem() throws {
         let folder = TemporaryFolder("exchange-e2e-starters")
-        _ = try folio("init", in: folder.path)
-        let names = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("templates").path)
-            .filter { $0.hasSuffix(".prompt.md") }.map { String($0.dropLast(".prompt.md".count)) }.sorted()
-        for name in names {
-            let made = try folio("new", name, "--template", name, "--no-edit", in: folder.path)
-            #expect(made.status == 0, "\(made.stderr)")
-        }
-        let exported = try folio("export", "--format", "prompty", "--out", "out", in: folder.path)
-        #expect(exported.status == 0, "\(exported.stderr)")
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/prompty_load.py").path
-        let files = names.map { folder.at("out/\($0).prompty") }
-        let run = try TestSupport.run("/usr/bin/env", ["python3", script] + files, in: folder.path, environment: testEnvironment(home: folder.path))
-        #expect(run.status == 0, "\(run.stderr)")
-        let results = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [String: Any]])
+        let (_, files) = try exportStarters("prompty", as: ".prompty", in: folder)
+        let results = try load("prompty_load.py", files, in: folder)
         for file in files {
             #expect(results[file]?["ok"] as? Bool == true, "\(file): \(results[file] ?? [:])")
         }
@@ -101,17 +85,8 @@ import TestSupport
     /// text `folio render` prints for the same values.
     @Test func dotpromptCompilesAndRendersTheStartersAsFolioExportsThem() throws {
         let folder = TemporaryFolder("exchange-e2e-dotprompt")
-        _ = try folio("init", in: folder.path)
-        let names = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("templates").path)
-            .filter { $0.hasSuffix(".prompt.md") }.map { String($0.dropLast(".prompt.md".count)) }.sorted()
-        for name in names { _ = try folio("new", name, "--template", name, "--no-edit", in: folder.path) }
-        let exported = try folio("export", "--format", "dotprompt", "--out", "out", in: folder.path)
-        #expect(exported.status == 0, "\(exported.stderr)")
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/dotprompt_load.py").path
-        let files = names.map { folder.at("out/\($0).prompt") }
-        let run = try TestSupport.run("/usr/bin/env", ["python3", script] + files, in: folder.path, environment: testEnvironment(home: folder.path))
-        #expect(run.status == 0, "\(run.stderr)")
-        let results = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [String: Any]])
+        let (names, files) = try exportStarters("dotprompt", as: ".prompt", in: folder)
+        let results = try load("dotprompt_load.py", files, in: folder)
         for (name, file) in zip(names, files) {
             let result = try #require(results[file])
             #expect(result["ok"] as? Bool == true, "\(name): \(result)")
@@ -133,5 +108,28 @@ import TestSupport
         let commit = try #require(results[folder.at("out/commit-message.prompt")]?["schema"] as? [String: Any])
         let style = try #require((commit["properties"] as? [String: Any])?["style"] as? [String: Any])
         #expect((style["enum"] as? [Any])?.compactMap { $0 as? String } == ["conventional", "plain"])
+    }
+
+    /// A new library in `folder` with a prompt made from each starter template (named as it), exported as `format`
+    /// into out/: the starters' names and the exported files, each named `out/NAME` + `suffix`.
+    private func exportStarters(_ format: String, as suffix: String, in folder: TemporaryFolder) throws -> (names: [String], files: [String]) {
+        _ = try folio("init", in: folder.path)
+        let names = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("templates").path)
+            .filter { $0.hasSuffix(".prompt.md") }.map { String($0.dropLast(".prompt.md".count)) }.sorted()
+        for name in names {
+            let made = try folio("new", name, "--template", name, "--no-edit", in: folder.path)
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        let exported = try folio("export", "--format", format, "--out", "out", in: folder.path)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        return (names, names.map { folder.at("out/" + $0 + suffix) })
+    }
+
+    /// What the other tool's loader (`Scripts/SCRIPT`, Python) says of each file: `{file: {"ok": …, …}}`.
+    private func load(_ script: String, _ files: [String], in folder: TemporaryFolder) throws -> [String: [String: Any]] {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/" + script).path
+        let run = try TestSupport.run("/usr/bin/env", ["python3", path] + files, in: folder.path, environment: testEnvironment(home: folder.path))
+        #expect(run.status == 0, "\(run.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: [String: Any]])
     }
 }

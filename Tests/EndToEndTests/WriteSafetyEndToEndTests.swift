@@ -33,28 +33,12 @@ import TestSupport
         try folio("init", in: p)
         try folio("new", "support/reply", "--file", "-", in: p, stdin: Self.reply + "\nBe brief.\n")
         // The first editor waits until the second has saved, then saves its own change to another part.
-        folder.write("slow.sh", """
-            #!/bin/sh
-            while [ ! -f "\(p)/second-done" ]; do sleep 0.05; done
-            sed -i 's/^Be brief\\.$/Be brief and kind./' "$1"
-            """)
-        folder.write("fast.sh", "#!/bin/sh\nsed -i 's/^title: Reply$/title: Support reply/' \"$1\"\n")
-        for script in ["slow.sh", "fast.sh"] {
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.at(script))
-        }
-        let slow = Process()
-        slow.executableURL = URL(fileURLWithPath: folioBinary)
-        slow.arguments = ["edit", "support/reply"]
-        slow.currentDirectoryURL = folder.url
-        slow.environment = testEnvironment(home: p, extra: ["EDITOR": folder.at("slow.sh")])
-        slow.standardOutput = FileHandle.nullDevice
-        try slow.run()
-        Thread.sleep(forTimeInterval: 0.3)
-        let fast = try folio("edit", "support/reply", in: p, env: ["EDITOR": folder.at("fast.sh")])
+        let slow = try startEditorThatWaits(in: folder, sed: "s/^Be brief\\.$/Be brief and kind./")
+        let fast = try editWithSed(in: folder, "s/^title: Reply$/title: Support reply/")
         #expect(fast.status == 0, "\(fast.stderr)")
         folder.write("second-done", "")
-        slow.waitUntilExit()
-        #expect(slow.terminationStatus == 0)
+        slow.process.waitUntilExit()
+        #expect(slow.process.terminationStatus == 0)
         let file = try #require(folder.read("prompts/support/reply.prompt.md"))
         #expect(file.contains("title: Support reply"), "the first save was lost:\n\(file)")
         #expect(file.contains("Be brief and kind."), "the second save was lost:\n\(file)")
@@ -66,30 +50,12 @@ import TestSupport
         let p = folder.path
         try folio("init", in: p)
         try folio("new", "support/reply", "--file", "-", in: p, stdin: Self.reply)
-        folder.write("slow.sh", """
-            #!/bin/sh
-            while [ ! -f "\(p)/second-done" ]; do sleep 0.05; done
-            sed -i 's/^title: Reply$/title: Mine/' "$1"
-            """)
-        folder.write("fast.sh", "#!/bin/sh\nsed -i 's/^title: Reply$/title: Theirs/' \"$1\"\n")
-        for script in ["slow.sh", "fast.sh"] {
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.at(script))
-        }
-        let slow = Process()
-        slow.executableURL = URL(fileURLWithPath: folioBinary)
-        slow.arguments = ["edit", "support/reply"]
-        slow.currentDirectoryURL = folder.url
-        slow.environment = testEnvironment(home: p, extra: ["EDITOR": folder.at("slow.sh")])
-        let errors = Pipe()
-        slow.standardError = errors
-        slow.standardOutput = FileHandle.nullDevice
-        try slow.run()
-        Thread.sleep(forTimeInterval: 0.3)
-        #expect(try folio("edit", "support/reply", in: p, env: ["EDITOR": folder.at("fast.sh")]).status == 0)
+        let slow = try startEditorThatWaits(in: folder, sed: "s/^title: Reply$/title: Mine/")
+        #expect(try editWithSed(in: folder, "s/^title: Reply$/title: Theirs/").status == 0)
         folder.write("second-done", "")
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        slow.waitUntilExit()
-        #expect(slow.terminationStatus == 4, "\(message)")
+        let message = String(decoding: slow.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        slow.process.waitUntilExit()
+        #expect(slow.process.terminationStatus == 4, "\(message)")
         #expect(message.contains("changed meanwhile") && message.contains("key 'title'"))
         // Both versions are kept between markers, with the command that retries against the version now there.
         let retry = try #require(message.firstMatch(of: /are in (\S+), between conflict markers.*then: folio edit support\/reply --file \S+ --base ([0-9a-f]+)/))
@@ -108,6 +74,37 @@ import TestSupport
         #expect(resolved.status == 0, "\(resolved.stderr)")
         let file = try #require(folder.read("prompts/support/reply.prompt.md"))
         #expect(file.contains("title: Ours together") && file.contains("category: care"))
+    }
+
+    /// Starts `folio edit support/reply` with an editor that, once it has the file, waits for `second-done` in the
+    /// folder and then applies `sed` to it; returns when that editor has the file open.
+    private func startEditorThatWaits(in folder: TemporaryFolder, sed: String) throws -> (process: Process, stderr: Pipe) {
+        folder.write("slow.sh", """
+            #!/bin/sh
+            touch "\(folder.path)/first-open"
+            while [ ! -f "\(folder.path)/second-done" ]; do sleep 0.05; done
+            sed -i '\(sed)' "$1"
+            """)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.at("slow.sh"))
+        let slow = Process()
+        slow.executableURL = URL(fileURLWithPath: folioBinary)
+        slow.arguments = ["edit", "support/reply"]
+        slow.currentDirectoryURL = folder.url
+        slow.environment = testEnvironment(home: folder.path, extra: ["EDITOR": folder.at("slow.sh")])
+        let errors = Pipe()
+        slow.standardError = errors
+        slow.standardOutput = FileHandle.nullDevice
+        try slow.run()
+        // The second edit must start after the first read the file: wait for its editor, not for a guessed time.
+        while !folder.exists("first-open") && slow.isRunning { usleep(10_000) }
+        return (slow, errors)
+    }
+
+    /// `folio edit support/reply` with an editor that applies `sed` at once.
+    private func editWithSed(in folder: TemporaryFolder, _ sed: String) throws -> ProcessResult {
+        folder.write("fast.sh", "#!/bin/sh\nsed -i '\(sed)' \"$1\"\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.at("fast.sh"))
+        return try folio("edit", "support/reply", in: folder.path, env: ["EDITOR": folder.at("fast.sh")])
     }
 
     @Test func aFileMadeFromAnOlderVersionIsMergedWhenItSaysWhichVersion() throws {
@@ -174,18 +171,9 @@ import TestSupport
         var generator = SystemRandomNumberGenerator()
         var killedDuringWrite = 0
         for _ in 0..<6 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: folioBinary)
-            process.arguments = ["import", "in/.cursor/rules"]
-            process.currentDirectoryURL = folder.url
-            process.environment = testEnvironment(home: p)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
             // Somewhere between reading the files and committing them.
-            usleep(UInt32(Double.random(in: 0.05...1.0, using: &generator) * duration * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            let process = try folioKilled(["import", "in/.cursor/rules"], in: p, home: p,
+                                          after: Double.random(in: 0.05...1.0, using: &generator) * duration)
             if process.terminationReason == .exit {
                 // It finished before the kill: start again from the commit before.
                 try git("reset", "-q", "--hard", head, in: p)
@@ -250,17 +238,7 @@ import TestSupport
         var generator = SystemRandomNumberGenerator()
         for attempt in 0..<6 {
             let (clone, hub) = try fresh("\(attempt)")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: folioBinary)
-            process.arguments = ["sync"]
-            process.currentDirectoryURL = URL(fileURLWithPath: clone)
-            process.environment = testEnvironment(home: p)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(Double.random(in: 0.05...1.0, using: &generator) * duration * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try folioKilled(["sync"], in: clone, home: p, after: Double.random(in: 0.05...1.0, using: &generator) * duration)
             // The next sync finishes the job.
             let again = try folio("sync", in: clone)
             #expect(again.status == 0, "attempt \(attempt): \(again.stderr)")
@@ -290,17 +268,8 @@ import TestSupport
         let duration = Date().timeIntervalSince(started)
         var generator = SystemRandomNumberGenerator()
         for attempt in 0..<8 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: folioBinary)
-            process.arguments = ["edit", "long", "--set", "title=T\(attempt)"]
-            process.currentDirectoryURL = folder.url
-            process.environment = testEnvironment(home: p)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(Double.random(in: 0.1...1.2, using: &generator) * duration * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try folioKilled(["edit", "long", "--set", "title=T\(attempt)"], in: p, home: p,
+                            after: Double.random(in: 0.1...1.2, using: &generator) * duration)
             #expect(try folio("list", in: p).status == 0)
             #expect(try git("status", "--porcelain", "--untracked-files=all", in: p) == "", "attempt \(attempt)")
             let committed = try git("show", "HEAD:prompts/long.prompt.md", in: p)

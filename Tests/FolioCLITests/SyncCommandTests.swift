@@ -50,7 +50,7 @@ import TestSupport
         _ = folio("use", "greet", in: folder.at("ada"))
         for _ in 0..<2 { _ = folio("use", "greet", in: folder.at("bob"), env: ["GIT_AUTHOR_NAME": "Bob", "GIT_AUTHOR_EMAIL": "bob@example.com"]) }
         let shared = folio("sync", in: folder.at("ada"))
-        #expect(shared.stdout.contains("analytics: shared 1 new event(s)"), "\(shared.stdout)")
+        #expect(shared.stdout.contains("analytics: shared 1 new event\n"), "\(shared.stdout)")
         _ = folio("sync", in: folder.at("bob"))
         _ = folio("sync", in: folder.at("ada"))
         let mine = try #require(try json(folio("stats", "--by", "user", "--json", in: folder.at("ada")).stdout) as? [String: Any])

@@ -19,10 +19,7 @@ func openLibrary(_ folder: TemporaryFolder, at time: Double, name: String = "Ada
     let now = 1_700_000_000.0
 
     init() throws {
-        (folder, library) = try makeLibrary()
-        try library.addFile("tone", "---\nvariables: [name]\n---\nHello {{name}}, welcome aboard!\n")
-        _ = try library.createVariant("concise")
-        _ = try library.edit(id("tone"), body: "Hi {{name}}!\n", variant: "concise")
+        (folder, library) = try makeLibraryWithVariant()
     }
 
     func period() -> StatsRequest {

@@ -93,6 +93,14 @@ import TestSupport
         #expect(exported.text == "---\ndescription: \"TS\"\nglobs: *.ts, src/**/*.tsx\nalwaysApply: false\n---\nUse strict types.\n")
     }
 
+    /// An imported file's id is its name as folio would suggest it for a bad id, so `folio mv` and import agree.
+    @Test(arguments: [("in/Café Notes.mdc", "cafe-notes"), (".claude/commands/Release Notes (v2).md", "release-notes-v2"),
+                      (".claude/skills/Code Review/SKILL.md", "code-review"), ("in/日本.md", "prompt")])
+    func importedIDsAreTheSuggestedIDs(_ path: String, _ expected: String) throws {
+        #expect(try Library.importedID(path, prefix: nil).rawValue == expected)
+        #expect(try Library.importedID(path, prefix: "team/").rawValue == "team/" + expected)
+    }
+
     @Test func importIsOneCommitAndRefusesExistingIDs() throws {
         let (folder, library) = try makeLibrary()
         defer { withExtendedLifetime(folder) {} }

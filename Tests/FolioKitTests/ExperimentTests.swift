@@ -90,10 +90,7 @@ import TestSupport
     let library: Library
 
     init() throws {
-        (folder, library) = try makeLibrary()
-        try library.addFile("tone", "---\nvariables: [name]\n---\nHello {{name}}, welcome aboard!\n")
-        _ = try library.createVariant("concise")
-        _ = try library.edit(id("tone"), body: "Hi {{name}}!\n", variant: "concise")
+        (folder, library) = try makeLibraryWithVariant()
     }
 
     @Test func createWritesAndCommitsTheExperimentFile() throws {
@@ -225,10 +222,7 @@ import TestSupport
     let library: Library
 
     init() throws {
-        (folder, library) = try makeLibrary()
-        try library.addFile("tone", "---\nvariables: [name]\n---\nHello {{name}}!\n")
-        _ = try library.createVariant("concise")
-        _ = try library.edit(id("tone"), body: "Hi {{name}}!\n", variant: "concise")
+        (folder, library) = try makeLibraryWithVariant()
     }
 
     @Test func removeDeletesTheBranchAndGivesItsTip() throws {

@@ -18,6 +18,16 @@ func makeLibrary(templates: Bool = false) throws -> (TemporaryFolder, Library) {
     return (folder, try Library.open(explicitPath: nil, environment: environment(folder.path)))
 }
 
+/// A new library with `tone` (`Hello {{name}}, welcome aboard!`) and a variant `concise` that shortens it to
+/// `Hi {{name}}!`: what the experiment, feedback and variant tests start from.
+func makeLibraryWithVariant() throws -> (TemporaryFolder, Library) {
+    let (folder, library) = try makeLibrary()
+    try library.addFile("tone", "---\nvariables: [name]\n---\nHello {{name}}, welcome aboard!\n")
+    _ = try library.createVariant("concise")
+    _ = try library.edit(id("tone"), body: "Hi {{name}}!\n", variant: "concise")
+    return (folder, library)
+}
+
 func id(_ text: String) -> PromptID { try! PromptID(text) }
 
 extension Library {

@@ -68,7 +68,7 @@ struct ABCommand: ParsableCommand {
                 let variants = experiment.variants.map { "\($0.name) \($0.weight)% (\($0.exposures))" }.joined(separator: ", ")
                 context.print(term.bold(experiment.name.padding(toLength: width, withPad: " ", startingAt: 0)) + "  "
                               + experiment.prompt.padding(toLength: promptWidth, withPad: " ", startingAt: 0) + "  " + variants + "  "
-                              + "\(experiment.exposures) exposure\(experiment.exposures == 1 ? "" : "s")  " + status)
+                              + Wording.count(experiment.exposures, "exposure") + "  " + status)
             }
             for experiment in experiments {
                 for problem in experiment.problems { context.warn("experiment \(experiment.name): \(problem)") }
@@ -119,7 +119,7 @@ struct ABCommand: ParsableCommand {
             context.print(term.bold("\(report.experiment)") + term.dim("  \(report.prompt) · metric \(report.metric.rawValue) · \(report.status.rawValue)"))
             for arm in report.arms {
                 var line = "  " + term.bold(arm.variant.padding(toLength: 12, withPad: " ", startingAt: 0))
-                line += " \(arm.weight)%  \(arm.exposures) exposure\(arm.exposures == 1 ? "" : "s")"
+                line += " \(arm.weight)%  \(Wording.count(arm.exposures, "exposure"))"
                 line += "  success \(percent(arm.successRate))\(interval(arm.successInterval, percent: true)) (\(arm.successes)/\(arm.successes + arm.failures))"
                 line += "  score \(arm.meanScore.map { String(format: "%.2f", $0) } ?? "–")\(interval(arm.scoreInterval, percent: false)) (\(arm.scores))"
                 context.print(line)

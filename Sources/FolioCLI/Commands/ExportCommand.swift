@@ -50,7 +50,7 @@ struct ExportCommand: ParsableCommand {
                 context.print("\(item.id) → \(item.path)" + change)
                 for note in item.notes { context.print(context.out.dim("  \(note)")) }
             }
-            context.print("Exported \(items.count) prompt\(items.count == 1 ? "" : "s") as \(format.rawValue)"
+            context.print("Exported \(Wording.count(items.count, "prompt")) as \(format.rawValue)"
                           + (outcome.failures.isEmpty ? "" : "; \(outcome.failures.count) could not be exported"))
             for failure in outcome.failures {
                 // Most messages already read `path:line:col: error: …`.
@@ -127,8 +127,8 @@ struct ImportCommand: ParsableCommand {
             for note in item.notes { context.print(context.out.dim("  \(note)")) }
         }
         for finding in outcome.findings { context.print(finding.text) }
-        context.print("Imported \(items.count) prompt\(items.count == 1 ? "" : "s")" + (outcome.change.commit.map { " in \($0.prefix(7))" } ?? "")
-                      + (outcome.findings.isEmpty ? "" : ", \(outcome.findings.count) lint warning\(outcome.findings.count == 1 ? "" : "s")"))
+        context.print("Imported \(Wording.count(items.count, "prompt"))" + (outcome.change.commit.map { " in \($0.prefix(7))" } ?? "")
+                      + (outcome.findings.isEmpty ? "" : ", \(Wording.count(outcome.findings.count, "lint warning"))"))
     }
 }
 

@@ -56,7 +56,7 @@ struct IndexCommand: ParsableCommand {
                                              modified: status.modified, head: status.head, refreshed: Refreshed(status.refresh)))
                 return
             }
-            context.print("\(status.prompts) prompts indexed" + (status.invalid > 0 ? ", \(status.invalid) invalid" : "")
+            context.print("\(Wording.count(status.prompts, "prompt")) indexed" + (status.invalid > 0 ? ", \(status.invalid) invalid" : "")
                           + (status.modified > 0 ? ", \(status.modified) differ from HEAD" : ""))
             context.print(context.out.dim("at \(status.head.map { String($0.prefix(7)) } ?? "no commit") · \(status.path) · \(ByteCountFormatter.string(fromByteCount: status.bytes, countStyle: .file))"))
             let refresh = status.refresh
@@ -104,7 +104,7 @@ struct IndexCommand: ParsableCommand {
         func run() throws {
             let context = CLIContext.current
             let report = try library.open(context).index().rebuild()
-            context.print("Indexed \(report.added) prompts in \(String(format: "%.2f", report.seconds)) s")
+            context.print("Indexed \(Wording.count(report.added, "prompt")) in \(String(format: "%.2f", report.seconds)) s")
         }
     }
 
@@ -126,7 +126,7 @@ struct IndexCommand: ParsableCommand {
                 context.print("The index matches the files and HEAD.")
             } else {
                 for item in drift { context.print(item.description) }
-                context.warn("\(drift.count) difference\(drift.count == 1 ? "" : "s"); fix with: folio index rebuild")
+                context.warn("\(Wording.count(drift.count, "difference")); fix with: folio index rebuild")
             }
             if !drift.isEmpty { throw ExitCode(FolioExitCode.findings.rawValue) }
         }

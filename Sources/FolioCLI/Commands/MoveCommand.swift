@@ -23,7 +23,7 @@ struct MoveCommand: ParsableCommand {
         let labels = (try? library.labels(of: id).map(\.name)) ?? []
         let outcome = try library.move(id, to: new, commit: !commit.noCommit)
         let updated = outcome.paths.filter { $0.hasPrefix("prompts/") }.count - 2
-        context.report(outcome, done: "Moved \(old) to \(new)" + (updated > 0 ? ", updated \(updated) include\(updated == 1 ? "" : "s")" : ""))
+        context.report(outcome, done: "Moved \(old) to \(new)" + (updated > 0 ? ", updated \(Wording.count(updated, "include"))" : ""))
         let carried = Set((try? library.labels(of: new).map(\.name)) ?? [])
         let labelsNow = outcome.commit == nil ? [] : labels.filter { carried.contains($0) }
         if !labelsNow.isEmpty {

@@ -41,10 +41,10 @@ struct ReviewCommand: ParsableCommand {
         }
         var failures: [String] = []
         if failOn.contains(.breaking) && review.breaking > 0 {
-            failures.append("\(review.breaking) breaking change\(review.breaking == 1 ? "" : "s")")
+            failures.append(Wording.count(review.breaking, "breaking change"))
         }
         if failOn.contains(.error) && review.errors > 0 {
-            failures.append("\(review.errors) lint error\(review.errors == 1 ? "" : "s")")
+            failures.append(Wording.count(review.errors, "lint error"))
         }
         if !failures.isEmpty {
             context.stderr.write(context.err.red("review failed: ") + failures.joined(separator: " and ") + "\n")

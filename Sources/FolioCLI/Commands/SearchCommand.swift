@@ -86,7 +86,7 @@ struct SearchCommand: ParsableCommand {
         }
         let term = context.out
         show(hits.map { hit in
-            let facts = [hit.tool.isEmpty ? nil : hit.tool, hit.created.map { String($0.prefix(10)) }, "\(hit.messages) messages"]
+            let facts = [hit.tool.isEmpty ? nil : hit.tool, hit.created.map { String($0.prefix(10)) }, Wording.count(hit.messages, "message")]
                 .compactMap { $0 }.joined(separator: ", ")
             return (term.bold(hit.id) + "  \(hit.title)  " + term.dim("(\(facts))"), hit.tags,
                     [hit.error.map { term.red("unreadable: \($0)") }, hit.snippet.map { shown($0, term) }])

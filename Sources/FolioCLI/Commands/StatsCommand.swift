@@ -46,9 +46,7 @@ struct StatsCommand: ParsableCommand {
         } else if csv {
             context.stdout.write(StatsFormatter.csv(report))
         } else if let html {
-            // The experiments on the prompts reported, as `folio ab report` gives them.
-            let experiments = try library.experiments().filter { report.prompt == nil || $0.prompt.rawValue == report.prompt }
-                .map { try library.report(experiment: $0.name, team: team) }
+            let experiments = try library.experimentReports(prompt: request.prompt, team: team)
             let path = html.hasPrefix("/") ? html : context.currentDirectory + "/" + html
             do {
                 try Data(StatsFormatter.html(report, experiments: experiments, library: library.config.name ?? "folio").utf8)
@@ -71,18 +69,13 @@ enum StatsFormatter {
     static func score(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "–" }
     static func day(_ date: Date) -> String { String(ISO8601DateFormatter().string(from: date).prefix(10)) }
 
-    /// `1 use`, `3 uses`.
-    static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
-        "\(n) \(n == 1 ? singular : plural ?? singular + "s")"
-    }
-
     /// `3 uses (2 renders, 1 copy), 1 rated`: only the kinds that occurred.
     static func summary(_ totals: StatsReport.Count) -> String {
-        let parts = [(totals.renders, "render", "renders"), (totals.directUses, "direct use", "direct uses"), (totals.copies, "copy", "copies"),
-                     (totals.exposures, "experiment exposure", "experiment exposures")]
-            .filter { $0.0 > 0 }.map { count($0.0, $0.1, $0.2) }
-        return count(totals.uses, "use") + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
-            + (totals.feedback == 0 ? ", no feedback" : ", \(count(totals.feedback, "rated use"))")
+        let parts = [(totals.renders, "render", nil), (totals.directUses, "direct use", nil), (totals.copies, "copy", "copies"),
+                     (totals.exposures, "experiment exposure", nil)]
+            .filter { $0.0 > 0 }.map { Wording.count($0.0, $0.1, plural: $0.2) }
+        return Wording.count(totals.uses, "use") + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
+            + (totals.feedback == 0 ? ", no feedback" : ", \(Wording.count(totals.feedback, "rated use"))")
     }
 
     static func terminal(_ report: StatsReport, context: CLIContext) {
@@ -101,7 +94,7 @@ enum StatsFormatter {
         switch report.grouping {
         case .day, .week:
             let unit = report.grouping == .day ? "day" : "week"
-            context.print(term.bold("Uses by \(unit)") + term.dim("  (\(active.count) of \(count(report.breakdown.count, unit)) with activity)"))
+            context.print(term.bold("Uses by \(unit)") + term.dim("  (\(active.count) of \(Wording.count(report.breakdown.count, unit)) with activity)"))
         default:
             context.print(term.bold("Uses by \(report.grouping.rawValue)"))
         }
@@ -114,7 +107,7 @@ enum StatsFormatter {
             let width = max(30, rated.map { $0.prompt.count + 1 + $0.label.count }.max() ?? 0)
             for version in rated {
                 let label = "\(version.prompt)@\(version.label)"
-                let line = "  \(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(count(version.uses, "use").leftPad(9))  "
+                let line = "  \(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(Wording.count(version.uses, "use").leftPad(9))  "
                     + "success \(percent(version.successRate).leftPad(4)) (\(version.successes)/\(version.successes + version.failures))  "
                     + "score \(score(version.meanScore)) (\(version.scores))"
                 context.print(version.best ? term.green(line + "  ← best") : line)
@@ -122,7 +115,7 @@ enum StatsFormatter {
         }
         if !report.unused.isEmpty {
             context.print()
-            context.print(term.bold("Unused in this period") + term.dim("  (\(count(report.unused.count, "active prompt")))"))
+            context.print(term.bold("Unused in this period") + term.dim("  (\(Wording.count(report.unused.count, "active prompt")))"))
             context.print("  " + report.unused.prefix(20).joined(separator: ", ") + (report.unused.count > 20 ? ", …" : ""))
         }
     }

@@ -48,7 +48,7 @@ struct VariantCommand: ParsableCommand {
             commandName: "rm",
             abstract: "Delete branch variant/NAME; refused while an experiment that is not closed uses it, unless --force.")
 
-        @Argument(help: "The variant.") var name: String
+        @Argument(help: "The variant.", completion: Completions.variants) var name: String
         @Flag(help: "Delete it even when a running or stopped experiment names it (its renders will fail).") var force = false
         @OptionGroup var library: LibraryOptions
 

@@ -45,7 +45,7 @@ enum Completions {
 
     /// Variants (`variant/NAME` branches).
     static func variantCandidates(_ words: [String]) -> [String] {
-        withLibrary(words) { try $0.variants().map(\.name) }
+        withLibrary(words) { try $0.variantNames() }
     }
 
     /// Experiments (`experiments/NAME.yaml`).

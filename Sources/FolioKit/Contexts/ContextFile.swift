@@ -338,11 +338,8 @@ public struct ContextFile: Sendable, Equatable {
 
     // MARK: - Helpers
 
-    static func quote(_ value: String) -> String {
-        // A JSON string is a valid YAML double-quoted scalar.
-        let data = (try? JSONSerialization.data(withJSONObject: [value], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
-    }
+    /// A YAML double-quoted scalar: a JSON string literal is one.
+    static func quote(_ value: String) -> String { JSONText.quoted(value) }
 
     /// Marker values have no spaces: ids and tool names are percent-encoded where needed.
     static func token(_ value: String) -> String {

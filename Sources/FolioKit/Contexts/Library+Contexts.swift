@@ -275,14 +275,13 @@ extension Library {
                 guard let merged else { return [LibraryChange(path: context.relativePath, contents: Data(text.utf8))] }
                 let resolved = Self.keepingEdits(merged.text)
                 kept = ["\(displayPath(context.relativePath)) had edits made after folio last wrote it; they were kept"
-                        + (resolved.places > 0 ? " (in \(resolved.places) place\(resolved.places == 1 ? "" : "s") where the session's new text changed the same lines, both are there: look them over)" : "")]
+                        + (resolved.places > 0 ? " (in \(Wording.count(resolved.places, "place")) where the session's new text changed the same lines, both are there: look them over)" : "")]
                 return [LibraryChange(path: context.relativePath, contents: Data(resolved.text.utf8))]
             }
         } catch let error as FolioError where !options.redact && error.message.contains("[\(SecretDetectedRule.info.id)]") {
             throw FolioError(error.kind, error.message + "\nthe session was read with --no-redact: save it without --no-redact to have the secrets replaced")
         }
-        change = ChangeOutcome(message: change.message, commit: change.commit, paths: change.paths, changed: change.changed,
-                               warnings: kept + change.warnings)
+        change.warnings = kept + change.warnings
         if change.changed { recordGeneratedText(text, of: id) }
         return ContextSaveOutcome(context: context, change: change, updated: existing != nil, sourcePath: path, redactions: redactor.report,
                                   bytesRead: bytes, bytesWritten: text.utf8.count, previousMessages: existing?.context.session.messageCount)

@@ -378,11 +378,8 @@ enum Exporter {
 
 /// Small pieces of YAML text for the frontmatter folio writes for other tools.
 enum YAMLText {
-    /// A double-quoted scalar (JSON string syntax, which YAML reads).
-    static func quoted(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
-    }
+    /// A double-quoted scalar: a JSON string literal, which YAML reads.
+    static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 
     /// A value on one line: scalars plain when safe, lists and maps in flow style.
     static func inline(_ value: Value) -> String {

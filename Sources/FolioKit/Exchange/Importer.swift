@@ -231,7 +231,7 @@ enum Importer {
         return out.text
     }
 
-    /// A name folio accepts for a variable: ASCII letters, digits and '_', starting with a letter or '_'.
+    /// `name` made a name folio accepts for a variable (`Variable.isValidName`): anything else becomes '_'.
     static func variableName(_ name: String) -> String {
         var out = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
         if out.isEmpty || out.first!.isNumber { out = "_" + out }
@@ -294,7 +294,7 @@ enum Importer {
         let scan = TemplateScanner.scan(body)
         let foreign = scan.tags.filter { tag in
             [.variable, .section, .invertedSection, .close].contains(tag.kind) && tag.name != "."
-                && !(tag.name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && variableName(String($0)) == $0 })
+                && !(tag.name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { Variable.isValidName(String($0)) })
         }
         var result = body
         if !foreign.isEmpty {
@@ -326,8 +326,9 @@ enum Importer {
     /// The variables, plus each name the body uses that nobody declared. When the file declared its variables,
     /// such a name (a Jinja loop variable, a value from `sample`) is not required: the tool leaves it empty.
     static func declaringUsedNames(_ body: String, _ variables: [Variable], fromFile: Bool, notes: inout [String]) -> [Variable] {
-        let tags = TemplateScanner.scan(body).tags
-        let used = TemplateScanner.scan(body).topLevelNames.filter { variableName($0) == $0 }
+        let scan = TemplateScanner.scan(body)
+        let tags = scan.tags
+        let used = scan.topLevelNames.filter(Variable.isValidName)
         let missing = used.filter { name in !variables.contains { $0.name == name } }
         guard !missing.isEmpty else { return variables }
         if fromFile {
@@ -341,12 +342,6 @@ enum Importer {
             let list = tags.contains { $0.kind == .variable && $0.name == "." && $0.enclosingSections == [name] }
             return Variable(name: name, type: list ? .list : nil, required: fromFile || onlySections ? false : nil)
         }
-    }
-
-    /// Variables a body uses (Mustache `{{name}}`), declared as required strings.
-    static func declared(in body: String) -> [Variable] {
-        var notes: [String] = []
-        return declaringUsedNames(body, [], fromFile: false, notes: &notes)
     }
 
     static func heading(_ body: String) -> String? {

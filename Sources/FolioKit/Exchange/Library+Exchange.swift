@@ -81,10 +81,9 @@ extension Library {
     /// Whether `data` is what HEAD holds at an absolute path inside the library's repository.
     private func isCommitted(_ data: Data, at path: String) -> Bool {
         guard let repository = try? repository, let workdir = repository.workdir, path.hasPrefix(workdir + "/"),
-              let head = try? repository.head().commit, let tree = try? repository.commit(head).tree,
-              let entry = try? repository.entry(at: String(path.dropFirst(workdir.count + 1)), inTree: tree),
-              let blob = try? Repository.blobID(of: data) else { return false }
-        return entry.oid == blob
+              let committed = try? committedBlob(atRepositoryPath: String(path.dropFirst(workdir.count + 1)), in: repository)
+        else { return false }
+        return (try? Repository.blobID(of: data)) == committed
     }
 
     /// Writes exported files under `target`, replacing only files folio wrote there itself (their blob ids are in
@@ -173,8 +172,8 @@ extension Library {
 
     /// Reads other tools' prompt files (or every file under a folder) and adds them as folio prompts in one
     /// commit, under `prefix` when given. Refuses, writing nothing, when a prompt with one of the new ids exists,
-    /// two files would get the same id, or lint finds an error in what would be committed (a secret: unless
-    /// `allowSecrets`); lint's warnings come back with the outcome.
+    /// two files would get the same id, or the write gate's lint finds an error in what would be committed (a secret:
+    /// unless `allowSecrets`), each named where it is in the file imported; lint's warnings come back with the outcome.
     public func importPrompts(_ paths: [String], format: ExchangeFormat? = nil, prefix: String? = nil, commit: Bool = true) throws -> ImportOutcome {
         var files: [String] = []
         for path in paths {
@@ -208,22 +207,15 @@ extension Library {
             imported.append(try Importer.read(text, path: displayPath(absolute: file), format: format, id: id))
         }
         let changes = imported.map { LibraryChange(path: $0.prompt.id.relativePath, contents: PromptCodec.encode($0.prompt), base: .absent) }
-        let findings = try lintImport(imported, changes, allowSecret: allowSecrets)
-        let change = try apply(changes, message: "folio: import \(imported.count) prompt\(imported.count == 1 ? "" : "s")", commit: commit)
-        return ImportOutcome(imported: imported, change: change, findings: findings)
+        let change = try apply(changes, message: "folio: import \(Wording.count(imported.count, "prompt"))", commit: commit,
+                               refusal: importRefusal(imported, changes))
+        return ImportOutcome(imported: imported, change: change, findings: change.findings)
     }
 
-    /// Lints the prompts an import would write, as they would be in the library, before anything is written.
-    /// Returns the warnings; an error stops the import, naming the imported file, the finding and its fix.
-    func lintImport(_ imported: [ImportedPrompt], _ changes: [LibraryChange], allowSecret: Bool) throws -> [LintFinding] {
-        var files: [String: Data] = [:]
-        for change in changes { files[change.path] = change.contents }
-        let source = OverlayLintSource(base: WorkTreeLintSource(root: root), overrides: files.mapValues { Optional($0) })
-        let report = try lint(changes.map { (relative: $0.path, display: displayPath($0.path), data: $0.contents ?? Data()) }, source: source)
+    /// How the write gate refuses an import: each finding where it is in the file imported (and where it would have
+    /// been in the library), then what to do.
+    private func importRefusal(_ imported: [ImportedPrompt], _ changes: [LibraryChange]) -> ([LintFinding]) -> FolioError {
         let byPath = Dictionary(uniqueKeysWithValues: zip(changes, imported).map { ($0.0.path, ($0.1, $0.0.contents ?? Data())) })
-        func refuses(_ finding: LintFinding) -> Bool {
-            finding.severity == .error && !(allowSecret && finding.rule == SecretDetectedRule.info.id)
-        }
         /// `source:line:col: error: message [rule]`, where the finding is in the source file, and where it would be.
         func located(_ finding: LintFinding) -> String {
             guard let (item, contents) = byPath[finding.relativePath] else { return finding.text }
@@ -234,13 +226,14 @@ extension Library {
             }
             return "\(item.source): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)] (\(written) as imported)"
         }
-        let errors = report.findings.filter(refuses)
-        guard errors.isEmpty else {
-            let lines = errors.map(located)
+        return { errors in
             let secret = errors.contains { $0.rule == SecretDetectedRule.info.id }
-            throw FolioError(.invalidInput, (lines + ["nothing was imported: fix \(errors.count == 1 ? "this" : "these") in the imported file\(Set(errors.map(\.relativePath)).count == 1 ? "" : "s")" + (secret ? " (or pass --allow-secret for a false positive)" : "") + " and import again"]).joined(separator: "\n"))
+            let files = Set(errors.map(\.relativePath)).count == 1 ? "file" : "files"
+            return FolioError(.invalidInput, (errors.map(located) + [
+                "nothing was imported: fix \(errors.count == 1 ? "this" : "these") in the imported \(files)"
+                    + (secret ? " (or pass --allow-secret for a false positive)" : "") + " and import again",
+            ]).joined(separator: "\n"))
         }
-        return report.findings.filter { !refuses($0) }
     }
 
     /// The id an imported file gets: its name without the tool's suffixes (a skill: its folder), made a valid id.
@@ -252,14 +245,8 @@ extension Library {
             name = String(name.dropLast(suffix.count))
             break
         }
-        // Lowercase letters, digits, '-' and '_'; anything else a '-'; starting with a letter or digit.
-        var slug = ""
-        for character in name.lowercased() {
-            if character.isASCII && (character.isLetter || character.isNumber || character == "_") { slug.append(character) }
-            else if slug.last != "-" { slug.append("-") }
-        }
-        slug = slug.trimmingCharacters(in: CharacterSet(charactersIn: "-_"))
-        if slug.isEmpty { slug = "prompt" }
+        // The name as an id, made one as folio suggests ids for any text (`Release Notes` → `release-notes`).
+        let slug = (try? PromptID(name))?.rawValue ?? PromptID.suggestion(for: name)?.rawValue ?? "prompt"
         return try PromptID(prefix.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/" + slug } ?? slug)
     }
 }

@@ -84,7 +84,7 @@ extension Library {
         try Experiment.checkName(name)
         let weights = weights ?? Self.evenWeights(variants.count)
         guard weights.count == variants.count else {
-            throw FolioError(.invalidInput, "\(variants.count) variants but \(weights.count) weights; give one weight per variant")
+            throw FolioError(.invalidInput, "\(Wording.count(variants.count, "variant")) but \(Wording.count(weights.count, "weight")); give one weight per variant")
         }
         let arms = zip(variants, weights).map { Experiment.Arm(name: $0, weight: $1) }
         try Experiment.checkArms(arms)
@@ -220,7 +220,16 @@ extension Library {
     /// has one outcome, however often it was rated (`Event.oneOutcomePerEvent`); `team` counts everyone's events
     /// as last synced.
     public func report(experiment name: String, team: Bool = false) throws -> ExperimentReport {
-        let experiment = try experiment(name)
+        try report(experiment(name), team: team)
+    }
+
+    /// The reports of the experiments on `prompt` (of every experiment when nil), each as `report(experiment:)` gives it.
+    public func experimentReports(prompt: PromptID? = nil, team: Bool = false) throws -> [ExperimentReport] {
+        try experiments().filter { prompt == nil || $0.prompt == prompt }.map { try report($0, team: team) }
+    }
+
+    private func report(_ experiment: Experiment, team: Bool) throws -> ExperimentReport {
+        let name = experiment.name
         // Exposures recorded before a rename carry the prompt's id as it was then.
         let all = try formerIDs(of: experiment.prompt).flatMap { try countedEvents(prompt: $0.rawValue, team: team) }
             .filter { $0.experiment == name }

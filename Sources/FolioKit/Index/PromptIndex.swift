@@ -730,8 +730,7 @@ struct IndexRow: @unchecked Sendable {
             }
         } else {
             prompt = nil
-            error = "\(path): error: '\(self.id)' is not a valid prompt id: \(PromptID.problem(with: self.id) ?? "")"
-                + "; \(PromptID.renameHint(forFileNamed: self.id))"
+            error = "\(path): error: \(PromptID.invalidFileName(self.id))"
         }
     }
 }

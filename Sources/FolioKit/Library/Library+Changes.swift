@@ -228,7 +228,7 @@ extension Library {
     public func remove(_ id: PromptID, force: Bool = false, commit: Bool = true) throws -> ChangeOutcome {
         _ = try rawFile(id)
         var warnings: [String] = []
-        let outcome = try apply(message: "folio: rm \(id)", commit: commit) { current in
+        var outcome = try apply(message: "folio: rm \(id)", commit: commit) { current in
             guard let data = try current.data(id.relativePath) else { throw notFound(id) }
             let includers = try promptIDs().filter { other in
                 guard other != id, let document = try? document(other) else { return false }
@@ -247,16 +247,20 @@ extension Library {
             warnings = includers.map { "\(displayPath(of: $0)) still includes '\(id)'" } + experiments
             return [LibraryChange(path: id.relativePath, contents: nil, base: .bytes(data))]
         }
-        return ChangeOutcome(message: outcome.message, commit: outcome.commit, paths: outcome.paths, changed: outcome.changed,
-                             warnings: warnings + outcome.warnings)
+        outcome.warnings = warnings + outcome.warnings
+        return outcome
     }
 
     /// The blob HEAD holds at a library-relative path (nil: not committed, or no repository).
     func committedBlob(of path: String) throws -> OID? {
-        guard let repository = try repository, let head = try gitCall({ try repository.head().commit }) else { return nil }
-        return try gitCall {
-            try repository.entry(at: repositoryPath(path, in: repository), inTree: try repository.commit(head).tree)?.oid
-        }
+        guard let repository = try repository else { return nil }
+        return try committedBlob(atRepositoryPath: repositoryPath(path, in: repository), in: repository)
+    }
+
+    /// The blob HEAD holds at a path relative to the repository's work tree (nil: not committed).
+    func committedBlob(atRepositoryPath path: String, in repository: Repository) throws -> OID? {
+        guard let head = try gitCall({ try repository.head().commit }) else { return nil }
+        return try gitCall { try repository.entry(at: path, inTree: try repository.commit(head).tree)?.oid }
     }
 
     /// The file with its `{{> old}}` includes renamed, or nil when it has none. Only the body changes.

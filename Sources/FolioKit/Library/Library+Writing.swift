@@ -12,7 +12,10 @@ public struct ChangeOutcome: Sendable, Equatable {
     /// False when the change turned out to change nothing.
     public let changed: Bool
     /// Things worth knowing that did not stop the change: lint warnings, a change merged with one made meanwhile.
-    public let warnings: [String]
+    public internal(set) var warnings: [String]
+    /// Lint's findings on the files written that did not stop the change (warnings, and secrets let through with
+    /// `--allow-secret`); their text is among `warnings` too.
+    public var findings: [LintFinding] = []
 }
 
 /// A file to write (or delete, when `contents` is nil), relative to the library root.
@@ -45,6 +48,8 @@ enum ChangeBase: Equatable {
 /// The files as they are where a change applies (the work tree, or a variant's branch), read under the lock.
 struct CurrentFiles {
     let read: (String) throws -> Data?
+    /// The same files as lint reads them: what the rules see around the files a change writes (includes, ids).
+    let lintSource: LintSource
 
     /// The bytes at a library-relative path, or nil when there is no file.
     func data(_ path: String) throws -> Data? { try read(path) }
@@ -56,12 +61,17 @@ extension Library {
     /// The lock every folio write takes (in the git directory).
     static let lockName = "folio/commit.lock"
 
+    /// The write journal's path in `repository`'s git directory.
+    static func journalPath(_ repository: Repository) -> String { repository.gitDir + "/" + journalName }
+    /// The write lock's path in `repository`'s git directory.
+    static func lockPath(_ repository: Repository) -> String { repository.gitDir + "/" + lockName }
+
     // MARK: - Applying changes
 
     /// Writes changes computed beforehand; each is checked against its `base` under the lock.
     func apply(_ changes: [LibraryChange], message: String, commit: Bool, warnings: [String] = [],
-               branch: String? = nil) throws -> ChangeOutcome {
-        try apply(message: message, commit: commit, warnings: warnings, branch: branch) { _ in changes }
+               branch: String? = nil, refusal: (([LintFinding]) -> FolioError)? = nil) throws -> ChangeOutcome {
+        try apply(message: message, commit: commit, warnings: warnings, branch: branch, refusal: refusal) { _ in changes }
     }
 
     /// Writes a change and, when `commit` is set, makes it one commit (on the current branch, or on `branch`).
@@ -73,8 +83,9 @@ extension Library {
     /// then the files and the commit are written, journaled, so a killed process leaves nothing half-written.
     /// `afterWrite` runs once they are (given the new commit, nil with `--no-commit`), still under the lock, for what
     /// goes with the change but is not a file (the labels a rename carries); what it returns joins the warnings.
+    /// `refusal` words lint's refusal when the caller can say more than the library paths (an import: the files read).
     func apply(message: String, commit: Bool, warnings: [String] = [], branch: String? = nil,
-               afterWrite: ((Repository?, String?) -> [String])? = nil,
+               refusal: (([LintFinding]) -> FolioError)? = nil, afterWrite: ((Repository?, String?) -> [String])? = nil,
                compute: (CurrentFiles) throws -> [LibraryChange]) throws -> ChangeOutcome {
         if branch != nil, !commit {
             throw FolioError(.invalidInput, "a change to a variant is always a commit; leave out --no-commit")
@@ -95,7 +106,8 @@ extension Library {
         guard !changes.isEmpty else {
             return ChangeOutcome(message: message, commit: nil, paths: [], changed: false, warnings: notes)
         }
-        notes += try checkBeforeWriting(changes, branch: branch, repository: repository, committing: commit)
+        let lint = try checkBeforeWriting(changes, current: current, committing: commit, refusal: refusal)
+        notes += lint.notes
         if branch == nil { try checkWritable(changes) }
 
         var hash: String?
@@ -114,16 +126,15 @@ extension Library {
                             throw FolioError(.conflict, "\(change.path) is ignored by the repository's .gitignore, so folio will not commit it; remove the ignore rule, or keep the library in a repository of its own (folio init --new-repo), or pass --no-commit")
                         }
                     }
-                    let journal = repository.gitDir + "/" + Self.journalName
                     hash = try gitCall("commit '\(message)'") {
                         try Self.retryingMovedHead {
-                            try repository.commitOnHead(fileChanges, message: message, identity: identity, journal: journal)
+                            try repository.commitOnHead(fileChanges, message: message, identity: identity, journal: Self.journalPath(repository))
                         }.hex
                     }
                 }
             } else if let repository {
                 let fileChanges = changes.map { FileChange(path: repositoryPath($0.path, in: repository), contents: $0.contents) }
-                try gitCall { try repository.writeWorkTree(fileChanges, message: message, journal: repository.gitDir + "/" + Self.journalName) }
+                try gitCall { try repository.writeWorkTree(fileChanges, message: message, journal: Self.journalPath(repository)) }
             } else {
                 _ = try WorkTreeWriter(root: root).apply(changes.map { FileChange(path: $0.path, contents: $0.contents) })
             }
@@ -133,7 +144,8 @@ extension Library {
             throw FolioError(.io, "could not write \(changes.map(\.path).joined(separator: ", ")): \(error.localizedDescription)")
         }
         notes += afterWrite?(repository, hash) ?? []
-        return ChangeOutcome(message: message, commit: hash, paths: changes.map(\.path), changed: true, warnings: notes)
+        return ChangeOutcome(message: message, commit: hash, paths: changes.map(\.path), changed: true, warnings: notes,
+                             findings: lint.findings)
     }
 
     /// Runs `body` under folio's write lock (the one every commit takes), after undoing an interrupted write.
@@ -148,11 +160,11 @@ extension Library {
 
     private func acquireWriteLock(_ repository: Repository) throws -> FileLock {
         do {
-            return try FileLock.acquire(at: repository.gitDir + "/" + Self.lockName, timeout: 30)
+            return try FileLock.acquire(at: Self.lockPath(repository), timeout: 30)
         } catch let error as GitError where error.code == .locked {
             throw FolioError(.conflict, "another folio process is writing to this library and has not finished for 30 s (\(error.message)); try again when it is done")
         } catch let error as GitError {
-            throw WriteAccess.error(writing: repository.gitDir + "/" + Self.lockName, what: "folio's write lock", reason: error.message)
+            throw WriteAccess.error(writing: Self.lockPath(repository), what: "folio's write lock", reason: error.message)
         }
     }
 
@@ -173,14 +185,14 @@ extension Library {
     /// The files where a change applies: the work tree (or, for a variant, its branch's tip).
     private func currentFiles(branch: String?, repository: Repository?) throws -> CurrentFiles {
         guard let branch, let repository else {
-            return CurrentFiles { [root] path in
+            return CurrentFiles(read: { [root] path in
                 let full = root + "/" + path
                 guard FileManager.default.fileExists(atPath: full) else { return nil }
                 guard let data = FileManager.default.contents(atPath: full) else {
                     throw FolioError(.io, "cannot read \(full); check its permissions")
                 }
                 return data
-            }
+            }, lintSource: WorkTreeLintSource(root: root))
         }
         let tree = try gitCall {
             guard let tip = try repository.reference(named: "refs/heads/\(branch)")?.target else {
@@ -189,12 +201,12 @@ extension Library {
             return try repository.commit(tip).tree
         }
         let prefix = repositoryPrefix(in: repository)
-        return CurrentFiles { path in
+        return CurrentFiles(read: { path in
             try gitCall {
                 guard let entry = try repository.entry(at: prefix + path, inTree: tree), entry.kind == .blob else { return nil }
                 return try repository.blob(entry.oid)
             }
-        }
+        }, lintSource: CommitLintSource(repository: repository, tree: tree, prefix: prefix))
     }
 
     // MARK: - Interrupted writes
@@ -203,14 +215,14 @@ extension Library {
     /// holds the write lock, so whoever wrote the journal is gone. What was done is kept in `notices`.
     func recoverInterruptedWrite(_ repository: Repository) throws {
         guard let recovery = try gitCall("undo an interrupted write", {
-            try repository.recoverInterruptedWrite(journal: repository.gitDir + "/" + Self.journalName)
+            try repository.recoverInterruptedWrite(journal: Self.journalPath(repository))
         }) else { return }
         let what = "'\(recovery.message.prefix { $0 != "\n" })' (process \(recovery.pid))"
         switch recovery.outcome {
         case .finished:
             break
         case .undone(let restored, let kept):
-            var text = "an earlier folio write was interrupted before it committed: \(what); put back the \(restored.count) file\(restored.count == 1 ? "" : "s") it had written"
+            var text = "an earlier folio write was interrupted before it committed: \(what); put back the \(Wording.count(restored.count, "file")) it had written"
             if !kept.isEmpty { text += "; left alone, as they changed since: " + kept.joined(separator: ", ") }
             notices.append(text)
         case .leftAlone(let paths):
@@ -235,8 +247,8 @@ extension Library {
             folder = parent
         }
         guard let repository = try? repository, repository.workdir != nil,
-              FileManager.default.fileExists(atPath: repository.gitDir + "/" + Self.journalName),
-              let lock = try? FileLock.acquire(at: repository.gitDir + "/" + Self.lockName, timeout: 0) else { return }
+              FileManager.default.fileExists(atPath: Self.journalPath(repository)),
+              let lock = try? FileLock.acquire(at: Self.lockPath(repository), timeout: 0) else { return }
         defer { lock.release() }
         do {
             try recoverInterruptedWrite(repository)
@@ -285,7 +297,7 @@ extension Library {
             guard let merged, merged.clean else {
                 throw FolioError(conflict: WriteConflict(path: change.path, merged: merged?.text, current: current, renamedTo: nil), """
                     \(path) changed meanwhile: your change started from blob \(try shortBlob(base)), and the file is now blob \(current.prefix(7)) \
-                    (\(describeCurrent(change.path))). Both changed \(merged.map { Self.conflictingParts($0.text) } ?? "the same lines"), \
+                    (\(describeCurrent(change.path, now: now))). Both changed \(merged.map { Self.conflictingParts($0.text) } ?? "the same lines"), \
                     so nothing was written and neither version is lost
                     """)
             }
@@ -361,12 +373,10 @@ extension Library {
         String(try gitCall { try Repository.blobID(of: data) }.hex.prefix(7))
     }
 
-    /// "committed as 'folio: edit x' by Ada, abc1234" or "not committed".
-    private func describeCurrent(_ path: String) -> String {
-        guard let repository = try? repository, let head = try? repository.head().commit,
-              let entry = try? repository.entry(at: repositoryPath(path, in: repository), inTree: repository.commit(head).tree),
-              let data = FileManager.default.contents(atPath: root + "/" + path),
-              (try? Repository.blobID(of: data)) == entry.oid,
+    /// "HEAD abc1234: 'folio: edit x' by Ada" when `now`, the file's bytes, is what HEAD holds; else "not committed".
+    private func describeCurrent(_ path: String, now: Data) -> String {
+        guard let committed = (try? committedBlob(of: path)) ?? nil, (try? Repository.blobID(of: now)) == committed,
+              let repository = try? repository, let head = try? repository.head().commit,
               let commit = try? repository.commit(head) else { return "not committed" }
         return "HEAD \(head.short): '\(commit.message.prefix { $0 != "\n" })' by \(commit.author.name)"
     }
@@ -395,24 +405,18 @@ extension Library {
         }
     }
 
-    /// Lints what is about to be written, as `folio lint` would lint it once written: error-level findings refuse the
-    /// write (the secret scanner's too, unless `allowSecrets`); warnings are returned. Files lint does not read
-    /// are scanned for secrets only.
+    /// Lints what is about to be written, as `folio lint` would lint it once written, among the files where the
+    /// change applies (`current`): error-level findings refuse the write (the secret scanner's too, unless
+    /// `allowSecrets`), in `refusal`'s words when given; the other findings come back, with their text as notes.
+    /// Files lint does not read are scanned for secrets only.
     ///
     /// With `--no-commit` nothing is committed, so errors are reported as warnings: the files are the user's to look
     /// at, and `folio lint` and the pre-commit hook will stop them later.
-    func checkBeforeWriting(_ changes: [LibraryChange], branch: String?, repository: Repository?, committing: Bool) throws -> [String] {
+    func checkBeforeWriting(_ changes: [LibraryChange], current: CurrentFiles, committing: Bool,
+                            refusal: (([LintFinding]) -> FolioError)?) throws -> (notes: [String], findings: [LintFinding]) {
         var overrides: [String: Data?] = [:]
         for change in changes { overrides[change.path] = .some(change.contents) }
-        let base: LintSource
-        if let branch, let repository,
-           let tip = try gitCall({ try repository.reference(named: "refs/heads/\(branch)")?.target }) {
-            base = CommitLintSource(repository: repository, tree: try gitCall { try repository.commit(tip).tree },
-                                    prefix: repositoryPrefix(in: repository))
-        } else {
-            base = WorkTreeLintSource(root: root)
-        }
-        let source = OverlayLintSource(base: base, overrides: overrides)
+        let source = OverlayLintSource(base: current.lintSource, overrides: overrides)
         let written = changes.compactMap { change in change.contents.map { (change.path, $0) } }
         let lintable = written.filter { LintFileKind.of($0.0) != nil }
         let report = try lint(lintable.map { (relative: $0.0, display: displayPath($0.0), data: $0.1) }, source: source)
@@ -429,15 +433,12 @@ extension Library {
         }
         let secret = SecretDetectedRule.info.id
         if !committing {
-            return findings.map { $0.severity == .error ? $0.text + " (written, not committed: folio lint and the pre-commit hook will stop it)" : $0.text }
+            return (findings.map { $0.severity == .error ? $0.text + " (written, not committed: folio lint and the pre-commit hook will stop it)" : $0.text },
+                    findings)
         }
         let blocking = findings.filter { $0.severity == .error && !(allowSecrets && $0.rule == secret) }
-        let notes = findings.filter { $0.severity == .warning || (allowSecrets && $0.rule == secret && $0.severity == .error) }.map { finding in
-            guard finding.rule == secret, finding.severity == .error else { return finding.text }
-            return "\(finding.path):\(finding.line):\(finding.column): \(finding.message) [\(finding.rule)]; committed anyway (--allow-secret). "
-                + "folio lint and the pre-commit hook still report it: if it is not a secret, put folio:allow-secret on that line"
-        }
         guard blocking.isEmpty else {
+            if let refusal { throw refusal(blocking) }
             var fixes: [String] = []
             if blocking.contains(where: { $0.rule == secret }) {
                 fixes.append("if a secret finding is a false positive, put folio:allow-secret on its line, or pass --allow-secret")
@@ -447,14 +448,19 @@ extension Library {
                 fixes.append("declare each variable under variables: in the frontmatter (for a new prompt: folio new ID --file FILE with the whole prompt, or --template), or fix the name in the body; text that only looks like a variable is written with literal braces ({{=<% %>=}}, docs/format.md)")
             }
             fixes.append("rules and their fixes: docs/lint-rules.md")
-            let written = Set(blocking.map(\.relativePath)).filter { path in
-                (try? currentFiles(branch: branch, repository: repository).data(path)) == nil
-            }
-            let positions = written.isEmpty ? "" : " (positions are in \(written.sorted().map { displayPath($0) }.joined(separator: ", ")) as folio would have written it)"
+            // Positions in a file that is not there yet are in the text folio would have written.
+            let new = Set(blocking.map(\.relativePath)).filter { path in (try? current.data(path)) == nil }
+            let positions = new.isEmpty ? "" : " (positions are in \(new.sorted().map { displayPath($0) }.joined(separator: ", ")) as folio would have written it)"
             throw FolioError(.invalidInput, blocking.map(\.text).joined(separator: "\n")
                 + "\nnothing was written\(positions): folio does not commit what its own lint calls an error; " + fixes.joined(separator: "; "))
         }
-        return notes
+        let passed = findings.filter { $0.severity == .warning || (allowSecrets && $0.rule == secret && $0.severity == .error) }
+        let notes = passed.map { finding in
+            guard finding.rule == secret, finding.severity == .error else { return finding.text }
+            return "\(finding.path):\(finding.line):\(finding.column): \(finding.message) [\(finding.rule)]; committed anyway (--allow-secret). "
+                + "folio lint and the pre-commit hook still report it: if it is not a secret, put folio:allow-secret on that line"
+        }
+        return (notes, passed)
     }
 }
 

@@ -295,7 +295,7 @@ private struct Editor {
                              listPath: ArraySlice<String>) -> FolioError {
         let list = listPath.joined(separator: ".")
         if Self.isPosition(segment) {
-            return FolioError(.invalidInput, "\(path): '\(list)' has \(items.count) item\(items.count == 1 ? "" : "s"); "
+            return FolioError(.invalidInput, "\(path): '\(list)' has \(Wording.count(items.count, "item")); "
                               + "position \(segment) is past its end (the first is \(list).0)")
         }
         let bare = isVariables(location)

@@ -47,7 +47,7 @@ public struct PromptID: Sendable, Hashable, Comparable, CustomStringConvertible,
     }
 
     /// The first rule `text` breaks.
-    private static func brokenRule(_ text: String) -> String? {
+    static func brokenRule(_ text: String) -> String? {
         if text.isEmpty { return "an id cannot be empty" }
         if text.hasPrefix("/") { return "ids are relative paths under prompts/; remove the leading '/'" }
         if text.hasSuffix(fileSuffix) { return "leave out the '\(fileSuffix)' suffix" }
@@ -102,9 +102,11 @@ public struct PromptID: Sendable, Hashable, Comparable, CustomStringConvertible,
         return PromptID(unchecked: id)
     }
 
-    /// How to give a file whose name is not a valid id a valid one: `folio mv 'Bad Name' bad-name`.
-    static func renameHint(forFileNamed name: String) -> String {
-        "rename it with: folio mv \(shellQuoted(name)) \(suggestion(for: name)?.rawValue ?? "NEW-ID")"
+    /// What is wrong with a file under prompts/ named `name` (without the suffix), which is not a valid id, and the
+    /// rename that fixes it: lint and the search index say it in the same words.
+    static func invalidFileName(_ name: String) -> String {
+        "'\(name)' is not a valid prompt id: \(brokenRule(name) ?? "not a valid id"); "
+            + "rename it with: folio mv \(shellQuoted(name)) \(suggestion(for: name)?.rawValue ?? "NEW-ID")"
     }
 
     /// `text` as one shell word: as it is when that is safe, else in single quotes.

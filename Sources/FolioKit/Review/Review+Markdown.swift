@@ -18,7 +18,7 @@ extension Review {
     public func markdown(_ flavor: Flavor) -> String {
         var out = Self.marker + "\n"
         let count = prompts.count
-        out += "## folio review: \(count == 0 ? "no prompt changes" : count == 1 ? "1 prompt changed" : "\(count) prompts changed")\n\n"
+        out += "## folio review: \(count == 0 ? "no prompt changes" : Wording.count(count, "prompt") + " changed")\n\n"
         out += summaryLine() + "\n"
         if count == 0 { return out }
         if !approvers.isEmpty {
@@ -56,7 +56,7 @@ extension Review {
             let text = fuller.first { $0.count <= budgetLeft - reserved } ?? briefs[index]
             guard text.count <= budgetLeft else {
                 let more = prompts.count - index
-                out += "\n…and \(more) more prompt\(more == 1 ? "" : "s"), left out to keep this comment under GitHub's size limit; run `folio review` to see them.\n"
+                out += "\n…and \(Wording.count(more, "more prompt")), left out to keep this comment under GitHub's size limit; run `folio review` to see them.\n"
                 break
             }
             out += text
@@ -74,9 +74,9 @@ extension Review {
         var line = "`\(base.name)\(fromMergeBase ? "..." : "..")\(head.name)` (\(base.commit.prefix(7)) → \(head.commit.prefix(7)))"
         line += parts.isEmpty ? ": no prompt changes" : ": " + parts.joined(separator: ", ")
         if prompts.isEmpty { return line }
-        line += breaking == 0 ? " · no breaking changes" : " · **\(breaking) breaking change\(breaking == 1 ? "" : "s")**"
-        line += errors == 0 ? " · no lint errors" : " · **\(errors) lint error\(errors == 1 ? "" : "s")**"
-        if warnings > 0 { line += " · \(warnings) warning\(warnings == 1 ? "" : "s")" }
+        line += breaking == 0 ? " · no breaking changes" : " · **\(Wording.count(breaking, "breaking change"))**"
+        line += errors == 0 ? " · no lint errors" : " · **\(Wording.count(errors, "lint error"))**"
+        if warnings > 0 { line += " · \(Wording.count(warnings, "warning"))" }
         line += " · \(tokenChange >= 0 ? "+" : "−")\(abs(tokenChange)) tokens"
         return line
     }
@@ -97,8 +97,8 @@ extension Review {
         let errors = prompt.findings.filter { $0.severity == .error }.count
         let warnings = prompt.findings.count - errors
         if prompt.findings.isEmpty { return "✅" }
-        return [errors > 0 ? "❌ \(errors) error\(errors == 1 ? "" : "s")" : nil,
-                warnings > 0 ? "⚠️ \(warnings) warning\(warnings == 1 ? "" : "s")" : nil].compactMap { $0 }.joined(separator: ", ")
+        return [errors > 0 ? "❌ \(Wording.count(errors, "error"))" : nil,
+                warnings > 0 ? "⚠️ \(Wording.count(warnings, "warning"))" : nil].compactMap { $0 }.joined(separator: ", ")
     }
 
     /// How much of a prompt's section to write.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// JSON strings by hand, for the places that read or write JSON text themselves (the session reader, the JSONC
-/// editor, the index's string lists): one escaping and one unescaping for all of them.
+/// editor, the index's string lists, and YAML double-quoted scalars in exports and context files, which are JSON
+/// string literals): one escaping and one unescaping for all of them.
 enum JSONText {
     /// `text` as a JSON string literal, quotes included.
     static func quoted(_ text: String) -> String {

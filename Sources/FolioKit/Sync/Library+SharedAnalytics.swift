@@ -66,7 +66,7 @@ extension Library {
             tip = try gitCall {
                 let tree = try repository.writeTree(applying: changes, to: baseTree)
                 return try repository.writeCommit(tree: tree, parents: parents, identity: identity,
-                                                  message: "folio: analytics: \(added) event(s) from \(eventUser)")
+                                                  message: "folio: analytics: \(Wording.count(added, "event")) from \(eventUser)")
             }
         }
         guard let tip else { return }
@@ -76,7 +76,7 @@ extension Library {
         if tip != theirs {
             plan.refspecs.append("\(Self.analyticsRef):\(Self.analyticsRef)")
             plan.tracking.append((Self.analyticsTracking(remote), tip))
-            if added > 0 { plan.notes.append("analytics: shared \(added) new event(s)") }
+            if added > 0 { plan.notes.append("analytics: shared \(Wording.count(added, "new event"))") }
         }
     }
 

@@ -223,14 +223,14 @@ extension Library {
         }
         let head = try gitCall { try repository.head() }
         guard let ours = head.commit else {
-            try gitCall("check out \(remote)/\(branch)") { try repository.checkoutAndAdvance(from: head, to: theirs, message: "folio: sync from \(remote)", journal: repository.gitDir + "/" + Self.journalName) }
+            try gitCall("check out \(remote)/\(branch)") { try repository.checkoutAndAdvance(from: head, to: theirs, message: "folio: sync from \(remote)", journal: Self.journalPath(repository)) }
             return .fastForward(to: theirs.hex)
         }
         if try gitCall({ try repository.isAncestor(theirs, of: ours) }) { return .upToDate }
         if try gitCall({ try repository.isAncestor(ours, of: theirs) }) {
             try requireNoUncommittedChanges(repository, from: ours, to: gitCall { try repository.commit(theirs).tree }, theirLabel: "\(remote)/\(branch)")
             try gitCall("fast-forward to \(remote)/\(branch)") {
-                try repository.checkoutAndAdvance(from: head, to: theirs, message: "folio: sync: fast-forward to \(remote)/\(branch)", journal: repository.gitDir + "/" + Self.journalName)
+                try repository.checkoutAndAdvance(from: head, to: theirs, message: "folio: sync: fast-forward to \(remote)/\(branch)", journal: Self.journalPath(repository))
             }
             return .fastForward(to: theirs.hex)
         }
@@ -249,7 +249,7 @@ extension Library {
         }
         try requireNoUncommittedChanges(repository, from: ours, to: tree, theirLabel: theirLabel)
         let commit = try writeMergeCommit(repository, tree: tree, parents: [ours, theirs], label: theirLabel)
-        try gitCall("check out the merge") { try repository.checkoutAndAdvance(from: head, to: commit, message: "folio: sync: merge \(theirLabel)", journal: repository.gitDir + "/" + Self.journalName) }
+        try gitCall("check out the merge") { try repository.checkoutAndAdvance(from: head, to: commit, message: "folio: sync: merge \(theirLabel)", journal: Self.journalPath(repository)) }
         return .merged(commit: commit.hex)
     }
 

@@ -119,6 +119,11 @@ extension Library {
         return RemovedVariant(name: short, branch: branch, tip: tip.hex, experiments: using.map(\.name))
     }
 
+    /// The variants' names (`concise` for branch `variant/concise`), without reading what each changed.
+    public func variantNames() throws -> [String] {
+        try variantNames(repository: requireRepository())
+    }
+
     /// Every variant, with the prompts it changed.
     public func variants() throws -> [VariantInfo] {
         let repository = try requireRepository()

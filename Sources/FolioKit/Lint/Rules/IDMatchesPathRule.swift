@@ -21,8 +21,7 @@ struct IDMatchesPathRule: LintRule {
             let relative = file.relativePath
             if relative.hasPrefix("prompts/"), relative.hasSuffix(PromptID.fileSuffix) {
                 let text = String(relative.dropFirst("prompts/".count).dropLast(PromptID.fileSuffix.count))
-                report.add("'\(text)' is not a valid prompt id: \(PromptID.problem(with: text) ?? ""); \(PromptID.renameHint(forFileNamed: text))",
-                           line: 1, column: 1)
+                report.add(PromptID.invalidFileName(text), line: 1, column: 1)
             } else {
                 report.add("not a prompt file: prompts are prompts/<id>\(PromptID.fileSuffix), templates templates/<name>\(PromptID.fileSuffix)", line: 1, column: 1)
             }
