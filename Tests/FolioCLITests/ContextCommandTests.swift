@@ -64,7 +64,8 @@ import TestSupport
         #expect(found.code == 0, "\(found.stderr)")
         #expect(found.stdout.hasPrefix("2026/03/01-fix-flaky-login-test  Fix the flaky login test"))
         #expect(found.stdout.contains("(claude-code, 2026-03-01, 3 messages)  #tests"))
-        #expect(found.stdout.contains("AWS_KEY=[REDACTED:aws-access-key] The timeout is too short; raised it."))
+        // The words are in the summary folio wrote (where the session stopped) and in the transcript.
+        #expect(found.stdout.contains("The timeout is too short; raised it."))
         let hits = try #require(try json(folio("search", "--contexts", "timeout", "--json", in: library, env: env).stdout) as? [[String: Any]])
         #expect(hits.first?["tool"] as? String == "claude-code")
         #expect((hits.first?["snippet"] as? String)?.contains("\u{1}") == false)

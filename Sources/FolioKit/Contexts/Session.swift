@@ -136,6 +136,24 @@ public struct SessionActivity: Sendable, Equatable {
         ["read", "read_file", "view", "notebookread", "readfile", "read_many_files"].contains(name.lowercased())
     }
 
+    /// Whether a tool of that name runs shell commands.
+    static func runsCommands(_ name: String) -> Bool {
+        ["bash", "shell", "exec_command", "execute_command", "run_shell_command", "local_shell", "container.exec"].contains(name.lowercased())
+    }
+
+    /// The shell command a call ran, if it ran one.
+    static func command(of call: ToolCall) -> String? {
+        guard runsCommands(call.name) else { return nil }
+        return command(JSONReader.parse(Data(call.input.utf8)) as? [String: Any] ?? [:])
+    }
+
+    private static func command(_ input: [String: Any]) -> String? {
+        if let command = input["command"] as? String ?? input["cmd"] as? String { return command }
+        guard let parts = (input["command"] ?? input["cmd"]) as? [String] else { return nil }
+        // Codex's shell: ["bash", "-lc", "the command"].
+        return parts.count >= 3 && parts[1] == "-lc" ? parts[2] : parts.joined(separator: " ")
+    }
+
     /// Reads tool calls of every tool folio imports: Claude Code's Read/Edit/Write/Bash, Codex's shell and
     /// apply_patch, Cline's read_file/write_to_file/execute_command, Gemini's read_file/run_shell_command.
     public init(_ calls: [ToolCall]) {
@@ -152,7 +170,7 @@ public struct SessionActivity: Sendable, Equatable {
         }
         for call in calls {
             let input = JSONReader.parse(Data(call.input.utf8)) as? [String: Any] ?? [:]
-            let path = (input["file_path"] ?? input["path"] ?? input["notebook_path"] ?? input["absolute_path"]) as? String
+            let path = (input["file_path"] ?? input["path"] ?? input["notebook_path"] ?? input["absolute_path"] ?? input["absolutePath"]) as? String
             switch call.name.lowercased() {
             case _ where Self.readsFile(call.name):
                 touch(path, .read)
@@ -160,13 +178,8 @@ public struct SessionActivity: Sendable, Equatable {
                 touch(path, .edit)
             case "write", "write_to_file", "create_file", "write_file":
                 touch(path, .write)
-            case "bash", "shell", "exec_command", "execute_command", "run_shell_command", "local_shell", "container.exec":
-                if let command = input["command"] as? String ?? input["cmd"] as? String {
-                    commands.append(command)
-                } else if let parts = (input["command"] ?? input["cmd"]) as? [String] {
-                    // Codex's shell: ["bash", "-lc", "the command"].
-                    commands.append(parts.count >= 3 && parts[1] == "-lc" ? parts[2] : parts.joined(separator: " "))
-                }
+            case _ where Self.runsCommands(call.name):
+                if let command = Self.command(input) { commands.append(command) }
             case "apply_patch":
                 let patch = input["input"] as? String ?? call.input
                 for line in patch.split(separator: "\n") {
