@@ -154,8 +154,10 @@ extension Library {
             }
             return found
         case .gemini:
-            return [project, environment.currentDirectory].flatMap { folder in
-                files(in: home + "/.gemini/tmp/" + GeminiImporter.projectHash(folder) + "/chats") { $0.hasPrefix("session-") && $0.hasSuffix(".json") }
+            let gemini = GeminiImporter.folder(variables: environment.variables, home: home)
+            let folders = [project, environment.currentDirectory].flatMap { GeminiImporter.chatFolders(project: $0, gemini: gemini) }
+            return folders.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.flatMap { folder in
+                files(in: folder) { $0.hasPrefix("session-") && ($0.hasSuffix(".json") || $0.hasSuffix(".jsonl")) }
             }
         case .aider:
             return [project, environment.currentDirectory].map { $0 + "/.aider.chat.history.md" }.filter { fm.fileExists(atPath: $0) }
