@@ -88,6 +88,25 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: folder.at("claude/projects/\(ClaudeCodeImporter.encodedFolder(library))/\(uuid).jsonl")))
     }
 
+    @Test func restoreForGeminiAndCopilotWritesWhereThoseToolsLook() throws {
+        _ = try putSession()
+        _ = folio("context", "save", in: library, env: env)
+        let gemini = folio("context", "restore", "flaky-login", "--for", "gemini", "--write", in: library, env: env)
+        #expect(gemini.code == 0, "\(gemini.stderr)")
+        let resume = try #require(gemini.stdout.split(separator: "\n").first { $0.hasPrefix("Resume with: ") })
+        #expect(resume.contains("&& gemini --resume "))
+        let uuid = String(resume.split(separator: " ").last ?? "")
+        let chats = folder.at(".gemini/tmp/" + GeminiImporter.projectHash(library) + "/chats")
+        let written = try #require(try FileManager.default.contentsOfDirectory(atPath: chats).first)
+        #expect(written.hasPrefix("session-") && written.hasSuffix("-\(uuid.prefix(8)).json"))
+        #expect(gemini.stdout.hasPrefix("Wrote \(chats)/\(written)\n"))
+        let copilot = folio("context", "restore", "flaky-login", "--for", "copilot", "--write", in: library, env: env)
+        #expect(copilot.code == 0, "\(copilot.stderr)")
+        #expect(copilot.stdout == "Wrote \(library)/.github/prompts/folio-context-fix-flaky-login-test.prompt.md\n")
+        // Without --write, the file's text.
+        #expect(folio("context", "restore", "flaky-login", "--for", "copilot", in: library, env: env).stdout.hasPrefix("---\ndescription: \"folio context: Fix the flaky login test"))
+    }
+
     @Test func flagsAndErrorsSayWhatTheyDid() throws {
         let path = try putSession()
         let raw = folio("context", "save", "--file", path, "--no-redact", "--no-commit", "--title", "raw copy", in: library, env: env)
