@@ -126,6 +126,29 @@ import TestSupport
         #expect(saved.context.session.summary == "- Goal: Rewrite the parser as a table.\n- Stopped at: The table is in place and every parser test passes.")
     }
 
+    @Test func whereASessionStoppedIsItsLastWordsACallThatNeverReturnedOrAnUnansweredRequest() {
+        func stopped(_ turns: [Turn]) -> String? {
+            var session = Session(tool: .claudeCode)
+            session.turns = turns
+            return SessionSummarizer.stopped(session)
+        }
+        let request = Turn(role: .user, blocks: [.text("Speed up the importer")])
+        let profiled = Turn(role: .assistant, blocks: [.text("Profiling shows JSON parsing dominates."),
+                                                       .toolCall(ToolCall(id: "b1", name: "Bash", input: #"{"command":"swift test"}"#)),
+                                                       .toolResult(id: "b1", output: "ok", isError: false)])
+        #expect(stopped([request, profiled]) == "Profiling shows JSON parsing dominates. Then ran `swift test`.")
+        // A call whose result never came: the session was cut off while it ran.
+        let running = Turn(role: .assistant, blocks: [.toolCall(ToolCall(id: "b2", name: "Bash", input: #"{"command":"swift build -c release"}"#))])
+        #expect(stopped([request, profiled, running]) == "Profiling shows JSON parsing dominates. `swift build -c release` was running; its result was not recorded.")
+        // Claude Code's interruption.
+        let interrupted = Turn(role: .user, blocks: [.text("[Request interrupted by user for tool use]")])
+        #expect(stopped([request, profiled, running, interrupted])
+                == "Profiling shows JSON parsing dominates. `swift build -c release` was running; its result was not recorded; then the user interrupted.")
+        // A request nobody answered.
+        #expect(stopped([request, profiled, Turn(role: .user, blocks: [.text("Now the exporter, please.")])])
+                == "the user's request “Now the exporter, please.”, with no answer.")
+    }
+
     @Test func theSummaryStaysWithinItsWordLimitAndKeepsEveryPart() {
         var session = Session(tool: .claudeCode)
         session.workingFolder = "/w"

@@ -218,14 +218,15 @@ extension Library {
         }
         let folder = read.workingFolder.flatMap { relativeFolder($0) }
         var redactor = Redactor(home: home, enabled: options.redact)
-        let activity = redactor.redact(SessionActivity(read.allToolCalls))
+        let found = SessionActivity(read.allToolCalls)
+        let activity = redactor.redact(found)
         var session = read.kept(options.cuts, redactor: &redactor)
         // A session saved before is updated in place: its id stays, and so do the title and tags someone may
         // have edited, unless new ones are given.
         let existing = try savedContext(of: read)
         let title = options.title ?? existing?.context.title ?? ContextNaming.title(of: session)
         // A session whose tool wrote no summary gets folio's, read from the whole session (before any cut).
-        if SessionSummarizer.needsSummary(read), let summary = SessionSummarizer.summary(of: read) { session.summary = redactor.redact(summary) }
+        if SessionSummarizer.needsSummary(read), let summary = SessionSummarizer.summary(of: read, activity: found) { session.summary = redactor.redact(summary) }
         let id = try existing?.id ?? uniqueContextID(for: title, date: session.created ?? environment.now())
         var context = ContextFile(id: id, title: title, session: session, folder: folder, activity: activity)
         context.tags = options.tags.isEmpty ? existing?.context.tags ?? [] : options.tags

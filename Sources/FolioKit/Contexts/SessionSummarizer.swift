@@ -13,14 +13,16 @@ enum SessionSummarizer {
         return summary == session.title?.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The summary, or nil when the session says nothing to summarize.
-    static func summary(of session: Session, wordLimit: Int = wordLimit) -> String? {
+    /// The summary, or nil when the session says nothing to summarize. `activity` is the session's, when the
+    /// caller has it already.
+    static func summary(of session: Session, activity: SessionActivity? = nil, wordLimit: Int = wordLimit) -> String? {
         var lines: [(label: String, text: String, floor: Int)] = []
+        let runs = commandRuns(session)
         if let goal = goal(session) { lines.append(("Goal", goal, 12)) }
-        if let done = done(session) { lines.append(("Done", done, 16)) }
+        if let done = done(session, activity: activity ?? SessionActivity(session.allToolCalls), runs: runs) { lines.append(("Done", done, 16)) }
         let decisions = statements(session, kind: .decision, limit: 3)
         if !decisions.isEmpty { lines.append(("Decisions", decisions.joined(separator: " "), 10)) }
-        let deadEnds = statements(session, kind: .deadEnd, limit: 2) + reverts(session)
+        let deadEnds = statements(session, kind: .deadEnd, limit: 2) + reverts(runs)
         if !deadEnds.isEmpty { lines.append(("Dead ends", deadEnds.prefix(3).joined(separator: " "), 8)) }
         if let open = openTasks(session) { lines.append(("Open tasks", open, 8)) }
         if let stopped = stopped(session) { lines.append(("Stopped at", stopped, 10)) }
@@ -71,9 +73,8 @@ enum SessionSummarizer {
     }
 
     /// Files edited and created, test runs with their outcome at the end, the other commands.
-    static func done(_ session: Session) -> String? {
+    static func done(_ session: Session, activity: SessionActivity, runs: [CommandRun]) -> String? {
         var parts: [String] = []
-        let activity = SessionActivity(session.allToolCalls)
         let folder = session.workingFolder ?? commonFolder(activity.files.map(\.path))
         func shown(_ path: String) -> String {
             guard let folder, path.hasPrefix(folder + "/") else { return "`\(path)`" }
@@ -90,7 +91,6 @@ enum SessionSummarizer {
         if !created.isEmpty { files.append("created " + list(created, limit: 4)) }
         if !files.isEmpty { parts.append(Words.capitalized(files.joined(separator: "; ")) + ".") }
 
-        let runs = commandRuns(session)
         // Tests: each test command once, with how its runs went and how the last one ended.
         var tests: [(command: String, runs: [CommandRun])] = []
         for run in runs where run.isTest {
@@ -163,8 +163,15 @@ enum SessionSummarizer {
     /// else its first sentences) and what it ran after it, a tool call that never returned, or a request nobody
     /// answered.
     static func stopped(_ session: Session) -> String? {
-        let turns = session.turns.filter { turn in
+        var turns = session.turns.filter { turn in
             turn.role != .summary && turn.blocks.contains { if case .text(let text) = $0 { !Words.split(text).isEmpty } else if case .toolCall = $0 { true } else { false } }
+        }
+        // Claude Code's `[Request interrupted by user]`: where the assistant was, then the interruption.
+        if let last = turns.last, last.role == .user, last.text.hasPrefix("[Request interrupted by user") {
+            turns.removeLast()
+            var before = session
+            before.turns = turns
+            return (stopped(before).map { String($0.reversed().drop { $0 == "." }.reversed()) + "; " } ?? "") + "then the user interrupted."
         }
         guard let last = turns.last else { return nil }
         if last.role == .user {
@@ -268,8 +275,8 @@ enum SessionSummarizer {
 
     /// Commands that threw work away (`git checkout -- FILE`, `git restore`, `git revert`, `git reset --hard`,
     /// `git stash`), the last two.
-    static func reverts(_ session: Session) -> [String] {
-        let commands = session.toolCalls.compactMap(SessionActivity.command(of:)).filter { command in
+    static func reverts(_ runs: [CommandRun]) -> [String] {
+        let commands = runs.map(\.command).filter { command in
             ["git checkout -- ", "git restore ", "git revert", "git reset --hard", "git stash"].contains { command.contains($0) }
                 && !command.contains("git stash list") && !command.contains("git stash show")
         }
