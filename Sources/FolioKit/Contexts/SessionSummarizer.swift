@@ -249,22 +249,22 @@ enum SessionSummarizer {
     static func statements(_ session: Session, kind: StatementKind, limit: Int) -> [String] {
         let phrases = triggers[kind]!
         var found: [(sentence: String, weight: Int, position: Int)] = []
-        var seen = Set<String>()
+        var seen = Set<[UInt8]>()
         var position = 0
         for turn in session.turns where turn.role == .assistant {
             for case .text(let text) in turn.blocks {
                 // Most messages state nothing of the sort: one pass over the lowercased text tells.
-                let lower = text.lowercased()
+                let lower = LowerBytes(text)
                 guard phrases.contains(where: { lower.contains($0.0) }) else { position += 1; continue }
                 for sentence in Words.proseSentences(text) {
                     position += 1
-                    let lowered = sentence.lowercased()
+                    let lowered = LowerBytes(sentence)
                     let weight = phrases.filter { lowered.contains($0.0) }.map(\.1).max() ?? 0
                     // "That didn't work: it hides the bug instead of fixing it" is a dead end, not a decision.
                     if kind == .decision, triggers[.deadEnd]!.contains(where: { $0.1 == 3 && lowered.contains($0.0) }) { continue }
                     // A sentence of three words says too little; one of eighty is a paragraph.
                     let count = Words.split(sentence).count
-                    guard weight > 0, count >= 4, count <= 80, !sentence.hasSuffix("?"), seen.insert(lowered).inserted else { continue }
+                    guard weight > 0, count >= 4, count <= 80, !sentence.hasSuffix("?"), seen.insert(lowered.bytes).inserted else { continue }
                     found.append((sentence, weight, position))
                 }
             }
@@ -318,9 +318,10 @@ enum SessionSummarizer {
             return CommandRun(command: normalized, position: position, isTest: isTestCommand(normalized), outcome: .unknown, counts: nil, errorLine: nil)
         }
         // Outcomes are at a run's end: its last lines are enough, however long the output.
-        let tail = String(output.suffix(6_000))
+        let tail = String(decoding: output.utf8.suffix(6_000), as: UTF8.self)
+        let lower = LowerBytes(tail)
         let counts = TestCounts.read(tail)
-        let exit = exitCode(tail) ?? exitCode(String(output.prefix(400)))
+        let exit = exitCode(lower) ?? exitCode(LowerBytes(String(decoding: output.utf8.prefix(400), as: UTF8.self)))
         var outcome: CommandRun.Outcome
         if isError || (exit ?? 0) != 0 || (counts?.failed ?? 0) > 0 || counts?.failedWithoutCount == true {
             outcome = .failed
@@ -331,18 +332,17 @@ enum SessionSummarizer {
             // one ran through.
             outcome = .passed
         }
-        if exit == nil, counts == nil, !isError, output.contains("command not found") { outcome = .failed }
+        if exit == nil, counts == nil, !isError, lower.contains("command not found") { outcome = .failed }
         return CommandRun(command: normalized, position: position, isTest: isTestCommand(normalized) || counts != nil, outcome: outcome,
                           counts: counts?.text, errorLine: outcome == .failed ? errorLine(tail) : nil)
     }
 
     /// `Exit code 1`, `Exit Code: 1`, `Process exited with code 1`, `"exit_code":1`.
-    static func exitCode(_ text: String) -> Int? {
-        let lower = text.lowercased()
+    static func exitCode(_ text: LowerBytes) -> Int? {
         for marker in ["exit code:", "exit code", "exited with code", "\"exit_code\":", "exit status"] {
-            guard let range = lower.range(of: marker, options: .backwards) else { continue }
-            let digits = lower[range.upperBound...].drop { $0 == " " || $0 == "\t" }.prefix { $0.isNumber || $0 == "-" }
-            if let code = Int(digits) { return code }
+            guard let end = text.lastRange(of: marker)?.upperBound else { continue }
+            let digits = text.bytes[end...].drop { $0 == 0x20 || $0 == 0x09 }.prefix { (0x30...0x39).contains($0) || $0 == 0x2D }
+            if let code = Int(String(decoding: digits, as: UTF8.self)) { return code }
         }
         return nil
     }
@@ -378,7 +378,8 @@ enum SessionSummarizer {
         for line in output.split(whereSeparator: \.isNewline) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             // Gemini CLI's `Error: (none)` says there was none.
-            guard trimmed.count >= 6, !trimmed.hasSuffix("(none)"), markers.contains(where: { trimmed.contains($0) }) else { continue }
+            guard trimmed.utf8.count >= 6, !trimmed.hasSuffix("(none)"),
+                  Array(trimmed.utf8).withUnsafeBytes({ line in markers.contains { Bytes.firstOffset(of: $0, in: line) != nil } }) else { continue }
             return Words.plain(trimmed)
         }
         return nil
@@ -405,19 +406,22 @@ struct TestCounts: Equatable {
     /// (`Ran 12 tests` … `OK` or `FAILED (failures=1)`), Go (`ok`, `FAIL`).
     static func read(_ output: String) -> TestCounts? {
         let lines = output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        for (index, line) in lines.enumerated().reversed() {
-            let lower = line.lowercased()
+        // Only lines with a number can hold counts.
+        let lowered = lines.map { line in line.utf8.contains { (0x30...0x39).contains($0) } ? LowerBytes(line) : nil }
+        for (index, lower) in lowered.enumerated().reversed() {
+            guard let lower else { continue }
             if let counts = swiftTesting(lower) ?? xcTest(lower) ?? rspec(lower) { return counts }
             guard var counts = generic(lower) else { continue }
             // Mocha prints `12 passing` and `2 failing` on lines of their own.
-            if counts.passed == nil, let above = lines[max(0, index - 3)..<index].reversed().lazy.compactMap({ generic($0.lowercased()) }).first(where: { $0.passed != nil }) {
+            if counts.passed == nil,
+               let above = lowered[max(0, index - 3)..<index].reversed().lazy.compactMap({ $0.flatMap(generic) }).first(where: { $0.passed != nil }) {
                 counts.passed = above.passed
             }
             return counts
         }
-        if let ran = lines.last(where: { $0.hasPrefix("Ran ") && $0.contains(" test") }), let total = number(before: " test", in: ran.lowercased()) {
+        if let ran = lines.last(where: { $0.hasPrefix("Ran ") && $0.hasSuffix("s") }), let total = number(before: " test", in: LowerBytes(ran)) {
             if let failedLine = lines.last(where: { $0.hasPrefix("FAILED (") }) {
-                let lower = failedLine.lowercased()
+                let lower = LowerBytes(failedLine)
                 let failed = (number(after: "failures=", in: lower) ?? 0) + (number(after: "errors=", in: lower) ?? 0)
                 return TestCounts(passed: max(total - failed, 0), failed: failed)
             }
@@ -425,61 +429,90 @@ struct TestCounts: Equatable {
         }
         // Go: `--- FAIL: TestX`, `FAIL\tpkg`, `ok  \tpkg\t0.1s`.
         if lines.contains(where: { $0.hasPrefix("--- FAIL") || $0 == "FAIL" || $0.hasPrefix("FAIL\t") }) { return TestCounts(failedWithoutCount: true) }
-        if lines.contains(where: { $0.hasPrefix("ok ") || $0.hasPrefix("ok\t") }) && lines.contains(where: { $0.contains("\t") }) {
+        if lines.contains(where: { ($0.hasPrefix("ok ") || $0.hasPrefix("ok\t")) && $0.utf8.contains(0x09) }) {
             return TestCounts(passed: nil, failed: 0)
         }
         return nil
     }
 
-    private static func swiftTesting(_ line: String) -> TestCounts? {
-        guard let range = line.range(of: "test run with ") else { return nil }
-        let rest = line[range.upperBound...]
-        guard let total = number(before: " test", in: String(rest)) else { return nil }
+    private static func swiftTesting(_ line: LowerBytes) -> TestCounts? {
+        guard let start = line.range(of: "test run with ")?.upperBound else { return nil }
+        let rest = LowerBytes(bytes: Array(line.bytes[start...]))
+        guard let total = number(before: " test", in: rest) else { return nil }
         if rest.contains(" passed") { return TestCounts(passed: total, failed: 0) }
-        if rest.contains(" failed") {
-            let issues = number(before: " issue", in: String(rest)) ?? 1
-            return TestCounts(passed: nil, failed: issues)
-        }
+        if rest.contains(" failed") { return TestCounts(passed: nil, failed: number(before: " issue", in: rest) ?? 1) }
         return nil
     }
 
-    private static func xcTest(_ line: String) -> TestCounts? {
-        guard line.hasPrefix("executed "), let total = number(after: "executed ", in: line), let failures = number(after: "with ", in: line) else { return nil }
+    private static func xcTest(_ line: LowerBytes) -> TestCounts? {
+        guard line.bytes.starts(with: "executed ".utf8), let total = number(after: "executed ", in: line),
+              let failures = number(after: "with ", in: line) else { return nil }
         return TestCounts(passed: max(total - failures, 0), failed: failures)
     }
 
-    private static func rspec(_ line: String) -> TestCounts? {
-        guard line.contains(" example"), let total = number(before: " example", in: line), let failures = number(before: " failure", in: line) else { return nil }
+    private static func rspec(_ line: LowerBytes) -> TestCounts? {
+        guard let total = number(before: " example", in: line), let failures = number(before: " failure", in: line) else { return nil }
         return TestCounts(passed: max(total - failures, 0), failed: failures)
     }
 
-    private static func generic(_ line: String) -> TestCounts? {
+    private static func generic(_ line: LowerBytes) -> TestCounts? {
         let passed = number(before: " passed", in: line) ?? number(before: " passing", in: line)
         let failed = number(before: " failed", in: line) ?? number(before: " failing", in: line)
-        let errors = number(before: " errors", in: line) ?? number(before: " error", in: line)
         guard passed != nil || failed != nil else { return nil }
+        let errors = number(before: " errors", in: line) ?? number(before: " error", in: line)
         let failures = failed.map { $0 + (errors ?? 0) } ?? errors
         return TestCounts(passed: passed, failed: failures ?? (passed != nil ? 0 : nil))
     }
 
-    /// The number right before `word` (`12 passed`), skipping `,`, `;` and spaces in between words.
-    private static func number(before word: String, in line: String) -> Int? {
-        var search = line.startIndex..<line.endIndex
-        while let range = line.range(of: word, range: search) {
-            let digits = line[..<range.lowerBound].reversed().prefix { $0.isNumber }
-            if !digits.isEmpty, let value = Int(String(digits.reversed())) {
-                // A whole number, not the end of a word (`v2 passed`).
-                let before = line.index(range.lowerBound, offsetBy: -digits.count)
-                if before == line.startIndex || !line[line.index(before: before)].isLetter { return value }
+    /// The whole number right before `word` (`12 passed`, not `v2 passed`).
+    private static func number(before word: String, in line: LowerBytes) -> Int? {
+        var from = 0
+        while let range = line.range(of: word, from: from) {
+            var start = range.lowerBound
+            while start > 0, (0x30...0x39).contains(line.bytes[start - 1]) { start -= 1 }
+            if start < range.lowerBound, start == 0 || !Self.isLetter(line.bytes[start - 1]) {
+                return Int(String(decoding: line.bytes[start..<range.lowerBound], as: UTF8.self))
             }
-            search = range.upperBound..<line.endIndex
+            from = range.upperBound
         }
         return nil
     }
 
-    private static func number(after word: String, in line: String) -> Int? {
-        guard let range = line.range(of: word) else { return nil }
-        return Int(String(line[range.upperBound...].prefix { $0.isNumber }))
+    private static func number(after word: String, in line: LowerBytes) -> Int? {
+        guard let end = line.range(of: word)?.upperBound else { return nil }
+        return Int(String(decoding: line.bytes[end...].prefix { (0x30...0x39).contains($0) }, as: UTF8.self))
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || byte >= 0x80 }
+}
+
+/// Text as bytes with ASCII letters in lower case, searched for ASCII phrases: Foundation's string search is
+/// slow on Linux, and a session has thousands of tool outputs.
+struct LowerBytes {
+    let bytes: [UInt8]
+
+    init(_ text: some StringProtocol) {
+        bytes = text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+    }
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    func contains(_ phrase: String) -> Bool { range(of: phrase) != nil }
+
+    /// Where `phrase` (lower case) first occurs from byte `from` on.
+    func range(of phrase: String, from: Int = 0) -> Range<Int>? {
+        guard let start = bytes.withUnsafeBytes({ Bytes.firstOffset(of: phrase, in: $0, from: from) }) else { return nil }
+        return start..<(start + phrase.utf8.count)
+    }
+
+    func lastRange(of phrase: String) -> Range<Int>? {
+        var last: Range<Int>?
+        var from = 0
+        while let found = range(of: phrase, from: from) {
+            last = found
+            from = found.lowerBound + 1
+        }
+        return last
     }
 }
 
