@@ -126,6 +126,32 @@ import TestSupport
         #expect(saved.context.session.summary == "- Goal: Rewrite the parser as a table.\n- Stopped at: The table is in place and every parser test passes.")
     }
 
+    @Test func theSummaryIsReadFromTheWholeSessionNotFromWhatTheCutsKeep() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        // `go test ./...` over 40 packages: the one that failed is in the middle of the output, which the context
+        // file cuts (it keeps the start and the end, where the later packages passed).
+        let packages = (1...40).map { $0 == 20 ? "--- FAIL: TestLogin (0.01s)\n    login_test.go:14: got 302, want 200\nFAIL\texample.com/shop/auth\t0.012s"
+                                               : "ok  \texample.com/shop/pkg\($0)\t0.0\($0 % 10)s" }.joined(separator: "\n")
+        let session = folder.at("go.jsonl")
+        let records: [[String: Any]] = [
+            ["type": "user", "uuid": "u1", "parentUuid": NSNull(), "sessionId": "g1", "timestamp": "2026-03-01T09:00:00Z",
+             "message": ["role": "user", "content": "Run the whole test suite."]],
+            ["type": "assistant", "uuid": "a1", "parentUuid": "u1", "sessionId": "g1", "timestamp": "2026-03-01T09:00:05Z",
+             "message": ["id": "m1", "role": "assistant", "model": "claude-x",
+                         "content": [["type": "tool_use", "id": "t1", "name": "Bash", "input": ["command": "go test ./..."]]]]],
+            ["type": "user", "uuid": "u2", "parentUuid": "a1", "sessionId": "g1", "timestamp": "2026-03-01T09:00:09Z",
+             "message": ["role": "user", "content": [["type": "tool_result", "tool_use_id": "t1", "content": packages, "is_error": false]]]],
+        ]
+        try records.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+            .joined(separator: "\n").write(toFile: session, atomically: true, encoding: .utf8)
+        let saved = try library.saveContext(from: SessionSource(file: session), options: ContextSaveOptions())
+        let kept = saved.context.session.turns.flatMap(\.blocks).compactMap { if case .toolResult(_, let output, _) = $0 { output } else { nil } }
+        #expect(kept.count == 1 && kept.allSatisfy { $0.contains("characters cut") && !$0.contains("FAIL") }, "the failing package is cut out: \(kept)")
+        #expect(saved.context.session.summary?.contains("`go test ./...` failed (--- FAIL: TestLogin (0.01s))") == true,
+                "\(saved.context.session.summary ?? "no summary")")
+    }
+
     @Test func whereASessionStoppedIsItsLastWordsACallThatNeverReturnedOrAnUnansweredRequest() {
         func stopped(_ turns: [Turn]) -> String? {
             var session = Session(tool: .claudeCode)

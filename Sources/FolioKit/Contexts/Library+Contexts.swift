@@ -186,7 +186,7 @@ extension Library {
 
     public func saveContext(from source: SessionSource, options: ContextSaveOptions) throws -> ContextSaveOutcome {
         let (read, path, bytes) = try readSession(source)
-        return try save(read, path: path, bytes: bytes, options: options)
+        return try save(consume read, path: path, bytes: bytes, options: options)
     }
 
     /// Saves what an agent hands over (through MCP): a title, a summary, open tasks, files, and the transcript
@@ -210,7 +210,9 @@ extension Library {
         return try save(session, path: "(handed over by \(handOver.source))", bytes: handOver.transcript.utf8.count, options: options)
     }
 
-    private func save(_ read: Session, path: String, bytes: Int, options: ContextSaveOptions) throws -> ContextSaveOutcome {
+    /// `read` is the whole session as its tool wrote it; once the summary is read from it and the cuts are made,
+    /// it is let go, so that a 50 MB session is not held while its context is rendered and committed.
+    private func save(_ read: consuming Session, path: String, bytes: Int, options: ContextSaveOptions) throws -> ContextSaveOutcome {
         // A session with usage records and no messages (some tools write those) is still saved: its models and
         // token counts are worth keeping.
         guard !read.turns.isEmpty || !read.models.isEmpty || read.inputTokens > 0 || read.summary != nil else {
@@ -219,14 +221,16 @@ extension Library {
         let folder = read.workingFolder.flatMap { relativeFolder($0) }
         var redactor = Redactor(home: home, enabled: options.redact)
         let found = SessionActivity(read.allToolCalls)
+        // A session whose tool wrote no summary gets folio's, read from the whole session (before any cut).
+        let summary = SessionSummarizer.needsSummary(read) ? SessionSummarizer.summary(of: read, activity: found) : nil
         let activity = redactor.redact(found)
         var session = read.kept(options.cuts, redactor: &redactor)
+        _ = consume read
+        if let summary { session.summary = redactor.redact(summary) }
         // A session saved before is updated in place: its id stays, and so do the title and tags someone may
-        // have edited, unless new ones are given.
-        let existing = try savedContext(of: read)
+        // have edited, unless new ones are given (the cut session has the same tool and session id).
+        let existing = try savedContext(of: session)
         let title = options.title ?? existing?.context.title ?? ContextNaming.title(of: session)
-        // A session whose tool wrote no summary gets folio's, read from the whole session (before any cut).
-        if SessionSummarizer.needsSummary(read), let summary = SessionSummarizer.summary(of: read, activity: found) { session.summary = redactor.redact(summary) }
         let id = try existing?.id ?? uniqueContextID(for: title, date: session.created ?? environment.now())
         var context = ContextFile(id: id, title: title, session: session, folder: folder, activity: activity)
         context.tags = options.tags.isEmpty ? existing?.context.tags ?? [] : options.tags

@@ -27,26 +27,21 @@ enum SessionSummarizer {
         if let open = openTasks(session) { lines.append(("Open tasks", open, 8)) }
         if let stopped = stopped(session) { lines.append(("Stopped at", stopped, 10)) }
         guard !lines.isEmpty else { return nil }
-        // Over the limit: the longest part loses words first, none below its floor; then, if need be, all of them.
-        var words = lines.map { Words.split($0.text) }
-        let labels = lines.reduce(0) { $0 + Words.split("- " + $1.label + ":").count }
-        var excess = labels + words.reduce(0) { $0 + $1.count } - wordLimit
-        while excess > 0 {
-            guard let longest = words.indices.filter({ words[$0].count > lines[$0].floor }).max(by: { words[$0].count < words[$1].count }) else {
-                guard let longest = words.indices.max(by: { words[$0].count < words[$1].count }), words[longest].count > 1 else { break }
-                words[longest].removeLast(min(excess, words[longest].count - 1))
-                excess = labels + words.reduce(0) { $0 + $1.count } - wordLimit
-                continue
-            }
-            let others = words.indices.filter { $0 != longest }.map { words[$0].count }.max() ?? 0
-            let cut = min(excess, words[longest].count - max(lines[longest].floor, min(others, words[longest].count - 1)))
-            words[longest].removeLast(max(cut, 1))
-            excess -= max(cut, 1)
+        // Over the limit, the longest part above its floor loses a word, then the next longest…; once all are at
+        // their floor, the longest of them.
+        let whole = lines.map { Words.split($0.text) }
+        var words = whole
+        var total = lines.reduce(0) { $0 + Words.split("- " + $1.label + ":").count } + words.reduce(0) { $0 + $1.count }
+        while total > wordLimit {
+            let aboveFloor = words.indices.filter { words[$0].count > lines[$0].floor }
+            let pool = aboveFloor.isEmpty ? words.indices.filter { words[$0].count > 1 } : aboveFloor
+            guard let longest = pool.max(by: { words[$0].count < words[$1].count }) else { break }
+            words[longest].removeLast()
+            total -= 1
         }
         return lines.indices.map { index in
             let kept = words[index].joined(separator: " ")
-            let cut = kept.count < Words.split(lines[index].text).joined(separator: " ").count
-            return "- \(lines[index].label): \(cut ? Words.ending(kept) : kept)"
+            return "- \(lines[index].label): \(words[index].count < whole[index].count ? Words.ending(kept) : kept)"
         }.joined(separator: "\n")
     }
 
@@ -62,7 +57,7 @@ enum SessionSummarizer {
     /// The first request the user typed: not text a tool wrapped in its tags (`<command-name>`), not a command to
     /// the tool itself (aider's `/add`), unless there is nothing else.
     static func firstRequest(_ session: Session) -> Turn? {
-        let requests = session.turns.filter { $0.role == .user && !Words.split($0.text).isEmpty }
+        let requests = session.turns.filter { $0.role == .user && Words.hasWords($0.text) }
         let typed = requests.filter { !$0.text.drop { $0.isWhitespace }.hasPrefix("<") }
         // `/add src/a.py src/b.py` only tells the tool which files to read; `/ask why…` is a request.
         func isToolCommand(_ turn: Turn) -> Bool {
@@ -164,7 +159,7 @@ enum SessionSummarizer {
     /// answered.
     static func stopped(_ session: Session) -> String? {
         var turns = session.turns.filter { turn in
-            turn.role != .summary && turn.blocks.contains { if case .text(let text) = $0 { !Words.split(text).isEmpty } else if case .toolCall = $0 { true } else { false } }
+            turn.role != .summary && turn.blocks.contains { if case .text(let text) = $0 { Words.hasWords(text) } else if case .toolCall = $0 { true } else { false } }
         }
         // Claude Code's `[Request interrupted by user]`: where the assistant was, then the interruption.
         if let last = turns.last, last.role == .user, last.text.hasPrefix("[Request interrupted by user") {
@@ -187,11 +182,11 @@ enum SessionSummarizer {
         for case .toolResult(let id, _, _) in session.turns.flatMap(\.blocks) { answered.insert(id) }
         // Cline and Roo end a task with attempt_completion, whose input is the final message.
         if let call = calls.last, ["attempt_completion", "attemptcompletion"].contains(call.name.lowercased()),
-           let result = (JSONReader.parse(Data(call.input.utf8)) as? [String: Any])?["result"] as? String, !Words.split(result).isEmpty {
+           let result = (JSONReader.parse(Data(call.input.utf8)) as? [String: Any])?["result"] as? String, Words.hasWords(result) {
             return closing(result)
         }
         let blocks = answer.flatMap(\.blocks)
-        let lastWords = blocks.lastIndex { if case .text(let text) = $0 { !Words.split(text).isEmpty } else { false } }
+        let lastWords = blocks.lastIndex { if case .text(let text) = $0 { Words.hasWords(text) } else { false } }
         var text = lastWords.map { index in if case .text(let words) = blocks[index] { closing(words) } else { "" } } ?? ""
         // What ran after the last words (a tool that records results but has none for this call was interrupted).
         let after = blocks[(lastWords.map { $0 + 1 } ?? 0)...].compactMap { if case .toolCall(let call) = $0 { call } else { nil } }
@@ -318,10 +313,10 @@ enum SessionSummarizer {
             return CommandRun(command: normalized, position: position, isTest: isTestCommand(normalized), outcome: .unknown, counts: nil, errorLine: nil)
         }
         // Outcomes are at a run's end: its last lines are enough, however long the output.
-        let tail = String(decoding: output.utf8.suffix(6_000), as: UTF8.self)
-        let lower = LowerBytes(tail)
-        let counts = TestCounts.read(tail)
-        let exit = exitCode(lower) ?? exitCode(LowerBytes(String(decoding: output.utf8.prefix(400), as: UTF8.self)))
+        let tail = Array(output.utf8.suffix(6_000))
+        let lower = LowerBytes(lowering: tail)
+        let counts = TestCounts.read(bytes: tail)
+        let exit = exitCode(lower) ?? exitCode(LowerBytes(lowering: output.utf8.prefix(400)))
         var outcome: CommandRun.Outcome
         if isError || (exit ?? 0) != 0 || (counts?.failed ?? 0) > 0 || counts?.failedWithoutCount == true {
             outcome = .failed
@@ -334,7 +329,7 @@ enum SessionSummarizer {
         }
         if exit == nil, counts == nil, !isError, lower.contains("command not found") { outcome = .failed }
         return CommandRun(command: normalized, position: position, isTest: isTestCommand(normalized) || counts != nil, outcome: outcome,
-                          counts: counts?.text, errorLine: outcome == .failed ? errorLine(tail) : nil)
+                          counts: counts?.text, errorLine: outcome == .failed ? errorLine(String(decoding: tail, as: UTF8.self)) : nil)
     }
 
     /// `Exit code 1`, `Exit Code: 1`, `Process exited with code 1`, `"exit_code":1`.
@@ -404,10 +399,17 @@ struct TestCounts: Equatable {
     /// failed`), mocha (`12 passing`, `1 failing`), XCTest (`Executed 12 tests, with 1 failure`), Swift Testing
     /// (`Test run with 12 tests passed`, `… failed … with 1 issue`), RSpec (`12 examples, 1 failure`), unittest
     /// (`Ran 12 tests` … `OK` or `FAILED (failures=1)`), Go (`ok`, `FAIL`).
-    static func read(_ output: String) -> TestCounts? {
-        let lines = output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+    static func read(_ output: String) -> TestCounts? { read(bytes: Array(output.utf8)) }
+
+    /// Reads the lines' bytes: a session has thousands of outputs, and Foundation's string work is slow on Linux.
+    static func read(bytes: [UInt8]) -> TestCounts? {
+        let space: Set<UInt8> = [0x20, 0x09, 0x0D]
+        let lines = bytes.split(separator: 0x0A).map { line in line.drop { space.contains($0) }.reversed().drop { space.contains($0) }.reversed() }
+            .map { Array($0) }
+        func starts(_ line: [UInt8], _ prefix: String) -> Bool { line.starts(with: prefix.utf8) }
+        func equals(_ line: [UInt8], _ text: String) -> Bool { line.elementsEqual(text.utf8) }
         // Only lines with a number can hold counts.
-        let lowered = lines.map { line in line.utf8.contains { (0x30...0x39).contains($0) } ? LowerBytes(line) : nil }
+        let lowered = lines.map { line in line.contains { (0x30...0x39).contains($0) } ? LowerBytes(lowering: line) : nil }
         for (index, lower) in lowered.enumerated().reversed() {
             guard let lower else { continue }
             if let counts = swiftTesting(lower) ?? xcTest(lower) ?? rspec(lower) { return counts }
@@ -419,17 +421,17 @@ struct TestCounts: Equatable {
             }
             return counts
         }
-        if let ran = lines.last(where: { $0.hasPrefix("Ran ") && $0.hasSuffix("s") }), let total = number(before: " test", in: LowerBytes(ran)) {
-            if let failedLine = lines.last(where: { $0.hasPrefix("FAILED (") }) {
-                let lower = LowerBytes(failedLine)
+        if let ran = lines.last(where: { starts($0, "Ran ") && $0.last == UInt8(ascii: "s") }), let total = number(before: " test", in: LowerBytes(lowering: ran)) {
+            if let failedLine = lines.last(where: { starts($0, "FAILED (") }) {
+                let lower = LowerBytes(lowering: failedLine)
                 let failed = (number(after: "failures=", in: lower) ?? 0) + (number(after: "errors=", in: lower) ?? 0)
                 return TestCounts(passed: max(total - failed, 0), failed: failed)
             }
-            if lines.contains("OK") || lines.contains(where: { $0.hasPrefix("OK (") }) { return TestCounts(passed: total, failed: 0) }
+            if lines.contains(where: { equals($0, "OK") || starts($0, "OK (") }) { return TestCounts(passed: total, failed: 0) }
         }
         // Go: `--- FAIL: TestX`, `FAIL\tpkg`, `ok  \tpkg\t0.1s`.
-        if lines.contains(where: { $0.hasPrefix("--- FAIL") || $0 == "FAIL" || $0.hasPrefix("FAIL\t") }) { return TestCounts(failedWithoutCount: true) }
-        if lines.contains(where: { ($0.hasPrefix("ok ") || $0.hasPrefix("ok\t")) && $0.utf8.contains(0x09) }) {
+        if lines.contains(where: { starts($0, "--- FAIL") || equals($0, "FAIL") || starts($0, "FAIL\t") }) { return TestCounts(failedWithoutCount: true) }
+        if lines.contains(where: { (starts($0, "ok ") || starts($0, "ok\t")) && $0.contains(0x09) }) {
             return TestCounts(passed: nil, failed: 0)
         }
         return nil
@@ -491,8 +493,10 @@ struct TestCounts: Equatable {
 struct LowerBytes {
     let bytes: [UInt8]
 
-    init(_ text: some StringProtocol) {
-        bytes = text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+    init(_ text: some StringProtocol) { self.init(lowering: text.utf8) }
+
+    init(lowering bytes: some Sequence<UInt8>) {
+        self.bytes = bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
     }
 
     init(bytes: [UInt8]) { self.bytes = bytes }
@@ -519,6 +523,9 @@ struct LowerBytes {
 /// Words and sentences of prose, for summaries.
 enum Words {
     static func split(_ text: String) -> [String] { text.split(whereSeparator: \.isWhitespace).map(String.init) }
+
+    /// Whether the text has anything but white space (without splitting it all).
+    static func hasWords(_ text: String) -> Bool { text.contains { !$0.isWhitespace } }
 
     /// Text on one line, without Markdown's emphasis and heading marks.
     static func plain(_ text: String) -> String {
