@@ -64,7 +64,8 @@ import TestSupport
         #expect(found.code == 0, "\(found.stderr)")
         #expect(found.stdout.hasPrefix("2026/03/01-fix-flaky-login-test  Fix the flaky login test"))
         #expect(found.stdout.contains("(claude-code, 2026-03-01, 3 messages)  #tests"))
-        #expect(found.stdout.contains("AWS_KEY=[REDACTED:aws-access-key] The timeout is too short; raised it."))
+        // The words are in the summary folio wrote (where the session stopped) and in the transcript.
+        #expect(found.stdout.contains("The timeout is too short; raised it."))
         let hits = try #require(try json(folio("search", "--contexts", "timeout", "--json", in: library, env: env).stdout) as? [[String: Any]])
         #expect(hits.first?["tool"] as? String == "claude-code")
         #expect((hits.first?["snippet"] as? String)?.contains("\u{1}") == false)
@@ -85,6 +86,25 @@ import TestSupport
         let resume = try #require(written.stdout.split(separator: "\n").first { $0.contains("claude --resume ") })
         let uuid = String(resume.split(separator: " ").last ?? "")
         #expect(FileManager.default.fileExists(atPath: folder.at("claude/projects/\(ClaudeCodeImporter.encodedFolder(library))/\(uuid).jsonl")))
+    }
+
+    @Test func restoreForGeminiAndCopilotWritesWhereThoseToolsLook() throws {
+        _ = try putSession()
+        _ = folio("context", "save", in: library, env: env)
+        let gemini = folio("context", "restore", "flaky-login", "--for", "gemini", "--write", in: library, env: env)
+        #expect(gemini.code == 0, "\(gemini.stderr)")
+        let resume = try #require(gemini.stdout.split(separator: "\n").first { $0.hasPrefix("Resume with: ") })
+        #expect(resume.contains("&& gemini --resume "))
+        let uuid = String(resume.split(separator: " ").last ?? "")
+        let chats = folder.at(".gemini/tmp/" + GeminiImporter.projectHash(library) + "/chats")
+        let written = try #require(try FileManager.default.contentsOfDirectory(atPath: chats).first)
+        #expect(written.hasPrefix("session-") && written.hasSuffix("-\(uuid.prefix(8)).json"))
+        #expect(gemini.stdout.hasPrefix("Wrote \(chats)/\(written)\n"))
+        let copilot = folio("context", "restore", "flaky-login", "--for", "copilot", "--write", in: library, env: env)
+        #expect(copilot.code == 0, "\(copilot.stderr)")
+        #expect(copilot.stdout == "Wrote \(library)/.github/prompts/folio-context-fix-flaky-login-test.prompt.md\n")
+        // Without --write, the file's text.
+        #expect(folio("context", "restore", "flaky-login", "--for", "copilot", in: library, env: env).stdout.hasPrefix("---\ndescription: \"folio context: Fix the flaky login test"))
     }
 
     @Test func flagsAndErrorsSayWhatTheyDid() throws {

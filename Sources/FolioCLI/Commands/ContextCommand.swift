@@ -252,24 +252,26 @@ struct ContextCommand: ParsableCommand {
 
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Restore a context for a tool: a resume brief, a Claude Code or Codex session, a Cursor rule, or API messages.",
+            abstract: "Restore a context for a tool: a resume brief, a Claude Code, Codex or Gemini CLI session, a Cursor rule, a Copilot prompt file, or API messages.",
             discussion: """
                 brief (default) prints a Markdown brief fitted to --budget tokens: folio context restore ID | claude
-                claude-code and codex print a session file; with --write folio puts it where the tool looks and
-                prints the command that resumes it. cursor writes .cursor/rules/folio-context-<slug>.mdc with --write.
-                openai and anthropic print the conversation as those APIs' messages JSON.
+                claude-code, codex and gemini print a session file; with --write folio puts it where the tool looks
+                and prints the command that resumes it. cursor writes .cursor/rules/folio-context-<slug>.mdc and
+                copilot .github/prompts/folio-context-<slug>.prompt.md (run it as /folio-context-<slug> in Copilot
+                Chat) with --write; both hold the brief. openai and anthropic print the conversation as those APIs'
+                messages JSON.
                 """)
 
         @Argument(help: "The context's id, or a part of it (several matches are listed).", completion: Completions.contexts)
         var id: String
 
-        @Option(name: .customLong("for"), help: "brief, claude-code, codex, cursor, openai or anthropic.")
+        @Option(name: .customLong("for"), help: "brief, claude-code, codex, gemini, cursor, copilot, openai or anthropic.")
         var target: RestoreTarget = .brief
 
         @Option(help: "Token budget of the brief.")
         var budget = 8_000
 
-        @Flag(help: "Write the session file or Cursor rule where the tool reads it.")
+        @Flag(help: "Write the session file, Cursor rule or Copilot prompt file where the tool reads it.")
         var write = false
 
         @OptionGroup var library: LibraryOptions

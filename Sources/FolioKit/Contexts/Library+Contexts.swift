@@ -167,8 +167,10 @@ extension Library {
             }
             return found
         case .gemini:
-            return [project, environment.currentDirectory].flatMap { folder in
-                files(in: home + "/.gemini/tmp/" + GeminiImporter.projectHash(folder) + "/chats") { $0.hasPrefix("session-") && $0.hasSuffix(".json") }
+            let gemini = GeminiImporter.folder(variables: environment.variables, home: home)
+            let folders = [project, environment.currentDirectory].flatMap { GeminiImporter.chatFolders(project: $0, gemini: gemini) }
+            return folders.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.flatMap { folder in
+                files(in: folder) { $0.hasPrefix("session-") && ($0.hasSuffix(".json") || $0.hasSuffix(".jsonl")) }
             }
         case .aider:
             return [project, environment.currentDirectory].map { $0 + "/.aider.chat.history.md" }.filter { fm.fileExists(atPath: $0) }
@@ -225,8 +227,8 @@ extension Library {
         return try save(session, path: "(handed over by \(handOver.source))", bytes: handOver.transcript.utf8.count, options: options)
     }
 
-    /// `read` is consumed: once its kept copy is made, the whole session (tens of megabytes of tool outputs) is let go
-    /// before the context is rendered, checked and written.
+    /// `read` is the whole session as its tool wrote it; once the summary is read from it and the cuts are made,
+    /// it is let go, so that a 50 MB session is not held while its context is rendered and committed.
     private func save(_ read: consuming Session, path: String, bytes: Int, options: ContextSaveOptions) throws -> ContextSaveOutcome {
         // A session with usage records and no messages (some tools write those) is still saved: its models and
         // token counts are worth keeping.
@@ -235,13 +237,21 @@ extension Library {
         }
         let folder = read.workingFolder.flatMap { relativeFolder($0) }
         var redactor = Redactor(home: home, enabled: options.redact)
-        let activity = redactor.redact(SessionActivity(read.allToolCalls))
-        // A session saved before is updated in place: its id stays, and so do the title and tags someone may
-        // have edited, unless new ones are given.
-        let existing = try savedContext(of: read)
-        let session = read.kept(options.cuts, redactor: &redactor)
+        let found = SessionActivity(read.allToolCalls)
+        // A session whose tool wrote no summary gets folio's, read from the whole session (before any cut).
+        let summary = SessionSummarizer.needsSummary(read) ? SessionSummarizer.summary(of: read, activity: found) : nil
+        let activity = redactor.redact(found)
+        var session = read.kept(options.cuts, redactor: &redactor)
         _ = consume read
         Memory.returnFreed()
+        // The summary repeats the session's words: its secrets are redacted too, but not counted again.
+        if let summary {
+            var again = redactor
+            session.summary = again.redact(summary)
+        }
+        // A session saved before is updated in place: its id stays, and so do the title and tags someone may
+        // have edited, unless new ones are given (the cut session has the same tool and session id).
+        let existing = try savedContext(of: session)
         let title = options.title ?? existing?.context.title ?? ContextNaming.title(of: session)
         let id = try existing?.id ?? uniqueContextID(for: title, date: session.created ?? environment.now())
         var context = ContextFile(id: id, title: title, session: session, folder: folder, activity: activity)

@@ -2,7 +2,7 @@ import Foundation
 
 /// What `folio context restore` produces for each target.
 public enum RestoreTarget: String, Sendable, CaseIterable {
-    case brief, claudeCode = "claude-code", codex, cursor, openai, anthropic
+    case brief, claudeCode = "claude-code", codex, gemini, cursor, copilot, openai, anthropic
 }
 
 public struct RestoreOutcome: Sendable {
@@ -44,6 +44,24 @@ extension Library {
             let base = (environment.variables["CODEX_HOME"] ?? home + "/.codex") + "/sessions"
             let path = base + String(format: "/%04d/%02d/%02d/", day.year!, day.month!, day.day!) + "rollout-\(stamp)-\(newSessionID).jsonl"
             return try finish(text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && codex resume \(newSessionID)")
+        case .gemini:
+            guard context.session.turns.contains(where: { !$0.text.isEmpty || $0.blocks.contains { if case .toolCall = $0 { true } else { false } } }) else {
+                throw FolioError(.invalidInput, "context \(context.id) has no messages for Gemini CLI to resume; restore it as a brief: folio context restore \(context.id)")
+            }
+            let now = environment.now()
+            let text = ContextRestore.gemini(context, sessionID: newSessionID, folder: workingFolder, now: now)
+            // Where Gemini CLI lists the project's sessions (`--resume`, `--list-sessions`): under its short id when
+            // projects.json has one for the folder, else under the folder's hash (a Gemini CLI that has not given
+            // the folder a short id yet moves that folder to it on its first start there).
+            let folder = GeminiImporter.chatFolders(project: workingFolder, gemini: GeminiImporter.folder(variables: environment.variables, home: home))[0]
+            let stamp = String(Timestamps.format(now).prefix(16)).replacingOccurrences(of: ":", with: "-")
+            let path = folder + "/session-\(stamp)-\(newSessionID.prefix(8)).json"
+            return try finish(text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && gemini --resume \(newSessionID)")
+        case .copilot:
+            let (brief, omitted) = ContextRestore.brief(context, budget: budget)
+            let file = ContextRestore.copilot(context, brief: brief)
+            let outcome = try finish(file.text, path: write ? projectFolder + "/" + file.path : nil, resume: nil)
+            return RestoreOutcome(text: outcome.text, writtenPath: outcome.writtenPath, resumeCommand: nil, omittedTurns: omitted)
         case .cursor:
             let (brief, omitted) = ContextRestore.brief(context, budget: budget)
             let description = "folio context: \(context.title)".replacingOccurrences(of: "\n", with: " ")
@@ -327,6 +345,123 @@ enum ContextRestore {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A Gemini CLI session in the JSON form every version with `--resume` reads (current versions go on in a
+    /// `.jsonl` beside it): the model's text and tool calls on `gemini` messages, each call with its result as
+    /// the model saw it (`functionResponse`) and as the CLI showed it (`resultDisplay`). Text after a call's result
+    /// starts a new message, as Gemini CLI records one message per model response. A model message with calls
+    /// must follow the user or a function response, so one that would follow a model message without calls
+    /// joins it; a conversation that starts with the model's calls gets a first user message naming the context.
+    /// The document and each message name the context they came from.
+    static func gemini(_ context: ContextFile, sessionID: String, folder: String, now: Date) -> String {
+        var messages: [JSONObject] = []
+        func message(_ type: String, time: Date?, model: String? = nil) -> JSONObject {
+            var message: JSONObject = ["id": UUID().uuidString.lowercased(), "timestamp": Timestamps.format(time ?? now), "type": type,
+                                       "content": [] as [JSONObject], GeminiImporter.restoredMarker: context.id]
+            if let model { message["model"] = model }
+            return message
+        }
+        func append(_ text: String, to message: inout JSONObject) {
+            message["content"] = (message["content"] as? [JSONObject] ?? []) + [["text": text]]
+        }
+        for turn in context.session.turns {
+            guard turn.role == .assistant else {
+                // The user's words; a compaction summary is said to the model as the user's too. Gemini CLI leaves
+                // out of the model's history what starts with `/` or `?` (its own commands): a request to another
+                // tool written so (aider's `/code …`) is quoted, so the model still reads it.
+                var text = turn.text
+                if let first = text.drop(while: \.isWhitespace).first, "/?".contains(first) { text = "> " + text }
+                if !text.isEmpty {
+                    var user = message("user", time: turn.time)
+                    append(text, to: &user)
+                    messages.append(user)
+                }
+                continue
+            }
+            let model = turn.model ?? context.session.models.first ?? "unknown"
+            var current: JSONObject?
+            func flush() {
+                guard let done = current else { return }
+                current = nil
+                guard !(done["content"] as? [JSONObject] ?? []).isEmpty || done["toolCalls"] != nil else { return }
+                messages.append(done)
+            }
+            for block in turn.blocks {
+                switch block {
+                case .text(let text):
+                    // Text after a call is the model's next response.
+                    if current?["toolCalls"] != nil { flush() }
+                    if current == nil { current = message("gemini", time: turn.time, model: model) }
+                    append(text, to: &current!)
+                case .toolCall(let call):
+                    if current == nil { current = message("gemini", time: turn.time, model: model) }
+                    current!["toolCalls"] = (current!["toolCalls"] as? [JSONObject] ?? []) + [[
+                        "id": call.id, "name": call.name, "displayName": call.name, "args": input(call), "status": "success",
+                        "timestamp": Timestamps.format(turn.time ?? now)] as JSONObject]
+                case .toolResult(let id, let output, let isError):
+                    // The result goes on its call, in this message or an earlier one.
+                    func answer(_ message: inout JSONObject) -> Bool {
+                        guard var calls = message["toolCalls"] as? [JSONObject], let index = calls.firstIndex(where: { $0["id"] as? String == id }) else { return false }
+                        let name = calls[index]["name"] as? String ?? "tool"
+                        calls[index]["result"] = [["functionResponse": ["id": id, "name": name, "response": [isError ? "error" : "output": output]]]]
+                        calls[index]["resultDisplay"] = output
+                        calls[index]["status"] = isError ? "error" : "success"
+                        message["toolCalls"] = calls
+                        return true
+                    }
+                    if current != nil, answer(&current!) { continue }
+                    for index in messages.indices.reversed() where answer(&messages[index]) { break }
+                default: break
+                }
+            }
+            flush()
+        }
+        // A model message with calls right after a model message without any (no function response between) is
+        // one response with it.
+        var index = 1
+        while index < messages.count {
+            let previous = messages[index - 1]
+            if messages[index]["toolCalls"] != nil, previous["type"] as? String == "gemini", previous["toolCalls"] == nil {
+                messages[index]["content"] = (previous["content"] as? [JSONObject] ?? []) + (messages[index]["content"] as? [JSONObject] ?? [])
+                messages[index]["timestamp"] = previous["timestamp"]
+                messages.remove(at: index - 1)
+            } else {
+                index += 1
+            }
+        }
+        // The conversation starts with the user (a session of a subagent's work starts with the model's calls).
+        if messages.first?["type"] as? String == "gemini" {
+            var user = message("user", time: context.session.turns.first?.time)
+            append("Restored by folio from \(context.session.tool.rawValue): \(context.title)", to: &user)
+            messages.insert(user, at: 0)
+        }
+        // A call with no recorded result gets one saying so: Gemini answers every call before the next turn.
+        for index in messages.indices {
+            guard var calls = messages[index]["toolCalls"] as? [JSONObject] else { continue }
+            for call in calls.indices where calls[call]["result"] == nil {
+                calls[call]["result"] = [["functionResponse": ["id": calls[call]["id"] ?? "", "name": calls[call]["name"] ?? "tool",
+                                                               "response": ["error": "No result was recorded for this call."]]]]
+                calls[call]["status"] = "cancelled"
+            }
+            messages[index]["toolCalls"] = calls
+        }
+        let stamp = Timestamps.format(now)
+        return pretty(["sessionId": sessionID, "projectHash": GeminiImporter.projectHash(folder), "startTime": stamp, "lastUpdated": stamp,
+                       "summary": context.title, "messages": messages, GeminiImporter.restoredMarker: context.id])
+    }
+
+    /// A GitHub Copilot prompt file (`.github/prompts/folio-context-<slug>.prompt.md`, run as `/folio-context-<slug>`
+    /// in Copilot Chat) holding the brief, in agent mode; written by the same exporter as `folio export --format
+    /// copilot-prompts`, the brief kept as literal text.
+    static func copilot(_ context: ContextFile, brief: String) -> (path: String, text: String) {
+        let id = (try? PromptID("folio-context-" + ContextNaming.slug(context.title))) ?? (try! PromptID("folio-context"))
+        var literal = MustacheText(avoiding: brief)
+        literal.literal(brief)
+        let prompt = Prompt(id: id, description: "folio context: " + context.title.replacingOccurrences(of: "\n", with: " "),
+                            metadata: .map([Value.Entry("agent", .string("agent"))]), body: literal.text)
+        let file = Exporter.export(prompt, as: .copilotPrompts)
+        return (file.path, file.text)
     }
 
     static func shellQuote(_ text: String) -> String {

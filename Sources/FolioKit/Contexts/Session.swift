@@ -139,6 +139,25 @@ public struct SessionActivity: Sendable, Equatable {
         ["read", "read_file", "view", "notebookread", "readfile", "read_many_files", "read_file_v2"].contains(name.lowercased())
     }
 
+    /// Whether a tool of that name runs shell commands.
+    static func runsCommands(_ name: String) -> Bool {
+        ["bash", "shell", "exec_command", "execute_command", "run_shell_command", "local_shell", "container.exec", "run_terminal_cmd",
+         "run_terminal_command_v2", "run_in_terminal"].contains(name.lowercased())
+    }
+
+    /// The shell command a call ran, if it ran one.
+    static func command(of call: ToolCall) -> String? {
+        guard runsCommands(call.name) else { return nil }
+        return command(JSONReader.parse(Data(call.input.utf8)) as? [String: Any] ?? [:])
+    }
+
+    private static func command(_ input: [String: Any]) -> String? {
+        if let command = input["command"] as? String ?? input["cmd"] as? String { return command }
+        guard let parts = (input["command"] ?? input["cmd"]) as? [String] else { return nil }
+        // Codex's shell: ["bash", "-lc", "the command"].
+        return parts.count >= 3 && parts[1] == "-lc" ? parts[2] : parts.joined(separator: " ")
+    }
+
     /// Reads tool calls of every tool folio imports: Claude Code's Read/Edit/Write/Bash, Codex's shell and
     /// apply_patch, Cline's read_file/write_to_file/execute_command, Gemini's read_file/run_shell_command, Cursor's
     /// read_file/edit_file/search_replace/run_terminal_cmd (`target_file`) and cursor-agent's Read/Shell.
@@ -157,7 +176,7 @@ public struct SessionActivity: Sendable, Equatable {
         for call in calls {
             let input = JSONReader.parse(Data(call.input.utf8)) as? [String: Any] ?? [:]
             let path = (input["file_path"] ?? input["path"] ?? input["notebook_path"] ?? input["absolute_path"] ?? input["target_file"]
-                ?? input["targetFile"] ?? input["relativeWorkspacePath"] ?? input["filePath"]) as? String
+                ?? input["targetFile"] ?? input["relativeWorkspacePath"] ?? input["filePath"] ?? input["absolutePath"]) as? String
             switch call.name.lowercased() {
             case _ where Self.readsFile(call.name):
                 touch(path, .read)
@@ -169,14 +188,8 @@ public struct SessionActivity: Sendable, Equatable {
             // VS Code Copilot's and Cursor's names (as SpecStory writes them).
             case "replace_string_in_file", "insert_edit_into_file":
                 touch(path, .edit)
-            case "bash", "shell", "exec_command", "execute_command", "run_shell_command", "local_shell", "container.exec", "run_terminal_cmd",
-                 "run_terminal_command_v2", "run_in_terminal":
-                if let command = input["command"] as? String ?? input["cmd"] as? String {
-                    commands.append(command)
-                } else if let parts = (input["command"] ?? input["cmd"]) as? [String] {
-                    // Codex's shell: ["bash", "-lc", "the command"].
-                    commands.append(parts.count >= 3 && parts[1] == "-lc" ? parts[2] : parts.joined(separator: " "))
-                }
+            case _ where Self.runsCommands(call.name):
+                if let command = Self.command(input) { commands.append(command) }
             case "apply_patch":
                 let patch = input["input"] as? String ?? call.input
                 for line in patch.split(separator: "\n") {

@@ -54,6 +54,8 @@ enum SessionImporters {
         if name.hasSuffix(".jsonl") {
             if head.contains("\"session_meta\"") || head.contains("\"response_item\"") || head.contains("\"turn_context\"")
                 || name.hasPrefix("rollout-") { return .codex }
+            // Gemini CLI's JSONL sessions start with their metadata: sessionId and projectHash.
+            if head.contains("\"projectHash\"") { return .gemini }
             return .claudeCode
         }
         if name.hasSuffix(".json") {
