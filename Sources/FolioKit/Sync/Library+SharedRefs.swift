@@ -190,8 +190,13 @@ extension Library {
         guard let theirs else {
             return ("label \(display): removed on \(remote), but \(label) is protected (folio.yaml); \(kept)", restore)
         }
-        let check = try labelApproval(label, of: id, commit: theirs.hex, protected: protected, current: (base ?? ours)?.hex,
+        let check: LabelApprovalCheck
+        do {
+            check = try labelApproval(label, of: id, commit: theirs.hex, protected: protected, current: (base ?? ours)?.hex,
                                       entries: commentEntries(repository))
+        } catch {
+            return ("label \(display): moved on \(remote) to \(theirs.short), which could not be checked for an approval (\(error)), but \(label) is protected (folio.yaml); \(kept)", restore)
+        }
         guard !check.approved else { return nil }
         let who = check.owners.isEmpty ? "\(id) names no owners to approve it" : "an owner (\(check.owners.joined(separator: ", "))) approves it with: \(check.command), then moves the label again"
         return ("label \(display): moved on \(remote) to \(theirs.short) without an owner's approval, but \(label) is protected (folio.yaml); \(kept). To release that version, \(who)", restore)
