@@ -75,6 +75,9 @@ import TestSupport
         try ada.approve(PromptReference(parsing: "greet@v2"), label: "production")
         try bob.setLabel("production", on: greet, to: "v2")
         try bob.setLabel("staging", on: greet, to: "v1")
+        // An approval for a label that is not protected is recorded (for the record) and changes nothing.
+        #expect(try ada.approve(PromptReference(parsing: "greet@v1"), label: "staging").label == "staging")
+        #expect(try ada.labelApproval("staging", of: greet, revision: "v2").approved)
         #expect(try ada.labels(of: greet).map { "\($0.name)=v\($0.version ?? 0)" } == ["production=v2", "staging=v1"])
         let check = try ada.labelApproval("production", of: greet, revision: "v2")
         #expect(check.approved && check.approvals.map(\.author) == ["Ada"] && check.notByOwners.map(\.author) == ["Bob"])

@@ -165,10 +165,6 @@ extension Library {
         let number = try version(at: target.commit, of: id, in: versions)?.number
         let revision = number.map { "v\($0)" } ?? String(target.commit.prefix(12))
         let command = "folio approve \(id)@\(revision) --label \(label)"
-        guard protected.contains(label) else {
-            return LabelApprovalCheck(prompt: id.rawValue, label: label, protected: false, commit: target.commit, blob: blob, version: number,
-                                      owners: [], approvals: [], notByOwners: [], command: command)
-        }
         // The owners of the version released now decide what replaces it (handing a prompt over needs the old
         // owner); a label set for the first time is decided by the owners of the version it gets.
         var owners: [String] = []
@@ -183,7 +179,7 @@ extension Library {
             return approval
         }
         let byOwners = matching.filter { approval in owners.contains { Self.identity(approval.author, approval.email, isOwner: $0) } }
-        return LabelApprovalCheck(prompt: id.rawValue, label: label, protected: true, commit: target.commit, blob: blob, version: number,
+        return LabelApprovalCheck(prompt: id.rawValue, label: label, protected: protected.contains(label), commit: target.commit, blob: blob, version: number,
                                   owners: owners, approvals: byOwners, notByOwners: matching.filter { !byOwners.contains($0) },
                                   command: command)
     }
