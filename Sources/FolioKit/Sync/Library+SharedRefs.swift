@@ -79,7 +79,7 @@ extension Library {
         var plan = SharedPlan()
         // Comments and approvals first: a protected label arriving below is checked against both sides' approvals.
         try integrateLog(repository, ref: Self.commentLogRef, tracking: Self.commentLogTracking(remote), remote: remote,
-                         what: "comments", into: &plan)
+                         what: "comments", into: &plan) { count in "\(Wording.count(count, "comment or approval", plural: "comments and approvals")) received from \(remote) (folio comments ID)" }
         let protected = (try? protectedLabelsOnDisk()) ?? (try? protectedLabels()) ?? []
         // Both label logs are read only when some label moved on both sides (a log can be long).
         var logs: (ours: [LabelMove], theirs: [LabelMove])?
@@ -219,9 +219,20 @@ extension Library {
     /// Joins two logs (the label log, the comment log): fast-forward, or a merge commit (empty tree) whose parents
     /// are both logs, so no entry of either side is lost.
     private func integrateLog(_ repository: Repository, ref: String, tracking: String, remote: String, what: String,
-                              into plan: inout SharedPlan) throws {
+                              into plan: inout SharedPlan, received: ((Int) -> String)? = nil) throws {
         let ours = try gitCall { try repository.reference(named: ref)?.target }
         let theirs = try gitCall { try repository.reference(named: tracking)?.target }
+        if let received, let theirs, theirs != ours {
+            // Entries the remote has and this clone does not (merge commits are not entries).
+            var count = 0
+            try gitCall {
+                try repository.walkCommits(from: theirs, hiding: ours.map { [$0] } ?? []) { oid in
+                    if try repository.commit(oid).parents.count < 2 { count += 1 }
+                    return true
+                }
+            }
+            if count > 0 { plan.notes.append(received(count)) }
+        }
         var result = ours
         var behind = ours == nil
         if let ours, let theirs { behind = try gitCall { try repository.isAncestor(ours, of: theirs) } }
