@@ -21,7 +21,7 @@ public struct Folio: ParsableCommand {
             HistoryCommand.self, DiffCommand.self, RevertCommand.self, LabelCommand.self, VariantCommand.self,
             ABCommand.self, FeedbackCommand.self, LintCommand.self, HooksCommand.self, ReviewCommand.self, ContextCommand.self,
             RemoteCommand.self, CloneCommand.self, SyncCommand.self, OwnersCommand.self, MCPCommand.self, IntegrateCommand.self, ExportCommand.self, ImportCommand.self,
-            CompletionCommand.self,
+            CompletionCommand.self, CommentCommand.self, CommentsCommand.self, ApproveCommand.self,
         ])
 
     public init() {}

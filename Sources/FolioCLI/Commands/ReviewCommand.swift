@@ -9,7 +9,8 @@ struct ReviewCommand: ParsableCommand {
             BASE...HEAD (or just BASE) compares HEAD with where it branched off BASE, as a pull request does;
             BASE..HEAD compares the two commits. Without a range: the default branch (origin/HEAD, main or master)...HEAD.
             The report lists prompts added, removed, renamed and modified; for each, its frontmatter and variable
-            changes (breaking ones flagged), the body diff, the change in tokens, lint findings, labels and experiments.
+            changes (breaking ones flagged), the body diff, the change in tokens, lint findings, labels and experiments,
+            and for each protected label on it whether an owner approved the new version for it (folio approve).
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -17,7 +18,7 @@ struct ReviewCommand: ParsableCommand {
     }
 
     enum FailOn: String, ExpressibleByArgument, CaseIterable {
-        case breaking, error
+        case breaking, error, approval
     }
 
     @Argument(help: ArgumentHelp("The commits to compare.", valueName: "BASE..HEAD | BASE...HEAD"))
@@ -26,7 +27,7 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: "markdown (any host), github (GitHub's alerts and collapsed diffs) or json.")
     var format: Format = .markdown
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 on breaking changes, or on lint errors in the changed prompts (repeatable).")
+    @Option(name: .customLong("fail-on"), help: "Exit 1 on breaking changes, on lint errors in the changed prompts, or on protected labels whose approval is missing (repeatable).")
     var failOn: [FailOn] = []
 
     @OptionGroup var library: LibraryOptions
@@ -45,6 +46,9 @@ struct ReviewCommand: ParsableCommand {
         }
         if failOn.contains(.error) && review.errors > 0 {
             failures.append(Wording.count(review.errors, "lint error"))
+        }
+        if failOn.contains(.approval) && review.missingApprovals > 0 {
+            failures.append(Wording.count(review.missingApprovals, "missing approval"))
         }
         if !failures.isEmpty {
             context.stderr.write(context.err.red("review failed: ") + failures.joined(separator: " and ") + "\n")

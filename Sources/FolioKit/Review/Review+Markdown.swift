@@ -77,6 +77,7 @@ extension Review {
         line += breaking == 0 ? " · no breaking changes" : " · **\(Wording.count(breaking, "breaking change"))**"
         line += errors == 0 ? " · no lint errors" : " · **\(Wording.count(errors, "lint error"))**"
         if warnings > 0 { line += " · \(Wording.count(warnings, "warning"))" }
+        if missingApprovals > 0 { line += " · **\(Wording.count(missingApprovals, "approval")) missing**" }
         line += " · \(tokenChange >= 0 ? "+" : "−")\(abs(tokenChange)) tokens"
         return line
     }
@@ -178,6 +179,16 @@ extension Review {
         if !prompt.labels.isEmpty {
             let labels = prompt.labels.map { "`\($0.name)` → \($0.commit.prefix(7))" + ($0.prompt != prompt.id ? " (on `\($0.prompt)`)" : "") }
             out += "\nLabels: \(labels.joined(separator: ", ")). Labels stay on their commits; after merging, move them with `folio label set`.\n"
+        }
+        for check in prompt.protectedLabels {
+            if check.approved {
+                let who = check.approvals.map { "\(Self.escape($0.author)) (\(Timestamps.format($0.date).prefix(10)))" }.joined(separator: ", ")
+                out += "\n✅ Protected label `\(check.label)`: this version is approved for it by \(who).\n"
+            } else {
+                let owners = check.owners.isEmpty ? "the prompt names no owners, so nobody can approve it yet"
+                    : "one of " + check.owners.map(Self.escape).joined(separator: ", ") + " approves with `\(check.command)`"
+                out += "\n🔒 Protected label `\(check.label)`: **approval missing** to move it to this version; \(owners).\n"
+            }
         }
         if !prompt.experiments.isEmpty {
             out += "\nExperiments: \(prompt.experiments.map { "`\($0)`" }.joined(separator: ", ")) (a change to the prompt changes what they measure).\n"

@@ -39,6 +39,9 @@ public struct Review: Sendable, Encodable {
         public let staleExperiments: [String]
         /// Prompts at the head that still include this prompt's old id (removed or renamed): they no longer render.
         public let includedBy: [String]
+        /// For each protected label on the prompt: whether an owner approved the head's version for it (so the label
+        /// can move there after merging), who did, or who can.
+        public var protectedLabels: [LabelApprovalCheck] = []
 
         /// Why callers break, per variable, when they do.
         public var breakingChanges: [String] {
@@ -57,6 +60,7 @@ public struct Review: Sendable, Encodable {
             case staleExperiments = "stale_experiments"
             case includedBy = "included_by"
             case breakingChanges = "breaking_changes"
+            case protectedLabels = "protected_labels"
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -75,6 +79,7 @@ public struct Review: Sendable, Encodable {
             try container.encode(staleExperiments, forKey: .staleExperiments)
             try container.encode(includedBy, forKey: .includedBy)
             try container.encode(breakingChanges, forKey: .breakingChanges)
+            try container.encode(protectedLabels, forKey: .protectedLabels)
         }
     }
 
@@ -95,6 +100,8 @@ public struct Review: Sendable, Encodable {
     public var errors: Int { prompts.flatMap(\.findings).filter { $0.severity == .error }.count }
     public var warnings: Int { prompts.flatMap(\.findings).filter { $0.severity == .warning }.count }
     /// Estimated tokens after minus before, over every changed prompt.
+    /// Protected labels whose move to a changed prompt's new version no owner approved yet.
+    public var missingApprovals: Int { prompts.flatMap(\.protectedLabels).filter { !$0.approved }.count }
     public var tokenChange: Int {
         prompts.compactMap(\.diff).map { $0.newTokens - $0.oldTokens }.reduce(0, +)
     }
@@ -103,6 +110,7 @@ public struct Review: Sendable, Encodable {
         case base, head, prompts, added, removed, renamed, modified, breaking, errors, warnings, approvers
         case fromMergeBase = "from_merge_base"
         case tokenChange = "token_change"
+        case missingApprovals = "missing_approvals"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -119,6 +127,7 @@ public struct Review: Sendable, Encodable {
         try container.encode(warnings, forKey: .warnings)
         try container.encode(tokenChange, forKey: .tokenChange)
         try container.encode(approvers, forKey: .approvers)
+        try container.encode(missingApprovals, forKey: .missingApprovals)
         try container.encode(prompts, forKey: .prompts)
     }
 }
@@ -168,7 +177,7 @@ extension Library {
         let includers = goneIDs.isEmpty ? [:] : includers(of: goneIDs, inTree: headTree, repository: repository, prefix: prefix)
 
         let baseLabel = baseName, headLabel = headName
-        let prompts: [Review.PromptChange] = deltas.map { delta in
+        let prompts: [Review.PromptChange] = try deltas.map { delta in
             let oldRelative = delta.oldPath.map { String($0.dropFirst(prefix.count)) }
             let newRelative = delta.newPath.map { String($0.dropFirst(prefix.count)) }
             let oldID = oldRelative.flatMap(PromptID.fromRelativePath)
@@ -212,8 +221,22 @@ extension Library {
                 includedBy: kind == .renamed || kind == .removed ? (oldID.flatMap { includers[$0.rawValue] } ?? []) : [])
         }
         .sorted { ($0.kind.order, $0.id) < ($1.kind.order, $1.id) }
+        .map { change in try withProtectedLabels(change, head: headCommit.hex) }
         return Review(base: .init(name: baseName, commit: baseCommit.hex), head: .init(name: headName, commit: headCommit.hex),
                       fromMergeBase: useMergeBase, prompts: prompts)
+    }
+
+    /// A change with, for each protected label on its prompt, whether an owner approved the head's version for it.
+    private func withProtectedLabels(_ change: Review.PromptChange, head: String) throws -> Review.PromptChange {
+        let protected = try protectedLabels()
+        guard change.kind != .removed, !protected.isEmpty, let id = try? PromptID(change.id) else { return change }
+        var change = change
+        let entries = try commentEntries(requireRepository())
+        for label in change.labels where protected.contains(label.name) && !change.protectedLabels.contains(where: { $0.label == label.name }) {
+            change.protectedLabels.append(try labelApproval(label.name, of: id, commit: head, protected: protected, current: label.commit,
+                                                            entries: entries))
+        }
+        return change
     }
 
     /// `A..B`, `A...B`, `A` (A...HEAD) or nil (the default branch...HEAD).

@@ -38,7 +38,8 @@ extension Library {
     /// Everything a sync fetches for `branch`: the branch, variants, labels, the label log and shared analytics.
     static func syncRefspecs(remote: String, branch: String) -> [String] {
         ["+refs/heads/\(branch):refs/remotes/\(remote)/\(branch)"] + SharedFamily.all.map { $0.refspec(remote) }
-            + ["+\(labelLogRef):\(labelLogTracking(remote))", "+\(analyticsRef):\(analyticsTracking(remote))"]
+            + ["+\(labelLogRef):\(labelLogTracking(remote))", "+\(commentLogRef):\(commentLogTracking(remote))",
+               "+\(analyticsRef):\(analyticsTracking(remote))"]
     }
 
     /// The tracking references of the shared families before a fetch, by name: the base of the three-way
@@ -62,7 +63,8 @@ extension Library {
                 try gitCall { try repository.deleteReference(reference.name) }
             }
         }
-        for single in [Self.labelLogRef: Self.labelLogTracking(remote), Self.analyticsRef: Self.analyticsTracking(remote)]
+        for single in [Self.labelLogRef: Self.labelLogTracking(remote), Self.commentLogRef: Self.commentLogTracking(remote),
+                       Self.analyticsRef: Self.analyticsTracking(remote)]
         where advertised[single.key] == nil {
             if try gitCall({ try repository.reference(named: single.value) }) != nil {
                 try gitCall { try repository.deleteReference(single.value) }
@@ -75,6 +77,10 @@ extension Library {
     /// merged log keeps both; a variant both sides changed is merged like the branch.
     func integrateShared(_ repository: Repository, remote: String, currentBranch: String, base: [String: OID]) throws -> SharedPlan {
         var plan = SharedPlan()
+        // Comments and approvals first: a protected label arriving below is checked against both sides' approvals.
+        try integrateLog(repository, ref: Self.commentLogRef, tracking: Self.commentLogTracking(remote), remote: remote,
+                         what: "comments", into: &plan) { count in "\(Wording.count(count, "comment or approval", plural: "comments and approvals")) received from \(remote) (folio comments ID)" }
+        let protected = (try? protectedLabelsOnDisk()) ?? (try? protectedLabels()) ?? []
         // Both label logs are read only when some label moved on both sides (a log can be long).
         var logs: (ours: [LabelMove], theirs: [LabelMove])?
         func labelLogs() throws -> (ours: [LabelMove], theirs: [LabelMove]) {
@@ -128,6 +134,24 @@ extension Library {
                     // Deleted on one side, changed on the other: the change wins, nothing is lost.
                     keepTheirs = t != nil
                 }
+                if keepTheirs, family.forced, let refusal = try unapprovedArrival(name, base: b, ours: o, theirs: t, protected: protected,
+                                                                                  remote: remote, repository: repository, logs: labelLogs) {
+                    plan.notes.append(refusal.note)
+                    if let o {
+                        // Put the approved version back on the remote, logged like any move.
+                        try appendLabelLog(refusal.restore, repository: repository,
+                                           identity: gitCall { try repository.identity(environment: environment.variables, now: environment.now()) })
+                        plan.refspecs.append("+\(local):\(local)")
+                        plan.tracking.append((tracking + name, o))
+                    } else {
+                        // Not taken, and asked again at the next sync: the base stays what both sides agreed on.
+                        try gitCall {
+                            if let b { try repository.setReference(tracking + name, to: b, expecting: .any, message: "folio: sync: not taken") }
+                            else { try repository.deleteReference(tracking + name) }
+                        }
+                    }
+                    continue
+                }
                 if keepTheirs {
                     try gitCall {
                         if let t { try repository.setReference(local, to: t, expecting: .any, message: "folio: sync from \(remote)") }
@@ -144,8 +168,38 @@ extension Library {
                 }
             }
         }
-        try integrateLabelLog(repository, remote: remote, into: &plan)
+        try integrateLog(repository, ref: Self.labelLogRef, tracking: Self.labelLogTracking(remote), remote: remote,
+                         what: "label log", into: &plan)
         return plan
+    }
+
+    /// When the remote moved (or removed) a protected label to a version no owner approved for it: what to say, and
+    /// the move that puts ours back. nil when the arrival is fine: the label is not protected, the version is
+    /// approved (by either side's approvals, already joined), or `folio mv` carried the label from a renamed prompt.
+    private func unapprovedArrival(_ name: String, base: OID?, ours: OID?, theirs: OID?, protected: Set<String>, remote: String,
+                                   repository: Repository, logs: () throws -> (ours: [LabelMove], theirs: [LabelMove]))
+        throws -> (note: String, restore: LabelMove)? {
+        guard let split = name.range(of: ".prompt/", options: .backwards) else { return nil }
+        let label = String(name[split.upperBound...])
+        guard protected.contains(label), let id = try? PromptID(String(name[..<split.lowerBound])) else { return nil }
+        let lastMove = try logs().theirs.last { $0.prompt == id.rawValue && $0.label == label }
+        if let lastMove, lastMove.to == theirs?.hex, lastMove.renamedFrom != nil || lastMove.renamedTo != nil { return nil }
+        let display = "\(id)@\(label)"
+        let kept = ours.map { "kept yours (\($0.short)) and put it back on \(remote)" } ?? "not taken here"
+        let restore = LabelMove(prompt: id.rawValue, label: label, from: theirs?.hex, to: ours?.hex, user: "", date: environment.now())
+        guard let theirs else {
+            return ("label \(display): removed on \(remote), but \(label) is protected (folio.yaml); \(kept)", restore)
+        }
+        let check: LabelApprovalCheck
+        do {
+            check = try labelApproval(label, of: id, commit: theirs.hex, protected: protected, current: (base ?? ours)?.hex,
+                                      entries: commentEntries(repository))
+        } catch {
+            return ("label \(display): moved on \(remote) to \(theirs.short), which could not be checked for an approval (\(error)), but \(label) is protected (folio.yaml); \(kept)", restore)
+        }
+        guard !check.approved else { return nil }
+        let who = check.owners.isEmpty ? "\(id) names no owners to approve it" : "an owner (\(check.owners.joined(separator: ", "))) approves it with: \(check.command), then moves the label again"
+        return ("label \(display): moved on \(remote) to \(theirs.short) without an owner's approval, but \(label) is protected (folio.yaml); \(kept). To release that version, \(who)", restore)
     }
 
     /// `review.prompt/production` → `review@production`.
@@ -162,31 +216,44 @@ extension Library {
         return latest(theirs) > latest(ours)
     }
 
-    /// Joins the two label logs: fast-forward, or a merge commit (empty tree) whose parents are both logs.
-    private func integrateLabelLog(_ repository: Repository, remote: String, into plan: inout SharedPlan) throws {
-        let ours = try gitCall { try repository.reference(named: Self.labelLogRef)?.target }
-        let theirs = try gitCall { try repository.reference(named: Self.labelLogTracking(remote))?.target }
+    /// Joins two logs (the label log, the comment log): fast-forward, or a merge commit (empty tree) whose parents
+    /// are both logs, so no entry of either side is lost.
+    private func integrateLog(_ repository: Repository, ref: String, tracking: String, remote: String, what: String,
+                              into plan: inout SharedPlan, received: ((Int) -> String)? = nil) throws {
+        let ours = try gitCall { try repository.reference(named: ref)?.target }
+        let theirs = try gitCall { try repository.reference(named: tracking)?.target }
+        if let received, let theirs, theirs != ours {
+            // Entries the remote has and this clone does not (merge commits are not entries).
+            var count = 0
+            try gitCall {
+                try repository.walkCommits(from: theirs, hiding: ours.map { [$0] } ?? []) { oid in
+                    if try repository.commit(oid).parents.count < 2 { count += 1 }
+                    return true
+                }
+            }
+            if count > 0 { plan.notes.append(received(count)) }
+        }
         var result = ours
         var behind = ours == nil
         if let ours, let theirs { behind = try gitCall { try repository.isAncestor(ours, of: theirs) } }
         if let theirs, behind {
             if ours != theirs {
-                try gitCall { try repository.setReference(Self.labelLogRef, to: theirs, expecting: ours.map { .value($0) } ?? .absent, message: "folio: sync label log") }
+                try gitCall { try repository.setReference(ref, to: theirs, expecting: ours.map { .value($0) } ?? .absent, message: "folio: sync \(what)") }
             }
             result = theirs
         } else if let ours, let theirs, try !gitCall({ try repository.isAncestor(theirs, of: ours) }) {
             let identity = try gitCall { try repository.identity(environment: environment.variables, now: environment.now()) }
             let merged = try gitCall {
                 let empty = try repository.writeTree(applying: [], to: nil)
-                let commit = try repository.writeCommit(tree: empty, parents: [ours, theirs], identity: identity, message: "folio: label log: merge \(remote)")
-                try repository.setReference(Self.labelLogRef, to: commit, expecting: .value(ours), message: "folio: sync label log")
+                let commit = try repository.writeCommit(tree: empty, parents: [ours, theirs], identity: identity, message: "folio: \(what): merge \(remote)")
+                try repository.setReference(ref, to: commit, expecting: .value(ours), message: "folio: sync \(what)")
                 return commit
             }
             result = merged
         }
         if let result, result != theirs {
-            plan.refspecs.append("\(Self.labelLogRef):\(Self.labelLogRef)")
-            plan.tracking.append((Self.labelLogTracking(remote), result))
+            plan.refspecs.append("\(ref):\(ref)")
+            plan.tracking.append((tracking, result))
         }
     }
 

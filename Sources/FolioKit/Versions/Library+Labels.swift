@@ -90,6 +90,10 @@ extension Library {
             }
             target = ResolvedRevision(commit: latest.commit, path: latest.path, label: latest.name)
         }
+        // A protected label moves only to a version one of the prompt's owners approved for it.
+        if try protectedLabels().contains(name), try labelTarget(name, of: id) != target.commit {
+            try requireApproval(name, of: id, commit: target.commit)
+        }
         return try moveLabel(name, of: id, to: target.commit)
     }
 
@@ -100,6 +104,9 @@ extension Library {
         guard try labelTarget(name, of: id) != nil else {
             let known = try labels(of: id).map(\.name)
             throw FolioError(.notFound, "'\(id)' has no label '\(name)'\(Suggestions.hint(for: name, in: known))")
+        }
+        if try protectedLabels().contains(name) {
+            throw FolioError(.conflict, "\(name) is a protected label (folio.yaml), so \(id)@\(name) is not removed by hand: point it at an approved version instead (folio label set \(id) \(name) REV), or take protected off \(name) in folio.yaml first")
         }
         return try moveLabel(name, of: id, to: nil)
     }
@@ -207,7 +214,7 @@ extension Library {
         return ["the rename is committed, but \(left.map(\.name).joined(separator: ", ")) could not be carried to '\(new)' (\(reasons.joined(separator: "; "))); carry them with: \(carry(left))"]
     }
 
-    private func appendLabelLog(_ move: LabelMove, repository: Repository, identity: Identity) throws {
+    func appendLabelLog(_ move: LabelMove, repository: Repository, identity: Identity) throws {
         let emptyTree = try repository.writeTree(applying: [], to: nil)
         let short = { (commit: String?) in commit.map { String($0.prefix(7)) } ?? "none" }
         let message = """
