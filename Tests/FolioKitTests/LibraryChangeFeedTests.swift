@@ -96,10 +96,8 @@ import TestSupport
         feed.start()
         defer { feed.stop() }
         let received = Received(feed)
-        for id in ids {
-            folder.write("prompts/\(id).prompt.md", "---\ntitle: \(id)\n---\nSecond.\n")
-            try await Task.sleep(nanoseconds: 10_000_000)
-        }
+        // Back to back, as a formatter or a search-and-replace saves them (a poll may still fall between two).
+        for id in ids { folder.write("prompts/\(id).prompt.md", "---\ntitle: \(id)\n---\nSecond.\n") }
         let changes = try await received.wait { Set($0.flatMap(\.ids)) == Set(ids) }
         #expect(changes.allSatisfy { $0.kind == .promptChanged })
         #expect(changes.count <= 3, "\(changes.map(\.ids))")
