@@ -26,15 +26,16 @@ public final class FolioMCPServer: Sendable {
         try await server.start(transport: transport) { [client] info, _ in client.set(info.name) }
     }
 
-    /// Sends `notifications/prompts/list_changed` (and the resources' equivalent) whenever the prompt and context
-    /// files change, checking every `interval` seconds until the task is cancelled.
-    public func watchForChanges(every interval: Double = 1) async {
-        var last = try? library.use { try $0.changeStamp() }
-        while !Task.isCancelled {
-            try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
-            let now = try? library.use { try $0.changeStamp() }
-            guard now != last else { continue }
-            last = now
+    /// Sends `notifications/prompts/list_changed` and the resources' equivalent whenever the change feed reports a
+    /// prompt or context added, changed or removed (once per batch of changes), until the feed stops or the task is
+    /// cancelled.
+    public func watchForChanges(_ feed: LibraryChangeFeed) async {
+        for await batch in feed.subscribe() {
+            let listsChanged = batch.contains { message in
+                if case .change(let change) = message { return change.kind.changesLists }
+                return true
+            }
+            guard listsChanged else { continue }
             try? await server.notify(PromptListChangedNotification.message())
             try? await server.notify(ResourceListChangedNotification.message())
         }

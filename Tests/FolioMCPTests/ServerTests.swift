@@ -170,12 +170,37 @@ import TestSupport
         let (client, server, library) = try await connect()
         let announced = Locked(0)
         await client.onNotification(PromptListChangedNotification.self) { _ in announced.set(announced.get() + 1) }
-        let watcher = Task { await server.watchForChanges(every: 0.1) }
+        let feed = LibraryChangeFeed(library: library, options: .init(pollInterval: 0.1))
+        feed.start()
+        defer { feed.stop() }
+        let watcher = Task { await server.watchForChanges(feed) }
         defer { watcher.cancel() }
-        try await Task.sleep(nanoseconds: 300_000_000)
         _ = try library.add(try PromptID("fresh"), fileText: "---\ntitle: Fresh\n---\nNew.\n", source: "fresh")
         for _ in 0..<50 where announced.get() == 0 { try await Task.sleep(nanoseconds: 100_000_000) }
         #expect(announced.get() >= 1)
         #expect(try await client.listPrompts().prompts.map(\.name).contains("fresh"))
+    }
+
+    @Test func aCommitByTheGitCommandIsAnnouncedAndARenderIsNot() async throws {
+        let (client, server, library) = try await connect()
+        let announced = Locked(0)
+        await client.onNotification(PromptListChangedNotification.self) { _ in announced.set(announced.get() + 1) }
+        let feed = LibraryChangeFeed(library: library)
+        feed.start()
+        defer { feed.stop() }
+        let watcher = Task { await server.watchForChanges(feed) }
+        defer { watcher.cancel() }
+        folder.write("prompts/from-git.prompt.md", "---\ntitle: From git\n---\nWritten by hand.\n")
+        try git("add", "prompts/from-git.prompt.md", in: folder.path)
+        try git("commit", "-q", "-m", "add a prompt by hand", in: folder.path)
+        for _ in 0..<50 where announced.get() == 0 { try await Task.sleep(nanoseconds: 100_000_000) }
+        #expect(announced.get() >= 1)
+        #expect(try await client.listPrompts().prompts.map(\.name).contains("from-git"))
+        // A render records an analytics event: the feed sees it, but the lists did not change, so nothing is announced.
+        try await Task.sleep(nanoseconds: 700_000_000)
+        let before = announced.get()
+        _ = try await client.getPrompt(name: "from-git")
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        #expect(announced.get() == before)
     }
 }

@@ -20,14 +20,18 @@ struct MCPCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
-        let server = FolioMCPServer(library: try library.open(context), version: Folio.version)
+        let opened = try library.open(context)
+        let server = FolioMCPServer(library: opened, version: Folio.version)
+        let feed = LibraryChangeFeed(library: opened)
         let done = DispatchSemaphore(value: 0)
         let failure = LockedError()
         Task.detached {
             do {
                 try await server.start(transport: LineTransport())
-                let watcher = Task { await server.watchForChanges() }
+                feed.start()
+                let watcher = Task { await server.watchForChanges(feed) }
                 await server.server.waitUntilCompleted()
+                feed.stop()
                 watcher.cancel()
             } catch {
                 failure.error = error

@@ -326,6 +326,16 @@ public final class EventStore {
         }
     }
 
+    /// The events recorded after the one numbered `sequence` (in the order they reached the database), with the
+    /// number of the last; `sequence` nil gives none, only the number of the last (where to start from).
+    public func events(afterSequence sequence: Int64?) throws -> (events: [Event], last: Int64) {
+        try read { db in
+            let last = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
+            guard let sequence, sequence < last else { return ([], last) }
+            return (try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq", arguments: [sequence]).map(Self.event), last)
+        }
+    }
+
     /// The feedback given on one event, oldest first.
     public func feedback(on ref: String) throws -> [Event] {
         try read { db in

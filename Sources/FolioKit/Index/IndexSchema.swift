@@ -89,6 +89,19 @@ enum IndexSchema {
                 );
                 """)
         }
+        // What each refresh that changed something changed (prompts and contexts by id), keyed by the generation it
+        // made: how a watcher in any process learns which prompts changed, whoever refreshed the index.
+        migrator.registerMigration("v4-change-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE change_log (
+                    generation INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    change TEXT NOT NULL
+                );
+                CREATE INDEX change_log_by_generation ON change_log(generation);
+                """)
+        }
         return migrator
     }()
 

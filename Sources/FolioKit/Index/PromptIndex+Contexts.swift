@@ -84,6 +84,7 @@ extension PromptIndex {
         return try withDatabase { queue in
             try queue.write { db in
                 var report = RefreshReport(checkedEveryFile: true)
+                var logged: [IndexChange] = []
                 var stored: [String: (rowid: Int64, stamp: FileStamp?)] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT rowid, path, mtime, size, inode, ctime FROM contexts") {
                     let stamp: FileStamp? = (row["mtime"] as Int64?).map { FileStamp(modified: $0, size: row["size"], inode: row["inode"], changed: row["ctime"]) }
@@ -93,6 +94,7 @@ extension PromptIndex {
                     try db.execute(sql: "DELETE FROM contexts WHERE rowid = ?", arguments: [known.rowid])
                     try db.execute(sql: "DELETE FROM contexts_fts WHERE rowid = ?", arguments: [known.rowid])
                     report.removed += 1
+                    logged.append(IndexChange(kind: .context, id: Self.contextID(ofPath: path), change: .removed))
                 }
                 for (path, stamp) in files where stored[path]?.stamp != stamp {
                     if let known = stored[path] {
@@ -102,17 +104,23 @@ extension PromptIndex {
                     } else {
                         report.added += 1
                     }
+                    logged.append(IndexChange(kind: .context, id: Self.contextID(ofPath: path), change: stored[path] == nil ? .added : .changed))
                     try insertContext(path: path, stamp: stamp, db)
                 }
-                if report.changed { try Self.bumpGeneration(db) }
+                if report.changed { try Self.bumpGeneration(db, logging: logged) }
                 report.seconds = Date().timeIntervalSince(started)
                 return report
             }
         }
     }
 
+    /// A context's id from its path (`contexts/2026/11/24-fix-login.md`).
+    static func contextID(ofPath path: String) -> String {
+        String(path.dropFirst(ContextFile.folder.count + 1).dropLast(ContextFile.suffix.count))
+    }
+
     private func insertContext(path: String, stamp: FileStamp, _ db: Database) throws {
-        let id = String(path.dropFirst(ContextFile.folder.count + 1).dropLast(ContextFile.suffix.count))
+        let id = Self.contextID(ofPath: path)
         var title = id, tool = "", created: String?, messages = 0, tags: [String] = [], summary = "", body = "", problem: String?
         do {
             if let problem = LintFileKind.context.sizeProblem(Int(stamp.size)) { throw FolioError(.invalidInput, "\(path):1:1: error: \(problem)") }

@@ -406,6 +406,7 @@ public final class PromptIndex {
                                          indexedHead: building ? nil : state["head"].flatMap(OID.init(hex:)))
         let batch = 2048
         var done = 0
+        var logged: [IndexChange] = []
         let batches = stride(from: 0, to: ordered.count, by: batch).map { Array(ordered[$0..<min($0 + batch, ordered.count)]) }
         let headChanged = Set(headBlobs.keys)
         let known = stored, stamps = freshStamps, root = self.root
@@ -427,6 +428,7 @@ public final class PromptIndex {
                     if let old {
                         try delete(rowid: old.rowid, db)
                         report.removed += 1
+                        logged.append(IndexChange(kind: .prompt, id: IndexRow.id(ofPath: path), change: .removed))
                     }
                 case .touched(let stamp):
                     try db.execute(sql: "UPDATE prompts SET mtime = ?, size = ?, inode = ?, ctime = ? WHERE rowid = ?",
@@ -441,6 +443,7 @@ public final class PromptIndex {
                     if let old { try delete(rowid: old.rowid, db) }
                     try insert(row, db)
                     if old == nil { report.added += 1 } else { report.updated += 1 }
+                    logged.append(IndexChange(kind: .prompt, id: row.id, change: old == nil ? .added : .changed))
                 }
             }
             done += paths.count
@@ -467,26 +470,68 @@ public final class PromptIndex {
             try setState("refreshed_at", String(startedNanoseconds), db)
             try setState("count", String(promptCount + report.added - report.removed), db)
         }
-        if report.changed { try Self.bumpGeneration(db) }
+        // A build from nothing has nothing to compare with: it counts as a change, but logs no ids.
+        if report.changed { try Self.bumpGeneration(db, logging: building ? [] : logged) }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
 
     /// Counts refreshes that changed something (prompts or contexts), so a watcher can tell a change from an
-    /// integer instead of comparing every row.
-    static func bumpGeneration(_ db: Database) throws {
+    /// integer instead of comparing every row, and logs what changed under the new generation. The log keeps
+    /// the last `changeLogGenerations` generations, and at most `changeLogLimit` ids of one refresh (a checkout
+    /// that changes more is logged as one row with id "*": many changed).
+    static func bumpGeneration(_ db: Database, logging changes: [IndexChange]) throws {
         try db.execute(sql: """
             INSERT INTO state (key, value) VALUES ('generation', '1')
             ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
             """)
+        let generation = try storedGeneration(db)
+        let logged = changes.count > changeLogLimit
+            ? Set(changes.map(\.kind)).sorted { $0.rawValue < $1.rawValue }.map { IndexChange(kind: $0, id: "*", change: .changed) }
+            : changes
+        for change in logged {
+            try db.cachedStatement(sql: "INSERT INTO change_log (generation, kind, id, change) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [generation, change.kind.rawValue, change.id, change.change.rawValue])
+        }
+        try db.execute(sql: "DELETE FROM change_log WHERE generation <= ?", arguments: [generation - changeLogGenerations])
+    }
+
+    static let changeLogGenerations = 1_000
+    static let changeLogLimit = 1_000
+
+    private static func storedGeneration(_ db: Database) throws -> Int {
+        try Int(String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'generation'") ?? "0") ?? 0
     }
 
     /// How many refreshes have changed the index so far (after bringing it up to date, prompts and contexts).
     public func generation() throws -> Int {
+        try changes(since: nil).generation
+    }
+
+    /// Brings the index up to date (prompts and contexts), then says what changed after generation `since`, from
+    /// the change log: by whichever process refreshed the index. `changes` is nil when the log does not reach
+    /// back that far (or the index was rebuilt since): then anything may have changed.
+    public func changes(since: Int?) throws -> IndexChanges {
         try refresh()
         try refreshContexts()
         return try withDatabase { queue in
-            try queue.read { db in try Int(String.fetchOne(db, sql: "SELECT value FROM state WHERE key = 'generation'") ?? "0") ?? 0 }
+            try queue.read { db in
+                let generation = try Self.storedGeneration(db)
+                guard let since else { return IndexChanges(generation: generation, changes: []) }
+                if since == generation { return IndexChanges(generation: generation, changes: []) }
+                let oldest = try Int.fetchOne(db, sql: "SELECT min(generation) FROM change_log") ?? generation + 1
+                // Every generation after `since` must still be logged (a build from nothing logs none).
+                guard since < generation, oldest <= since + 1 else { return IndexChanges(generation: generation, changes: nil) }
+                let rows = try Row.fetchAll(db, sql: "SELECT generation, kind, id, change FROM change_log WHERE generation > ? ORDER BY generation, rowid",
+                                            arguments: [since])
+                let logged = Set(rows.map { $0["generation"] as Int })
+                guard logged.count == generation - since else { return IndexChanges(generation: generation, changes: nil) }
+                let changes = rows.compactMap { row -> IndexChange? in
+                    guard let kind = IndexChange.Kind(rawValue: row["kind"]), let change = IndexChange.Change(rawValue: row["change"]) else { return nil }
+                    return IndexChange(kind: kind, id: row["id"], change: change)
+                }
+                return IndexChanges(generation: generation, changes: changes.contains { $0.id == "*" } ? nil : changes)
+            }
         }
     }
 
@@ -680,6 +725,21 @@ public final class PromptIndex {
     }
 }
 
+/// A prompt or context that one refresh of the index found added, changed or removed.
+public struct IndexChange: Sendable, Equatable, Hashable {
+    public enum Kind: String, Sendable { case prompt, context }
+    public enum Change: String, Sendable { case added, changed, removed }
+    public let kind: Kind
+    public let id: String
+    public let change: Change
+}
+
+/// What changed in the index after a generation: `changes` is nil when that is no longer known.
+public struct IndexChanges: Sendable, Equatable {
+    public let generation: Int
+    public let changes: [IndexChange]?
+}
+
 /// Who last changed a file, and when.
 struct LastChange: Equatable, Sendable {
     let commit: String
@@ -707,12 +767,17 @@ struct IndexRow: @unchecked Sendable {
     let error: String?
     var lastChange: LastChange?
 
+    /// A prompt's id from its path (`prompts/review/security.prompt.md`), even when the id is not a valid one.
+    static func id(ofPath path: String) -> String {
+        PromptID.fromRelativePath(path)?.rawValue ?? String(path.dropFirst("prompts/".count).dropLast(PromptID.fileSuffix.count))
+    }
+
     init(path: String, data: Data, blob: OID, stamp: FileStamp) {
         self.path = path
         self.blob = blob
         self.stamp = stamp
         let id = PromptID.fromRelativePath(path)
-        self.id = id?.rawValue ?? String(path.dropFirst("prompts/".count).dropLast(PromptID.fileSuffix.count))
+        self.id = Self.id(ofPath: path)
         if let problem = LintFileKind.prompt.sizeProblem(data.count) {
             // Not parsed: lint judges it the same way, and the index would hold a body nobody can use.
             prompt = nil

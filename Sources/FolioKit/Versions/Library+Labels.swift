@@ -10,6 +10,12 @@ public struct Label: Sendable, Equatable, Codable {
     public let version: Int?
 }
 
+/// A label of a prompt, by names.
+struct LabelKey: Hashable, Sendable {
+    let prompt: String
+    let label: String
+}
+
 /// One move of a label, as `folio label log` shows it.
 public struct LabelMove: Sendable, Equatable, Codable {
     public let prompt: String
@@ -54,6 +60,19 @@ extension Library {
         guard (try? Self.checkLabelName(name)) != nil else { return nil }
         let repository = try requireRepository()
         return try gitCall { try repository.reference(named: Self.labelRef(id, name))?.target?.hex }
+    }
+
+    /// Every label as (prompt id, label name) → the commit it points at: only the refs, no versions (cheap enough
+    /// to read a few times a second, for the change feed).
+    func labelTargets() throws -> [LabelKey: String] {
+        let repository = try requireRepository()
+        var targets: [LabelKey: String] = [:]
+        for reference in try gitCall({ try repository.references(matching: "\(Self.labelPrefix)*") }) {
+            let rest = reference.name.dropFirst(Self.labelPrefix.count)
+            guard let split = rest.range(of: ".prompt/", options: .backwards), let target = reference.target else { continue }
+            targets[LabelKey(prompt: String(rest[..<split.lowerBound]), label: String(rest[split.upperBound...]))] = target.hex
+        }
+        return targets
     }
 
     /// Labels of one prompt (not found when the id names no prompt), or of all prompts, with the version each points at.
