@@ -14,6 +14,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries, linked from the system (Debian: libgit2-dev, libyaml-dev).
@@ -39,9 +45,23 @@ let package = Package(
         // Adapters over FolioKit.
         .target(name: "FolioMCP", dependencies: ["FolioKit", .product(name: "MCP", package: "swift-sdk"),
                                                  .product(name: "Logging", package: "swift-log")]),
+        // The HTTP server (`folio serve`): security, routes under /api/v1, metrics.
+        .target(name: "FolioWeb", dependencies: [
+            "FolioKit",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .target(
             name: "FolioCLI",
-            dependencies: ["FolioKit", "FolioMCP", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["FolioKit", "FolioMCP", "FolioWeb", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
 
@@ -52,6 +72,10 @@ let package = Package(
         .testTarget(name: "FolioKitTests", dependencies: ["FolioKit", "TestSupport"]),
         .testTarget(name: "FolioCLITests", dependencies: ["FolioCLI", "FolioKit", "TestSupport"]),
         .testTarget(name: "FolioMCPTests", dependencies: ["FolioMCP", "FolioKit", "TestSupport", .product(name: "MCP", package: "swift-sdk")]),
+        // Its own target: HummingbirdTesting pulls AsyncHTTPClient and NIOSSL.
+        .testTarget(name: "FolioWebTests", dependencies: ["FolioWeb", "FolioKit", "TestSupport",
+                                                         .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                         .product(name: "HTTPTypes", package: "swift-http-types")]),
         .testTarget(name: "EndToEndTests", dependencies: ["folio", "TestSupport"], exclude: ["Scripts"]),
     ]
 )

@@ -20,7 +20,7 @@ public struct Folio: ParsableCommand {
             SearchCommand.self, IndexCommand.self, UseCommand.self, StatsCommand.self,
             HistoryCommand.self, DiffCommand.self, RevertCommand.self, LabelCommand.self, VariantCommand.self,
             ABCommand.self, FeedbackCommand.self, LintCommand.self, HooksCommand.self, ReviewCommand.self, ContextCommand.self,
-            RemoteCommand.self, CloneCommand.self, SyncCommand.self, OwnersCommand.self, MCPCommand.self, IntegrateCommand.self, ExportCommand.self, ImportCommand.self,
+            RemoteCommand.self, CloneCommand.self, SyncCommand.self, OwnersCommand.self, MCPCommand.self, ServeCommand.self, IntegrateCommand.self, ExportCommand.self, ImportCommand.self,
             CompletionCommand.self, CommentCommand.self, CommentsCommand.self, ApproveCommand.self,
         ])
 

@@ -47,22 +47,6 @@ struct RenderCommand: ParsableCommand {
         }
     }
 
-    struct Output: Encodable {
-        let id: String
-        let text: String
-        let variables: Value
-        let includes: [String]
-        let estimatedTokens: Int
-        let eventID: String?
-        let variant: String?
-
-        enum CodingKeys: String, CodingKey {
-            case id, text, variables, includes, variant
-            case estimatedTokens = "estimated_tokens"
-            case eventID = "event_id"
-        }
-    }
-
     func run() throws {
         let context = CLIContext.current
         _ = try promptReference(self.id)
@@ -102,7 +86,7 @@ struct RenderCommand: ParsableCommand {
             }
         }
         if json {
-            try context.printJSON(Output(id: id.rawValue, text: rendering.text, variables: .map(rendering.variables),
+            try context.printJSON(RenderJSON(id: id.rawValue, text: rendering.text, variables: .map(rendering.variables),
                                          includes: rendering.includes.map(\.rawValue), estimatedTokens: rendering.estimatedTokens,
                                          eventID: event?.id, variant: chosen))
         } else {

@@ -44,17 +44,6 @@ struct SearchCommand: ParsableCommand {
         }
     }
 
-    struct Hit: Encodable {
-        let id: String
-        let title: String?
-        let description: String?
-        let tags: [String]
-        let status: String
-        let score: Double
-        let snippet: String?
-        let path: String
-    }
-
     func run() throws {
         let context = CLIContext.current
         let library = try library.open(context)
@@ -64,12 +53,7 @@ struct SearchCommand: ParsableCommand {
                                 owner: owner, author: author, limit: limit)
         let hits = try library.index().search(query)
         if json {
-            try context.printJSON(hits.map { hit in
-                Hit(id: hit.entry.id, title: hit.entry.title, description: hit.entry.description, tags: hit.entry.tags,
-                    status: hit.entry.status, score: (hit.score * 1000).rounded() / 1000,
-                    snippet: hit.snippet.map(SearchHit.withoutMarks),
-                    path: hit.entry.path)
-            })
+            try context.printJSON(hits.map(SearchHitJSON.init))
             return
         }
         let term = context.out
