@@ -683,3 +683,46 @@ private func claudeAssistant(_ uuid: String, _ parent: String?, _ content: [[Str
         #expect(brief.contains("Fix the flaky login test"))
     }
 }
+
+/// Which Claude Code sessions are this repository's: Claude Code names a project's folder by its path with every
+/// other character than a letter or digit made `-`, so `/x/repo`'s folder is a prefix of `/x/repo-old`'s.
+@Suite struct ClaudeCodeProjectFolderTests {
+    @Test func siblingFoldersSessionsAreNotThisRepositorysButSubfoldersAre() throws {
+        let folder = TemporaryFolder("claude-siblings")
+        try FileManager.default.createDirectory(atPath: folder.at("repo"), withIntermediateDirectories: true)
+        _ = try Library.initialize(at: folder.at("repo"), withTemplates: false, environment: environment(folder.at("repo")))
+        var env = environment(folder.at("repo"), extra: ["HOME": folder.path, "CLAUDE_CONFIG_DIR": folder.at("claude")])
+        env.now = { Date() }  // the watcher compares it with the files' times
+        let library = try Library.open(explicitPath: nil, environment: env)
+        let project = library.projectFolder
+        var age: TimeInterval = 600
+        func put(_ session: String, in projectFolder: String, cwd: String?) throws -> String {
+            let base = folder.at("claude/projects/" + ClaudeCodeImporter.encodedFolder(projectFolder))
+            try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+            let path = base + "/\(session).jsonl"
+            try claudeLines([["type": "file-history-snapshot", "messageId": "x"],
+                             claudeUser("u1", nil, "work in \(cwd ?? "somewhere")", session: session, cwd: cwd),
+                             claudeAssistant("a1", "u1", [["type": "text", "text": "Done."]], session: session, cwd: cwd)])
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            // Older first: the sibling folders' sessions are the newest.
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -age)], ofItemAtPath: path)
+            age -= 60
+            return path
+        }
+        let mine = try put("11111111-0000-4000-8000-000000000001", in: project, cwd: project)
+        let noFolder = try put("11111111-0000-4000-8000-000000000002", in: project, cwd: nil)
+        let inside = try put("11111111-0000-4000-8000-000000000003", in: project + "/Sources", cwd: project + "/Sources")
+        _ = try put("22222222-0000-4000-8000-000000000001", in: project + "-old", cwd: project + "-old")
+        _ = try put("22222222-0000-4000-8000-000000000002", in: project + "-feature", cwd: nil)
+        let old = try put("22222222-0000-4000-8000-000000000003", in: project + "-old", cwd: project + "-old")
+
+        #expect(Set(library.sessionCandidates(of: [.claudeCode]).map(\.path)) == [mine, noFolder, inside])
+        #expect(try library.locateSession(SessionSource(tool: .claudeCode)).path == inside)
+        #expect(try library.locateSession(SessionSource()).path == inside)
+        // The watcher takes only this repository's sessions too.
+        var watch = SessionWatch(idle: 60, settledUpTo: .distantPast)
+        let saved = library.captureIdleSessions(&watch, tools: [.claudeCode]).map(\.candidate.path)
+        #expect(Set(saved) == [mine, noFolder, inside])
+        #expect(!saved.contains(old))
+    }
+}

@@ -147,8 +147,15 @@ extension Library {
             let base = environment.variables["CLAUDE_CONFIG_DIR"] ?? home + "/.claude"
             let encoded = ClaudeCodeImporter.encodedFolder(project)
             let projects = base + "/projects"
+            // The folder's name is a prefix of the names of the folders inside the repository (`-x-repo-Sources`),
+            // and of its siblings' too (`-x-repo-old`): the session's own working folder says which it is.
             return files(in: projects) { $0 == encoded || $0.hasPrefix(encoded + "-") }.flatMap { folder in
-                files(in: folder) { $0.hasSuffix(".jsonl") && !$0.hasPrefix("agent-") }
+                let exact = (folder as NSString).lastPathComponent == encoded
+                return files(in: folder) { $0.hasSuffix(".jsonl") && !$0.hasPrefix("agent-") }.filter { path in
+                    if let changedAfter, let modified = Self.modificationDate(path), modified <= changedAfter { return false }
+                    guard let cwd = ClaudeCodeImporter.workingFolder(ofFile: path) else { return exact }
+                    return isInProject(cwd)
+                }
             }
         case .codex:
             let base = (environment.variables["CODEX_HOME"] ?? home + "/.codex") + "/sessions"

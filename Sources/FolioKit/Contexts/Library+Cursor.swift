@@ -63,7 +63,7 @@ extension Library {
     }
 
     /// Whether `folder` is the repository's folder or inside it (symbolic links resolved on both sides).
-    private func isInProject(_ folder: String) -> Bool {
+    func isInProject(_ folder: String) -> Bool {
         let project = projectFolder
         for (inside, root) in [(folder, project), (Self.resolved(folder), Self.resolved(project))] {
             if inside == root || inside.hasPrefix(root.hasSuffix("/") ? root : root + "/") { return true }
