@@ -176,6 +176,37 @@ import TestSupport
         #expect(library.contextIDs() == [first.context.id])
     }
 
+    @Test func theLatestChatWithMessagesIsTakenNotOneWhoseBubblesAreGoneOrANewTab() throws {
+        let now = Int(Date().timeIntervalSince1970 * 1000)
+        let here = ["uri": ["fsPath": project]]
+        // A: updated 30 minutes ago; its only header names a bubble whose row Cursor pruned.
+        cursor.chat("aaaaaaaa-0000-4000-8000-000000000001", ["name": "Pruned", "lastUpdatedAt": now - 1_800_000, "workspaceIdentifier": here],
+                    bubbles: [])
+        var pruned = try #require(try CursorImporter.composerData("aaaaaaaa-0000-4000-8000-000000000001", in: CursorImporter.open(cursor.globalPath)))
+        pruned["fullConversationHeadersOnly"] = [["bubbleId": "gone", "type": 1]]
+        cursor.global.insert("cursorDiskKV", ["composerData:aaaaaaaa-0000-4000-8000-000000000001", jsonText(pruned)])
+        // B: two hours ago, the older inline layout.
+        cursor.inlineChat("bbbbbbbb-0000-4000-8000-000000000002", ["name": "Inline", "lastUpdatedAt": now - 7_200_000, "workspaceIdentifier": here],
+                          conversation: [["type": 1, "text": "Explain the index"], ["type": 2, "text": "It is rebuilt from the files."]])
+        // E: a second ago, a new tab: no headers at all.
+        cursor.chat("eeeeeeee-0000-4000-8000-000000000003", ["name": "", "lastUpdatedAt": now - 1_000, "workspaceIdentifier": here], bubbles: [])
+        let inline = CursorImporter.location(database: cursor.globalPath, composer: "bbbbbbbb-0000-4000-8000-000000000002")
+        let prunedChat = CursorImporter.location(database: cursor.globalPath, composer: "aaaaaaaa-0000-4000-8000-000000000001")
+        #expect(try library.locateSession(SessionSource(tool: .cursor)).path == inline)
+        #expect(try library.saveContext(from: SessionSource(tool: .cursor), options: ContextSaveOptions(commit: false)).context.title == "Inline")
+        // Named by --file, the database gives the same chat.
+        #expect(try library.readSession(SessionSource(file: cursor.globalPath)).session.title == "Inline")
+        // The watcher sees only the chat with messages.
+        #expect(library.sessionCandidates(of: [.cursor]).map(\.path) == [inline])
+        // A header of the current layout names a bubble that is there with words in it: A is the latest now.
+        cursor.global.insert("cursorDiskKV", ["bubbleId:aaaaaaaa-0000-4000-8000-000000000001:b1", jsonText(["type": 1, "text": "Rewrite the lexer"])])
+        pruned["fullConversationHeadersOnly"] = [["bubbleId": "gone", "type": 1], ["bubbleId": "b1", "type": 1]]
+        cursor.global.insert("cursorDiskKV", ["composerData:aaaaaaaa-0000-4000-8000-000000000001", jsonText(pruned)])
+        #expect(try library.locateSession(SessionSource(tool: .cursor)).path == prunedChat)
+        #expect(try library.readSession(SessionSource(file: cursor.globalPath)).session.title == "Pruned")
+        #expect(Set(library.sessionCandidates(of: [.cursor]).map(\.path)) == [inline, prunedChat])
+    }
+
     @Test func aChatIsReadWhileCursorHoldsTheDatabaseInAWriteTransaction() throws {
         putAgentChat()
         // Cursor's connection: a committed bubble still only in the WAL, and a transaction left open.
