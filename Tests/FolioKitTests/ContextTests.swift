@@ -551,6 +551,63 @@ private func claudeAssistant(_ uuid: String, _ parent: String?, _ content: [[Str
         #expect(text.contains("Welcome."))
     }
 
+    @Test func anUpdateThrownAwayWithGitCheckoutIsMadeAgainByTheNextSave() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let path = folder.at("session.jsonl")
+        var records = [claudeUser("u1", nil, "fix the parser"), claudeAssistant("a1", "u1", [["type": "text", "text": "Looking."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        let first = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        let file = library.root + "/" + first.context.relativePath
+        // A note the user commits by hand.
+        try (try String(contentsOfFile: file, encoding: .utf8) + "\nReviewer note: the lexer is the real culprit.\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try git("commit", "-qam", "note", in: folder.path)
+        // The session goes on; an update is written, not committed, then thrown away.
+        records += [claudeUser("u2", "a1", "and the tests"), claudeAssistant("a2", "u2", [["type": "text", "text": "Tests fixed too."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        let uncommitted = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions(commit: false))
+        #expect(uncommitted.change.changed && uncommitted.change.commit == nil)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("Tests fixed too."))
+        _ = try git("checkout", "--", "contexts", in: folder.path)
+        #expect(try !String(contentsOfFile: file, encoding: .utf8).contains("Tests fixed too."))
+        // The next save is not "up to date": the messages come back, and the note stays.
+        let again = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        #expect(again.updated && again.change.changed && again.change.commit != nil)
+        #expect(again.previousMessages == 2 && again.addedMessages == 2)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("Tests fixed too.") && text.contains("Reviewer note: the lexer is the real culprit."))
+        #expect(try git("show", "HEAD:\(first.context.relativePath)", in: folder.path).contains("Tests fixed too."))
+        // And now it is up to date.
+        let third = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        #expect(third.updated && !third.change.changed)
+        // Two updates thrown away, then the session goes on.
+        records += [claudeUser("u3", "a2", "ship it"), claudeAssistant("a3", "u3", [["type": "text", "text": "Shipped."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions(commit: false))
+        _ = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions(commit: false))
+        _ = try git("checkout", "--", "contexts", in: folder.path)
+        records += [claudeUser("u4", "a3", "thanks"), claudeAssistant("a4", "u4", [["type": "text", "text": "Welcome."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        let fourth = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        #expect(fourth.change.changed && fourth.addedMessages == 4)
+        let last = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(last.contains("Shipped.") && last.contains("Welcome.") && last.contains("Reviewer note"))
+
+        // A context with no hand edit: the update is made again and no edit is reported.
+        let other = folder.at("other.jsonl")
+        var more = [claudeUser("v1", nil, "rename the lexer", session: "s2"), claudeAssistant("w1", "v1", [["type": "text", "text": "Renamed."]], session: "s2")]
+        try claudeLines(more).write(toFile: other, atomically: true, encoding: .utf8)
+        let saved = try library.saveContext(from: SessionSource(file: other), options: ContextSaveOptions())
+        more += [claudeUser("v2", "w1", "and its tests", session: "s2"), claudeAssistant("w2", "v2", [["type": "text", "text": "Tests renamed."]], session: "s2")]
+        try claudeLines(more).write(toFile: other, atomically: true, encoding: .utf8)
+        _ = try library.saveContext(from: SessionSource(file: other), options: ContextSaveOptions(commit: false))
+        _ = try git("checkout", "--", "contexts", in: folder.path)
+        let redone = try library.saveContext(from: SessionSource(file: other), options: ContextSaveOptions())
+        #expect(redone.change.changed && redone.change.warnings.isEmpty && redone.addedMessages == 2)
+        #expect(try library.contextText(saved.context.id).contains("Tests renamed."))
+    }
+
     @Test func theSameSessionIDFromAnotherToolIsAnotherContext() throws {
         let (folder, library) = try makeLibrary()
         defer { withExtendedLifetime(folder) {} }
