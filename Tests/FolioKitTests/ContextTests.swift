@@ -81,6 +81,28 @@ import TestSupport
         let notes = MarkdownImporter.parse("Just some notes\nabout the refactor.\n")
         #expect(notes.turns.map(\.text) == ["Just some notes\nabout the refactor."])
     }
+
+    @Test func jsonThatIsNoSessionFormatIsRefusedNotSavedAsNotes() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let files = ["x.json": #"{"foo": 1}"# + "\n",
+                     "package.json": "{\n  \"name\": \"shop\",\n  \"version\": \"1.0.0\",\n  \"scripts\": {\"test\": \"jest\"}\n}\n",
+                     "pretty.json": "{\n  \"foo\": 1\n}\n",
+                     "list.txt": "[1, 2, 3]\n"]
+        for (name, text) in files {
+            try text.write(toFile: folder.at(name), atomically: true, encoding: .utf8)
+            let error = #expect(throws: FolioError.self, "\(name)") {
+                try library.saveContext(from: SessionSource(file: folder.at(name)), options: ContextSaveOptions())
+            }
+            #expect(error?.kind == .invalidInput, "\(name)")
+            #expect(error?.message.contains("\(name) is JSON, but not a session format folio reads") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("Claude Code") == true && error?.message.contains("--from") == true)
+        }
+        #expect(library.contextIDs().isEmpty)
+        // Markdown that starts with a brace is still text.
+        try "{draft} notes on the parser\n".write(toFile: folder.at("notes.md"), atomically: true, encoding: .utf8)
+        #expect(try library.saveContext(from: SessionSource(file: folder.at("notes.md")), options: ContextSaveOptions()).context.session.turns.count == 1)
+    }
 }
 
 /// Synthetic Claude Code sessions for the cases the corpus does not cover.
