@@ -207,6 +207,22 @@ import TestSupport
         #expect(Set(library.sessionCandidates(of: [.cursor]).map(\.path)) == [inline, prunedChat])
     }
 
+    @Test func aDamagedDatabaseIsNamedAsDamagedNotBusy() throws {
+        cursor.global.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cursor.globalPath + suffix) }
+        try Data((0..<8_192).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }).write(to: URL(fileURLWithPath: cursor.globalPath))
+        for source in [SessionSource(file: cursor.globalPath), SessionSource(tool: .cursor)] {
+            let error = #expect(throws: FolioError.self) { try library.readSession(source) }
+            #expect(error?.kind == .invalidInput)
+            #expect(error?.message.contains(cursor.globalPath) == true && error?.message.contains("damaged or not a SQLite database") == true,
+                    "\(error?.message ?? "")")
+            #expect(error?.message.contains("idle") == false)
+        }
+        // Looking at every tool, the damaged database is named beside "no session found".
+        let any = #expect(throws: FolioError.self) { try library.readSession(SessionSource()) }
+        #expect(any?.kind == .notFound && any?.message.contains(cursor.globalPath) == true, "\(any?.message ?? "")")
+    }
+
     @Test func aChatIsReadWhileCursorHoldsTheDatabaseInAWriteTransaction() throws {
         putAgentChat()
         // Cursor's connection: a committed bubble still only in the WAL, and a transaction left open.

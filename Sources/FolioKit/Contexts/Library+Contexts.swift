@@ -119,10 +119,20 @@ extension Library {
             }
             return (candidate.tool, candidate.path)
         }
+        // Cursor's database is where its chats are: when it cannot be read, that is why none was found.
+        var damaged = ""
+        if tools.contains(.cursor), case let database = CursorStorage(user: cursorUserFolder).globalDatabase,
+           FileManager.default.fileExists(atPath: database) {
+            do { _ = try CursorImporter.open(database) } catch let error as FolioError {
+                if source.tool == .cursor { throw error }
+                damaged = "; Cursor's chats were not looked at: " + error.message
+            }
+        }
         let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI, aider, Cursor or VS Code Copilot"
         let named = source.sessionID.map { " with id \($0)" } ?? ""
         let copies = skipped == 0 ? "" : " (only \(skipped) folio restored from a context and nobody continued)"
-        throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); name a file with --file PATH, or pick the tool with --from")
+        throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); name a file with --file PATH, or pick the tool with --from"
+                         + damaged)
     }
 
     /// The tools whose sessions of this repository folio finds by itself (`save` with no `--from`, `watch`).
