@@ -107,6 +107,17 @@ import TestSupport
         #expect(folio("context", "restore", "flaky-login", "--for", "copilot", in: library, env: env).stdout.hasPrefix("---\ndescription: \"folio context: Fix the flaky login test"))
     }
 
+    @Test func writeIsAUsageErrorForTargetsThatPrint() throws {
+        _ = try putSession()
+        _ = folio("context", "save", in: library, env: env)
+        for target in ["brief", "openai", "anthropic"] {
+            let run = folio("context", "restore", "flaky-login", "--for", target, "--write", in: library, env: env)
+            #expect(run.code == FolioExitCode.usage.rawValue, "\(target): \(run.stdout)")
+            #expect(run.stderr.contains("--for \(target) prints to standard output"), "\(run.stderr)")
+            #expect(run.stdout.isEmpty)
+        }
+    }
+
     @Test func flagsAndErrorsSayWhatTheyDid() throws {
         let path = try putSession()
         let raw = folio("context", "save", "--file", path, "--no-redact", "--no-commit", "--title", "raw copy", in: library, env: env)

@@ -278,6 +278,10 @@ struct ContextCommand: ParsableCommand {
 
         func validate() throws {
             if budget < 200 { throw ValidationError("--budget must be at least 200 tokens") }
+            if write, !target.writesFile {
+                let writers = RestoreTarget.allCases.filter(\.writesFile).map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("--for \(target.rawValue) prints to standard output (redirect it to keep it: > FILE); --write is for \(writers)")
+            }
         }
 
         func run() throws {

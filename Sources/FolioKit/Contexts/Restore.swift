@@ -3,6 +3,14 @@ import Foundation
 /// What `folio context restore` produces for each target.
 public enum RestoreTarget: String, Sendable, CaseIterable {
     case brief, claudeCode = "claude-code", codex, gemini, cursor, copilot, openai, anthropic
+
+    /// Whether `--write` puts it in a file where its tool reads it (the others are only printed).
+    public var writesFile: Bool {
+        switch self {
+        case .brief, .openai, .anthropic: false
+        case .claudeCode, .codex, .gemini, .cursor, .copilot: true
+        }
+    }
 }
 
 public struct RestoreOutcome: Sendable {
