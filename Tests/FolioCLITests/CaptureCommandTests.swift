@@ -138,6 +138,20 @@ import TestSupport
         #expect(mcp.code == FolioExitCode.usage.rawValue && mcp.stderr.contains("folio integrate gemini --capture"))
     }
 
+    @Test func userScopeHooksAreAddedOutsideAnyLibrary() throws {
+        try FileManager.default.createDirectory(atPath: folder.at("elsewhere"), withIntermediateDirectories: true)
+        let run = folio("integrate", "claude-code", "--capture", "--scope", "user", in: folder.at("elsewhere"), env: env)
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("Added folio's capture hooks to \(folder.at("claude/settings.json")) (Claude Code)\n"), "\(run.stdout)")
+        let settings = try String(contentsOfFile: folder.at("claude/settings.json"), encoding: .utf8)
+        #expect(settings.contains("context save --hook --from claude-code") && settings.contains("SessionEnd"))
+        let gemini = folio("integrate", "gemini", "--capture", "--scope", "user", "--json", in: folder.at("elsewhere"), env: env)
+        #expect(gemini.code == 0, "\(gemini.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.at(".gemini/settings.json")))
+        // The project's own file still needs a library.
+        #expect(folio("integrate", "claude-code", "--capture", in: folder.at("elsewhere"), env: env).code == FolioExitCode.notFound.rawValue)
+    }
+
     @Test func watchRefusesADurationItCannotRead() {
         let run = folio("context", "watch", "--idle", "soon", in: library, env: env)
         #expect(run.code == FolioExitCode.invalidInput.rawValue && run.stderr.contains("'soon' is not a duration"))
