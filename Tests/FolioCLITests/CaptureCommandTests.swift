@@ -154,6 +154,20 @@ import TestSupport
 
     @Test func watchRefusesADurationItCannotRead() {
         let run = folio("context", "watch", "--idle", "soon", in: library, env: env)
-        #expect(run.code == FolioExitCode.invalidInput.rawValue && run.stderr.contains("'soon' is not a duration"))
+        #expect(run.code == FolioExitCode.usage.rawValue && run.stderr.contains("'soon' is not a duration"))
+        // A number needs its unit; no idle time at all is no setting either.
+        let bare = folio("context", "watch", "--idle", "5", in: library, env: env)
+        #expect(bare.code == FolioExitCode.usage.rawValue && bare.stderr.contains("'5' is not a duration") && bare.stderr.contains("90s"), "\(bare.stderr)")
+        let zero = folio("context", "watch", "--idle", "0s", in: library, env: env)
+        #expect(zero.code == FolioExitCode.usage.rawValue && zero.stderr.contains("--idle must be longer than 0s"), "\(zero.stderr)")
+    }
+
+    @Test func watchRefusesToolsItCannotWatch() {
+        for tool in ["cline", "roo", "markdown"] {
+            let run = folio("context", "watch", "--from", tool, in: library, env: env)
+            #expect(run.code == FolioExitCode.usage.rawValue, "\(tool)")
+            #expect(run.stderr.contains("--from \(tool) cannot be watched"), "\(run.stderr)")
+            #expect(run.stderr.contains("folio context save"))
+        }
     }
 }

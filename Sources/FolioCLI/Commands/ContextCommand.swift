@@ -183,6 +183,16 @@ struct ContextCommand: ParsableCommand {
         @OptionGroup var library: LibraryOptions
         @OptionGroup var commit: CommitOptions
 
+        func validate() throws {
+            let idle: TimeInterval
+            do { idle = try SessionWatch.duration(self.idle) } catch let error as FolioError { throw ValidationError(error.message) }
+            if idle <= 0 { throw ValidationError("--idle must be longer than 0s: a session is saved once it has been unchanged that long (90s, 10m, 1h)") }
+            for tool in tools where !Library.watchableTools.contains(tool) {
+                throw ValidationError("--from \(tool.rawValue) cannot be watched: \(Library.whyNotWatched(tool)); "
+                                      + "watch \(Library.watchableTools.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
         func run() throws {
             let context = CLIContext.current
             let idle = try SessionWatch.duration(self.idle)
