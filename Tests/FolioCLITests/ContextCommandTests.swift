@@ -107,6 +107,23 @@ import TestSupport
         #expect(folio("context", "restore", "flaky-login", "--for", "copilot", in: library, env: env).stdout.hasPrefix("---\ndescription: \"folio context: Fix the flaky login test"))
     }
 
+    @Test func showJSONHasTheFrontmatterFieldsAndTheBody() throws {
+        _ = try putSession()
+        _ = folio("context", "save", "--tag", "tests", in: library, env: env)
+        let run = folio("context", "show", "flaky-login", "--json", in: library, env: env)
+        #expect(run.code == 0, "\(run.stderr)")
+        let shown = try #require(try json(run.stdout) as? [String: Any])
+        #expect(shown["id"] as? String == "2026/03/01-fix-flaky-login-test")
+        #expect(shown["title"] as? String == "Fix the flaky login test in ~/repo/Tests")
+        #expect((shown["source"] as? [String: Any])?["tool"] as? String == "claude-code")
+        #expect((shown["stats"] as? [String: Any])?["messages"] as? Int == 3)
+        #expect(shown["tags"] as? [String] == ["tests"])
+        #expect(shown["path"] as? String == "contexts/2026/03/01-fix-flaky-login-test.context.md")
+        let body = try #require(shown["body"] as? String)
+        #expect(body.hasPrefix("\n# Fix the flaky login test") || body.hasPrefix("# Fix the flaky login test"))
+        #expect(body.contains("The timeout is too short; raised it."))
+    }
+
     @Test func writeIsAUsageErrorForTargetsThatPrint() throws {
         _ = try putSession()
         _ = folio("context", "save", in: library, env: env)

@@ -252,11 +252,19 @@ struct ContextCommand: ParsableCommand {
         @Argument(help: "The context's id, or a part of it (several matches are listed).", completion: Completions.contexts)
         var id: String
 
+        @Flag(help: "Print JSON: the frontmatter's fields, path and body.")
+        var json = false
+
         @OptionGroup var library: LibraryOptions
 
         func run() throws {
             let context = CLIContext.current
-            context.stdout.write(try library.open(context).contextText(id))
+            let library = try library.open(context)
+            if json {
+                try context.printJSON(try library.contextData(id))
+                return
+            }
+            context.stdout.write(try library.contextText(id))
         }
     }
 

@@ -565,6 +565,24 @@ extension Library {
                          message: "folio: rm context \(id)", commit: commit)
     }
 
+    /// A context as data: its frontmatter's fields as they are written, then `path` (relative to the library) and
+    /// `body` (the Markdown after the frontmatter), for `folio context show --json`.
+    public func contextData(_ query: String) throws -> Value {
+        let id = try resolveContextID(query)
+        let path = displayPath(absolute: root + "/" + contextPath(id))
+        let split = try PromptCodec.split(try contextText(id), path: path)
+        var fields: [Value.Entry] = []
+        if let frontmatter = split.frontmatter {
+            do {
+                if case .map(let entries) = try Value.parseYAML(frontmatter) { fields = entries }
+            } catch {
+                throw FolioError(.invalidInput, "\(path): the frontmatter is not valid YAML: \(error)")
+            }
+        }
+        fields.removeAll { $0.key == "path" || $0.key == "body" }
+        return .map(fields + [Value.Entry("path", .string(contextPath(id))), Value.Entry("body", .string(split.body))])
+    }
+
     /// The raw text of a context file.
     public func contextText(_ query: String) throws -> String {
         let id = try resolveContextID(query)
