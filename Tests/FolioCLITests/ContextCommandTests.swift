@@ -147,6 +147,10 @@ import TestSupport
         let missing = folio("context", "save", "--file", "nowhere.jsonl", in: library, env: env)
         #expect(missing.code != 0)
         #expect(missing.stderr.contains("no session file at nowhere.jsonl"))
+        // With no session to take, every tool folio looked at is named.
+        let none = folio("context", "save", in: library, env: env.merging(["CLAUDE_CONFIG_DIR": folder.at("none")]) { $1 })
+        #expect(none.stderr.contains("no session of Claude Code, Codex, Gemini CLI, aider, VS Code Copilot, Cursor or cursor-agent found"), "\(none.stderr)")
+        #expect(none.stderr.contains("pick the tool with --from"))
         let both = folio("context", "save", "--file", path, "--session", "x", in: library, env: env)
         #expect(both.code == FolioExitCode.usage.rawValue)
         #expect(folio("context", "show", "no-such-context", in: library, env: env).stderr.contains("no context 'no-such-context'"))

@@ -128,11 +128,13 @@ extension Library {
                 damaged = "; Cursor's chats were not looked at: " + error.message
             }
         }
-        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI, aider, Cursor or VS Code Copilot"
+        let names = tools.map(\.displayName)
+        let which = source.tool.map { "\($0.rawValue) session" }
+            ?? "session of " + (names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined())
         let named = source.sessionID.map { " with id \($0)" } ?? ""
         let copies = skipped == 0 ? "" : " (only \(skipped) folio restored from a context and nobody continued)"
-        throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); name a file with --file PATH, or pick the tool with --from"
-                         + damaged)
+        let hint = source.tool == nil ? "name a file with --file PATH, or pick the tool with --from" : "name a file with --file PATH"
+        throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); \(hint)" + damaged)
     }
 
     /// The tools whose sessions of this repository folio finds by itself (`save` with no `--from`, `watch`).
