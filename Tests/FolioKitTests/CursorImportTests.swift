@@ -293,7 +293,12 @@ import TestSupport
         #expect(error?.message.contains("has no cursorDiskKV table") == true)
         // Named by --file, Cursor's database gives its newest chat with a conversation, whatever its folder.
         putAgentChat()
-        #expect(try library.readSession(SessionSource(file: cursor.globalPath)).session.title == "Parser rewrite")
+        let read = try library.readSession(SessionSource(file: cursor.globalPath))
+        #expect(read.session.title == "Parser rewrite")
+        // The source it names is the chat taken, not the whole database, and so are the bytes read.
+        #expect(read.path == CursorImporter.location(database: cursor.globalPath, composer: "7a1c0de5-0000-4000-8000-000000000001"))
+        let saved = try library.saveContext(from: SessionSource(file: cursor.globalPath), options: ContextSaveOptions(commit: false))
+        #expect(saved.sourcePath == read.path && saved.bytesRead == read.bytes && read.bytes == CursorImporter.size(read.path))
     }
 }
 

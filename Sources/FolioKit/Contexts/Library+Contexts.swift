@@ -211,7 +211,11 @@ extension Library {
         if let text = source.text {
             return (MarkdownImporter.parse(text), "standard input", text.utf8.count)
         }
-        let (tool, path) = try locateSession(source)
+        var (tool, path) = try locateSession(source)
+        // A Cursor database named on its own: the chat taken is the one named as the source (and its rows what is read).
+        if tool == .cursor, CursorImporter.split(path).composer == nil {
+            path = CursorImporter.location(database: path, composer: try CursorImporter.newestChat(in: CursorImporter.open(path)))
+        }
         let bytes = (tool == .cursor ? CursorImporter.size(path) : nil) ?? ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
         var session = tool == .aider && source.latestRun ? try AiderImporter.readLatestRun(path) : try SessionImporters.importer(for: tool).read(path)
         if tool == .roo { session.tool = .roo }
