@@ -124,6 +124,24 @@ import TestSupport
         #expect(body.contains("The timeout is too short; raised it."))
     }
 
+    @Test func writingARuleOrPromptFileAgainSaysHowToReplaceIt() throws {
+        _ = try putSession()
+        _ = folio("context", "save", in: library, env: env)
+        for (target, file) in [("cursor", ".cursor/rules/folio-context-fix-flaky-login-test.mdc"),
+                               ("copilot", ".github/prompts/folio-context-fix-flaky-login-test.prompt.md")] {
+            #expect(folio("context", "restore", "flaky-login", "--for", target, "--write", in: library, env: env).code == 0)
+            try "stale\n".write(toFile: library + "/" + file, atomically: true, encoding: .utf8)
+            let again = folio("context", "restore", "flaky-login", "--for", target, "--write", in: library, env: env)
+            #expect(again.code == FolioExitCode.conflict.rawValue)
+            #expect(again.stderr.contains(file) && again.stderr.contains("already exists") && again.stderr.contains("--force"), "\(again.stderr)")
+            #expect(try String(contentsOfFile: library + "/" + file, encoding: .utf8) == "stale\n")
+            let forced = folio("context", "restore", "flaky-login", "--for", target, "--write", "--force", in: library, env: env)
+            #expect(forced.code == 0, "\(forced.stderr)")
+            #expect(try String(contentsOfFile: library + "/" + file, encoding: .utf8).contains("The timeout is too short"))
+        }
+        #expect(folio("context", "restore", "flaky-login", "--force", in: library, env: env).code == FolioExitCode.usage.rawValue)
+    }
+
     @Test func writeIsAUsageErrorForTargetsThatPrint() throws {
         _ = try putSession()
         _ = folio("context", "save", in: library, env: env)

@@ -292,10 +292,14 @@ struct ContextCommand: ParsableCommand {
         @Flag(help: "Write the session file, Cursor rule or Copilot prompt file where the tool reads it.")
         var write = false
 
+        @Flag(help: "With --write: replace a file already there (a rule or prompt file restored before).")
+        var force = false
+
         @OptionGroup var library: LibraryOptions
 
         func validate() throws {
             if budget < 200 { throw ValidationError("--budget must be at least 200 tokens") }
+            if force, !write { throw ValidationError("--force replaces a file --write would write; give --write too") }
             if write, !target.writesFile {
                 let writers = RestoreTarget.allCases.filter(\.writesFile).map(\.rawValue).joined(separator: ", ")
                 throw ValidationError("--for \(target.rawValue) prints to standard output (redirect it to keep it: > FILE); --write is for \(writers)")
@@ -304,7 +308,7 @@ struct ContextCommand: ParsableCommand {
 
         func run() throws {
             let context = CLIContext.current
-            let outcome = try library.open(context).restoreContext(id, for: target, budget: budget, write: write)
+            let outcome = try library.open(context).restoreContext(id, for: target, budget: budget, write: write, force: force)
             if let path = outcome.writtenPath {
                 context.print("Wrote \(path)")
                 if let command = outcome.resumeCommand { context.print("Resume with: \(command)") }
