@@ -138,8 +138,36 @@ import TestSupport
         #expect(mcp.code == FolioExitCode.usage.rawValue && mcp.stderr.contains("folio integrate gemini --capture"))
     }
 
+    @Test func userScopeHooksAreAddedOutsideAnyLibrary() throws {
+        try FileManager.default.createDirectory(atPath: folder.at("elsewhere"), withIntermediateDirectories: true)
+        let run = folio("integrate", "claude-code", "--capture", "--scope", "user", in: folder.at("elsewhere"), env: env)
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("Added folio's capture hooks to \(folder.at("claude/settings.json")) (Claude Code)\n"), "\(run.stdout)")
+        let settings = try String(contentsOfFile: folder.at("claude/settings.json"), encoding: .utf8)
+        #expect(settings.contains("context save --hook --from claude-code") && settings.contains("SessionEnd"))
+        let gemini = folio("integrate", "gemini", "--capture", "--scope", "user", "--json", in: folder.at("elsewhere"), env: env)
+        #expect(gemini.code == 0, "\(gemini.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.at(".gemini/settings.json")))
+        // The project's own file still needs a library.
+        #expect(folio("integrate", "claude-code", "--capture", in: folder.at("elsewhere"), env: env).code == FolioExitCode.notFound.rawValue)
+    }
+
     @Test func watchRefusesADurationItCannotRead() {
         let run = folio("context", "watch", "--idle", "soon", in: library, env: env)
-        #expect(run.code == FolioExitCode.invalidInput.rawValue && run.stderr.contains("'soon' is not a duration"))
+        #expect(run.code == FolioExitCode.usage.rawValue && run.stderr.contains("'soon' is not a duration"))
+        // A number needs its unit; no idle time at all is no setting either.
+        let bare = folio("context", "watch", "--idle", "5", in: library, env: env)
+        #expect(bare.code == FolioExitCode.usage.rawValue && bare.stderr.contains("'5' is not a duration") && bare.stderr.contains("90s"), "\(bare.stderr)")
+        let zero = folio("context", "watch", "--idle", "0s", in: library, env: env)
+        #expect(zero.code == FolioExitCode.usage.rawValue && zero.stderr.contains("--idle must be longer than 0s"), "\(zero.stderr)")
+    }
+
+    @Test func watchRefusesToolsItCannotWatch() {
+        for tool in ["cline", "roo", "markdown"] {
+            let run = folio("context", "watch", "--from", tool, in: library, env: env)
+            #expect(run.code == FolioExitCode.usage.rawValue, "\(tool)")
+            #expect(run.stderr.contains("--from \(tool) cannot be watched"), "\(run.stderr)")
+            #expect(run.stderr.contains("folio context save"))
+        }
     }
 }

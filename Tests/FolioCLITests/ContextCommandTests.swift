@@ -107,6 +107,52 @@ import TestSupport
         #expect(folio("context", "restore", "flaky-login", "--for", "copilot", in: library, env: env).stdout.hasPrefix("---\ndescription: \"folio context: Fix the flaky login test"))
     }
 
+    @Test func showJSONHasTheFrontmatterFieldsAndTheBody() throws {
+        _ = try putSession()
+        _ = folio("context", "save", "--tag", "tests", in: library, env: env)
+        let run = folio("context", "show", "flaky-login", "--json", in: library, env: env)
+        #expect(run.code == 0, "\(run.stderr)")
+        let shown = try #require(try json(run.stdout) as? [String: Any])
+        #expect(shown["id"] as? String == "2026/03/01-fix-flaky-login-test")
+        #expect(shown["title"] as? String == "Fix the flaky login test in ~/repo/Tests")
+        #expect((shown["source"] as? [String: Any])?["tool"] as? String == "claude-code")
+        #expect((shown["stats"] as? [String: Any])?["messages"] as? Int == 3)
+        #expect(shown["tags"] as? [String] == ["tests"])
+        #expect(shown["path"] as? String == "contexts/2026/03/01-fix-flaky-login-test.context.md")
+        let body = try #require(shown["body"] as? String)
+        #expect(body.hasPrefix("\n# Fix the flaky login test") || body.hasPrefix("# Fix the flaky login test"))
+        #expect(body.contains("The timeout is too short; raised it."))
+    }
+
+    @Test func writingARuleOrPromptFileAgainSaysHowToReplaceIt() throws {
+        _ = try putSession()
+        _ = folio("context", "save", in: library, env: env)
+        for (target, file) in [("cursor", ".cursor/rules/folio-context-fix-flaky-login-test.mdc"),
+                               ("copilot", ".github/prompts/folio-context-fix-flaky-login-test.prompt.md")] {
+            #expect(folio("context", "restore", "flaky-login", "--for", target, "--write", in: library, env: env).code == 0)
+            try "stale\n".write(toFile: library + "/" + file, atomically: true, encoding: .utf8)
+            let again = folio("context", "restore", "flaky-login", "--for", target, "--write", in: library, env: env)
+            #expect(again.code == FolioExitCode.conflict.rawValue)
+            #expect(again.stderr.contains(file) && again.stderr.contains("already exists") && again.stderr.contains("--force"), "\(again.stderr)")
+            #expect(try String(contentsOfFile: library + "/" + file, encoding: .utf8) == "stale\n")
+            let forced = folio("context", "restore", "flaky-login", "--for", target, "--write", "--force", in: library, env: env)
+            #expect(forced.code == 0, "\(forced.stderr)")
+            #expect(try String(contentsOfFile: library + "/" + file, encoding: .utf8).contains("The timeout is too short"))
+        }
+        #expect(folio("context", "restore", "flaky-login", "--force", in: library, env: env).code == FolioExitCode.usage.rawValue)
+    }
+
+    @Test func writeIsAUsageErrorForTargetsThatPrint() throws {
+        _ = try putSession()
+        _ = folio("context", "save", in: library, env: env)
+        for target in ["brief", "openai", "anthropic"] {
+            let run = folio("context", "restore", "flaky-login", "--for", target, "--write", in: library, env: env)
+            #expect(run.code == FolioExitCode.usage.rawValue, "\(target): \(run.stdout)")
+            #expect(run.stderr.contains("--for \(target) prints to standard output"), "\(run.stderr)")
+            #expect(run.stdout.isEmpty)
+        }
+    }
+
     @Test func flagsAndErrorsSayWhatTheyDid() throws {
         let path = try putSession()
         let raw = folio("context", "save", "--file", path, "--no-redact", "--no-commit", "--title", "raw copy", in: library, env: env)
@@ -119,6 +165,10 @@ import TestSupport
         let missing = folio("context", "save", "--file", "nowhere.jsonl", in: library, env: env)
         #expect(missing.code != 0)
         #expect(missing.stderr.contains("no session file at nowhere.jsonl"))
+        // With no session to take, every tool folio looked at is named.
+        let none = folio("context", "save", in: library, env: env.merging(["CLAUDE_CONFIG_DIR": folder.at("none")]) { $1 })
+        #expect(none.stderr.contains("no session of Claude Code, Codex, Gemini CLI, aider, VS Code Copilot, Cursor or cursor-agent found"), "\(none.stderr)")
+        #expect(none.stderr.contains("pick the tool with --from"))
         let both = folio("context", "save", "--file", path, "--session", "x", in: library, env: env)
         #expect(both.code == FolioExitCode.usage.rawValue)
         #expect(folio("context", "show", "no-such-context", in: library, env: env).stderr.contains("no context 'no-such-context'"))

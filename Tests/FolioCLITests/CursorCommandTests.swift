@@ -57,6 +57,8 @@ import TestSupport
         let missing = folio("context", "save", "--from", "cursor-agent", in: library, env: env)
         #expect(missing.code != 0)
         #expect(missing.stderr.contains("no cursor-agent session found for \(library)"), "\(missing.stderr)")
+        // --from was given: no advice to give it.
+        #expect(!missing.stderr.contains("pick the tool with --from"), "\(missing.stderr)")
         let chat = folder.at("dot-cursor/chats/\(MD5.hex(Data(library.utf8)))/2b7c0000-0000-4000-8000-00000000000b/store.db")
         writeCursorAgentChat(at: chat, meta: ["agentId": "2b7c0000-0000-4000-8000-00000000000b", "name": "Sources", "createdAt": 1_772_355_000_000],
                              messages: [["role": "user", "content": "<user_query>List the sources</user_query>"],

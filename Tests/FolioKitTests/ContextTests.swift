@@ -81,6 +81,28 @@ import TestSupport
         let notes = MarkdownImporter.parse("Just some notes\nabout the refactor.\n")
         #expect(notes.turns.map(\.text) == ["Just some notes\nabout the refactor."])
     }
+
+    @Test func jsonThatIsNoSessionFormatIsRefusedNotSavedAsNotes() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let files = ["x.json": #"{"foo": 1}"# + "\n",
+                     "package.json": "{\n  \"name\": \"shop\",\n  \"version\": \"1.0.0\",\n  \"scripts\": {\"test\": \"jest\"}\n}\n",
+                     "pretty.json": "{\n  \"foo\": 1\n}\n",
+                     "list.txt": "[1, 2, 3]\n"]
+        for (name, text) in files {
+            try text.write(toFile: folder.at(name), atomically: true, encoding: .utf8)
+            let error = #expect(throws: FolioError.self, "\(name)") {
+                try library.saveContext(from: SessionSource(file: folder.at(name)), options: ContextSaveOptions())
+            }
+            #expect(error?.kind == .invalidInput, "\(name)")
+            #expect(error?.message.contains("\(name) is JSON, but not a session format folio reads") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("Claude Code") == true && error?.message.contains("--from") == true)
+        }
+        #expect(library.contextIDs().isEmpty)
+        // Markdown that starts with a brace is still text.
+        try "{draft} notes on the parser\n".write(toFile: folder.at("notes.md"), atomically: true, encoding: .utf8)
+        #expect(try library.saveContext(from: SessionSource(file: folder.at("notes.md")), options: ContextSaveOptions()).context.session.turns.count == 1)
+    }
 }
 
 /// Synthetic Claude Code sessions for the cases the corpus does not cover.
@@ -551,6 +573,63 @@ private func claudeAssistant(_ uuid: String, _ parent: String?, _ content: [[Str
         #expect(text.contains("Welcome."))
     }
 
+    @Test func anUpdateThrownAwayWithGitCheckoutIsMadeAgainByTheNextSave() throws {
+        let (folder, library) = try makeLibrary()
+        defer { withExtendedLifetime(folder) {} }
+        let path = folder.at("session.jsonl")
+        var records = [claudeUser("u1", nil, "fix the parser"), claudeAssistant("a1", "u1", [["type": "text", "text": "Looking."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        let first = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        let file = library.root + "/" + first.context.relativePath
+        // A note the user commits by hand.
+        try (try String(contentsOfFile: file, encoding: .utf8) + "\nReviewer note: the lexer is the real culprit.\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try git("commit", "-qam", "note", in: folder.path)
+        // The session goes on; an update is written, not committed, then thrown away.
+        records += [claudeUser("u2", "a1", "and the tests"), claudeAssistant("a2", "u2", [["type": "text", "text": "Tests fixed too."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        let uncommitted = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions(commit: false))
+        #expect(uncommitted.change.changed && uncommitted.change.commit == nil)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("Tests fixed too."))
+        _ = try git("checkout", "--", "contexts", in: folder.path)
+        #expect(try !String(contentsOfFile: file, encoding: .utf8).contains("Tests fixed too."))
+        // The next save is not "up to date": the messages come back, and the note stays.
+        let again = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        #expect(again.updated && again.change.changed && again.change.commit != nil)
+        #expect(again.previousMessages == 2 && again.addedMessages == 2)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("Tests fixed too.") && text.contains("Reviewer note: the lexer is the real culprit."))
+        #expect(try git("show", "HEAD:\(first.context.relativePath)", in: folder.path).contains("Tests fixed too."))
+        // And now it is up to date.
+        let third = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        #expect(third.updated && !third.change.changed)
+        // Two updates thrown away, then the session goes on.
+        records += [claudeUser("u3", "a2", "ship it"), claudeAssistant("a3", "u3", [["type": "text", "text": "Shipped."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions(commit: false))
+        _ = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions(commit: false))
+        _ = try git("checkout", "--", "contexts", in: folder.path)
+        records += [claudeUser("u4", "a3", "thanks"), claudeAssistant("a4", "u4", [["type": "text", "text": "Welcome."]])]
+        try claudeLines(records).write(toFile: path, atomically: true, encoding: .utf8)
+        let fourth = try library.saveContext(from: SessionSource(file: path), options: ContextSaveOptions())
+        #expect(fourth.change.changed && fourth.addedMessages == 4)
+        let last = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(last.contains("Shipped.") && last.contains("Welcome.") && last.contains("Reviewer note"))
+
+        // A context with no hand edit: the update is made again and no edit is reported.
+        let other = folder.at("other.jsonl")
+        var more = [claudeUser("v1", nil, "rename the lexer", session: "s2"), claudeAssistant("w1", "v1", [["type": "text", "text": "Renamed."]], session: "s2")]
+        try claudeLines(more).write(toFile: other, atomically: true, encoding: .utf8)
+        let saved = try library.saveContext(from: SessionSource(file: other), options: ContextSaveOptions())
+        more += [claudeUser("v2", "w1", "and its tests", session: "s2"), claudeAssistant("w2", "v2", [["type": "text", "text": "Tests renamed."]], session: "s2")]
+        try claudeLines(more).write(toFile: other, atomically: true, encoding: .utf8)
+        _ = try library.saveContext(from: SessionSource(file: other), options: ContextSaveOptions(commit: false))
+        _ = try git("checkout", "--", "contexts", in: folder.path)
+        let redone = try library.saveContext(from: SessionSource(file: other), options: ContextSaveOptions())
+        #expect(redone.change.changed && redone.change.warnings.isEmpty && redone.addedMessages == 2)
+        #expect(try library.contextText(saved.context.id).contains("Tests renamed."))
+    }
+
     @Test func theSameSessionIDFromAnotherToolIsAnotherContext() throws {
         let (folder, library) = try makeLibrary()
         defer { withExtendedLifetime(folder) {} }
@@ -681,5 +760,48 @@ private func claudeAssistant(_ uuid: String, _ parent: String?, _ content: [[Str
         #expect(brief.contains("FAIL: testLogin: expected status 200, got 302 (cookie expired)"))
         #expect(brief.contains("trimmed"))
         #expect(brief.contains("Fix the flaky login test"))
+    }
+}
+
+/// Which Claude Code sessions are this repository's: Claude Code names a project's folder by its path with every
+/// other character than a letter or digit made `-`, so `/x/repo`'s folder is a prefix of `/x/repo-old`'s.
+@Suite struct ClaudeCodeProjectFolderTests {
+    @Test func siblingFoldersSessionsAreNotThisRepositorysButSubfoldersAre() throws {
+        let folder = TemporaryFolder("claude-siblings")
+        try FileManager.default.createDirectory(atPath: folder.at("repo"), withIntermediateDirectories: true)
+        _ = try Library.initialize(at: folder.at("repo"), withTemplates: false, environment: environment(folder.at("repo")))
+        var env = environment(folder.at("repo"), extra: ["HOME": folder.path, "CLAUDE_CONFIG_DIR": folder.at("claude")])
+        env.now = { Date() }  // the watcher compares it with the files' times
+        let library = try Library.open(explicitPath: nil, environment: env)
+        let project = library.projectFolder
+        var age: TimeInterval = 600
+        func put(_ session: String, in projectFolder: String, cwd: String?) throws -> String {
+            let base = folder.at("claude/projects/" + ClaudeCodeImporter.encodedFolder(projectFolder))
+            try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+            let path = base + "/\(session).jsonl"
+            try claudeLines([["type": "file-history-snapshot", "messageId": "x"],
+                             claudeUser("u1", nil, "work in \(cwd ?? "somewhere")", session: session, cwd: cwd),
+                             claudeAssistant("a1", "u1", [["type": "text", "text": "Done."]], session: session, cwd: cwd)])
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            // Older first: the sibling folders' sessions are the newest.
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -age)], ofItemAtPath: path)
+            age -= 60
+            return path
+        }
+        let mine = try put("11111111-0000-4000-8000-000000000001", in: project, cwd: project)
+        let noFolder = try put("11111111-0000-4000-8000-000000000002", in: project, cwd: nil)
+        let inside = try put("11111111-0000-4000-8000-000000000003", in: project + "/Sources", cwd: project + "/Sources")
+        _ = try put("22222222-0000-4000-8000-000000000001", in: project + "-old", cwd: project + "-old")
+        _ = try put("22222222-0000-4000-8000-000000000002", in: project + "-feature", cwd: nil)
+        let old = try put("22222222-0000-4000-8000-000000000003", in: project + "-old", cwd: project + "-old")
+
+        #expect(Set(library.sessionCandidates(of: [.claudeCode]).map(\.path)) == [mine, noFolder, inside])
+        #expect(try library.locateSession(SessionSource(tool: .claudeCode)).path == inside)
+        #expect(try library.locateSession(SessionSource()).path == inside)
+        // The watcher takes only this repository's sessions too.
+        var watch = SessionWatch(idle: 60, settledUpTo: .distantPast)
+        let saved = library.captureIdleSessions(&watch, tools: [.claudeCode]).map(\.candidate.path)
+        #expect(Set(saved) == [mine, noFolder, inside])
+        #expect(!saved.contains(old))
     }
 }

@@ -176,6 +176,53 @@ import TestSupport
         #expect(library.contextIDs() == [first.context.id])
     }
 
+    @Test func theLatestChatWithMessagesIsTakenNotOneWhoseBubblesAreGoneOrANewTab() throws {
+        let now = Int(Date().timeIntervalSince1970 * 1000)
+        let here = ["uri": ["fsPath": project]]
+        // A: updated 30 minutes ago; its only header names a bubble whose row Cursor pruned.
+        cursor.chat("aaaaaaaa-0000-4000-8000-000000000001", ["name": "Pruned", "lastUpdatedAt": now - 1_800_000, "workspaceIdentifier": here],
+                    bubbles: [])
+        var pruned = try #require(try CursorImporter.composerData("aaaaaaaa-0000-4000-8000-000000000001", in: CursorImporter.open(cursor.globalPath)))
+        pruned["fullConversationHeadersOnly"] = [["bubbleId": "gone", "type": 1]]
+        cursor.global.insert("cursorDiskKV", ["composerData:aaaaaaaa-0000-4000-8000-000000000001", jsonText(pruned)])
+        // B: two hours ago, the older inline layout.
+        cursor.inlineChat("bbbbbbbb-0000-4000-8000-000000000002", ["name": "Inline", "lastUpdatedAt": now - 7_200_000, "workspaceIdentifier": here],
+                          conversation: [["type": 1, "text": "Explain the index"], ["type": 2, "text": "It is rebuilt from the files."]])
+        // E: a second ago, a new tab: no headers at all.
+        cursor.chat("eeeeeeee-0000-4000-8000-000000000003", ["name": "", "lastUpdatedAt": now - 1_000, "workspaceIdentifier": here], bubbles: [])
+        let inline = CursorImporter.location(database: cursor.globalPath, composer: "bbbbbbbb-0000-4000-8000-000000000002")
+        let prunedChat = CursorImporter.location(database: cursor.globalPath, composer: "aaaaaaaa-0000-4000-8000-000000000001")
+        #expect(try library.locateSession(SessionSource(tool: .cursor)).path == inline)
+        #expect(try library.saveContext(from: SessionSource(tool: .cursor), options: ContextSaveOptions(commit: false)).context.title == "Inline")
+        // Named by --file, the database gives the same chat.
+        #expect(try library.readSession(SessionSource(file: cursor.globalPath)).session.title == "Inline")
+        // The watcher sees only the chat with messages.
+        #expect(library.sessionCandidates(of: [.cursor]).map(\.path) == [inline])
+        // A header of the current layout names a bubble that is there with words in it: A is the latest now.
+        cursor.global.insert("cursorDiskKV", ["bubbleId:aaaaaaaa-0000-4000-8000-000000000001:b1", jsonText(["type": 1, "text": "Rewrite the lexer"])])
+        pruned["fullConversationHeadersOnly"] = [["bubbleId": "gone", "type": 1], ["bubbleId": "b1", "type": 1]]
+        cursor.global.insert("cursorDiskKV", ["composerData:aaaaaaaa-0000-4000-8000-000000000001", jsonText(pruned)])
+        #expect(try library.locateSession(SessionSource(tool: .cursor)).path == prunedChat)
+        #expect(try library.readSession(SessionSource(file: cursor.globalPath)).session.title == "Pruned")
+        #expect(Set(library.sessionCandidates(of: [.cursor]).map(\.path)) == [inline, prunedChat])
+    }
+
+    @Test func aDamagedDatabaseIsNamedAsDamagedNotBusy() throws {
+        cursor.global.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cursor.globalPath + suffix) }
+        try Data((0..<8_192).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }).write(to: URL(fileURLWithPath: cursor.globalPath))
+        for source in [SessionSource(file: cursor.globalPath), SessionSource(tool: .cursor)] {
+            let error = #expect(throws: FolioError.self) { try library.readSession(source) }
+            #expect(error?.kind == .invalidInput)
+            #expect(error?.message.contains(cursor.globalPath) == true && error?.message.contains("damaged or not a SQLite database") == true,
+                    "\(error?.message ?? "")")
+            #expect(error?.message.contains("idle") == false)
+        }
+        // Looking at every tool, the damaged database is named beside "no session found".
+        let any = #expect(throws: FolioError.self) { try library.readSession(SessionSource()) }
+        #expect(any?.kind == .notFound && any?.message.contains(cursor.globalPath) == true, "\(any?.message ?? "")")
+    }
+
     @Test func aChatIsReadWhileCursorHoldsTheDatabaseInAWriteTransaction() throws {
         putAgentChat()
         // Cursor's connection: a committed bubble still only in the WAL, and a transaction left open.
@@ -246,7 +293,12 @@ import TestSupport
         #expect(error?.message.contains("has no cursorDiskKV table") == true)
         // Named by --file, Cursor's database gives its newest chat with a conversation, whatever its folder.
         putAgentChat()
-        #expect(try library.readSession(SessionSource(file: cursor.globalPath)).session.title == "Parser rewrite")
+        let read = try library.readSession(SessionSource(file: cursor.globalPath))
+        #expect(read.session.title == "Parser rewrite")
+        // The source it names is the chat taken, not the whole database, and so are the bytes read.
+        #expect(read.path == CursorImporter.location(database: cursor.globalPath, composer: "7a1c0de5-0000-4000-8000-000000000001"))
+        let saved = try library.saveContext(from: SessionSource(file: cursor.globalPath), options: ContextSaveOptions(commit: false))
+        #expect(saved.sourcePath == read.path && saved.bytesRead == read.bytes && read.bytes == CursorImporter.size(read.path))
     }
 }
 

@@ -183,6 +183,16 @@ struct ContextCommand: ParsableCommand {
         @OptionGroup var library: LibraryOptions
         @OptionGroup var commit: CommitOptions
 
+        func validate() throws {
+            let idle: TimeInterval
+            do { idle = try SessionWatch.duration(self.idle) } catch let error as FolioError { throw ValidationError(error.message) }
+            if idle <= 0 { throw ValidationError("--idle must be longer than 0s: a session is saved once it has been unchanged that long (90s, 10m, 1h)") }
+            for tool in tools where !Library.watchableTools.contains(tool) {
+                throw ValidationError("--from \(tool.rawValue) cannot be watched: \(Library.whyNotWatched(tool)); "
+                                      + "watch \(Library.watchableTools.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
         func run() throws {
             let context = CLIContext.current
             let idle = try SessionWatch.duration(self.idle)
@@ -242,11 +252,19 @@ struct ContextCommand: ParsableCommand {
         @Argument(help: "The context's id, or a part of it (several matches are listed).", completion: Completions.contexts)
         var id: String
 
+        @Flag(help: "Print JSON: the frontmatter's fields, path and body.")
+        var json = false
+
         @OptionGroup var library: LibraryOptions
 
         func run() throws {
             let context = CLIContext.current
-            context.stdout.write(try library.open(context).contextText(id))
+            let library = try library.open(context)
+            if json {
+                try context.printJSON(try library.contextData(id))
+                return
+            }
+            context.stdout.write(try library.contextText(id))
         }
     }
 
@@ -274,15 +292,23 @@ struct ContextCommand: ParsableCommand {
         @Flag(help: "Write the session file, Cursor rule or Copilot prompt file where the tool reads it.")
         var write = false
 
+        @Flag(help: "With --write: replace a file already there (a rule or prompt file restored before).")
+        var force = false
+
         @OptionGroup var library: LibraryOptions
 
         func validate() throws {
             if budget < 200 { throw ValidationError("--budget must be at least 200 tokens") }
+            if force, !write { throw ValidationError("--force replaces a file --write would write; give --write too") }
+            if write, !target.writesFile {
+                let writers = RestoreTarget.allCases.filter(\.writesFile).map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("--for \(target.rawValue) prints to standard output (redirect it to keep it: > FILE); --write is for \(writers)")
+            }
         }
 
         func run() throws {
             let context = CLIContext.current
-            let outcome = try library.open(context).restoreContext(id, for: target, budget: budget, write: write)
+            let outcome = try library.open(context).restoreContext(id, for: target, budget: budget, write: write, force: force)
             if let path = outcome.writtenPath {
                 context.print("Wrote \(path)")
                 if let command = outcome.resumeCommand { context.print("Resume with: \(command)") }

@@ -65,7 +65,14 @@ struct IntegrateCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
-        let opened = try library.open(context)
+        let opened: Library
+        do {
+            opened = try library.open(context)
+        } catch let error as FolioError where error.kind == .notFound && capture && scope == .user && library.library == nil {
+            // The user's own settings need no library: the hook finds one from the folder the tool runs in.
+            guard let target = CaptureTarget(rawValue: tool) else { throw error }
+            return try report(target, try Library.integrateUserCapture(target, environment: context.folioEnvironment, executable: Self.executable), context)
+        }
         if capture, let target = CaptureTarget(rawValue: tool) { return try runCapture(target, opened, context) }
         guard let tool = IntegrationTarget(rawValue: tool) else { return }
         let outcome = try opened.integrate(tool, userScope: scope == .user, executable: Self.executable)
@@ -93,7 +100,10 @@ struct IntegrateCommand: ParsableCommand {
     }
 
     private func runCapture(_ target: CaptureTarget, _ library: Library, _ context: CLIContext) throws {
-        let outcome = try library.integrateCapture(target, userScope: scope == .user, executable: Self.executable)
+        try report(target, try library.integrateCapture(target, userScope: scope == .user, executable: Self.executable), context)
+    }
+
+    private func report(_ target: CaptureTarget, _ outcome: CaptureIntegrationOutcome, _ context: CLIContext) throws {
         for warning in outcome.warnings { context.warn(warning) }
         if json {
             try context.printJSON(CaptureOutcome(tool: target.rawValue, file: outcome.file, change: outcome.change.rawValue,

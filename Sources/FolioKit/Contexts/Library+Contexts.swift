@@ -119,10 +119,22 @@ extension Library {
             }
             return (candidate.tool, candidate.path)
         }
-        let which = source.tool.map { "\($0.rawValue) session" } ?? "session of Claude Code, Codex, Gemini CLI, aider, Cursor or VS Code Copilot"
+        // Cursor's database is where its chats are: when it cannot be read, that is why none was found.
+        var damaged = ""
+        if tools.contains(.cursor), case let database = CursorStorage(user: cursorUserFolder).globalDatabase,
+           FileManager.default.fileExists(atPath: database) {
+            do { _ = try CursorImporter.open(database) } catch let error as FolioError {
+                if source.tool == .cursor { throw error }
+                damaged = "; Cursor's chats were not looked at: " + error.message
+            }
+        }
+        let names = tools.map(\.displayName)
+        let which = source.tool.map { "\($0.rawValue) session" }
+            ?? "session of " + (names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined())
         let named = source.sessionID.map { " with id \($0)" } ?? ""
         let copies = skipped == 0 ? "" : " (only \(skipped) folio restored from a context and nobody continued)"
-        throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); name a file with --file PATH, or pick the tool with --from")
+        let hint = source.tool == nil ? "name a file with --file PATH, or pick the tool with --from" : "name a file with --file PATH"
+        throw FolioError(.notFound, "no \(which)\(named) found for \(projectFolder)\(copies); \(hint)" + damaged)
     }
 
     /// The tools whose sessions of this repository folio finds by itself (`save` with no `--from`, `watch`).
@@ -147,8 +159,15 @@ extension Library {
             let base = environment.variables["CLAUDE_CONFIG_DIR"] ?? home + "/.claude"
             let encoded = ClaudeCodeImporter.encodedFolder(project)
             let projects = base + "/projects"
+            // The folder's name is a prefix of the names of the folders inside the repository (`-x-repo-Sources`),
+            // and of its siblings' too (`-x-repo-old`): the session's own working folder says which it is.
             return files(in: projects) { $0 == encoded || $0.hasPrefix(encoded + "-") }.flatMap { folder in
-                files(in: folder) { $0.hasSuffix(".jsonl") && !$0.hasPrefix("agent-") }
+                let exact = (folder as NSString).lastPathComponent == encoded
+                return files(in: folder) { $0.hasSuffix(".jsonl") && !$0.hasPrefix("agent-") }.filter { path in
+                    if let changedAfter, let modified = Self.modificationDate(path), modified <= changedAfter { return false }
+                    guard let cwd = ClaudeCodeImporter.workingFolder(ofFile: path) else { return exact }
+                    return isInProject(cwd)
+                }
             }
         case .codex:
             let base = (environment.variables["CODEX_HOME"] ?? home + "/.codex") + "/sessions"
@@ -192,7 +211,11 @@ extension Library {
         if let text = source.text {
             return (MarkdownImporter.parse(text), "standard input", text.utf8.count)
         }
-        let (tool, path) = try locateSession(source)
+        var (tool, path) = try locateSession(source)
+        // A Cursor database named on its own: the chat taken is the one named as the source (and its rows what is read).
+        if tool == .cursor, CursorImporter.split(path).composer == nil {
+            path = CursorImporter.location(database: path, composer: try CursorImporter.newestChat(in: CursorImporter.open(path)))
+        }
         let bytes = (tool == .cursor ? CursorImporter.size(path) : nil) ?? ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
         var session = tool == .aider && source.latestRun ? try AiderImporter.readLatestRun(path) : try SessionImporters.importer(for: tool).read(path)
         if tool == .roo { session.tool = .roo }
@@ -257,9 +280,10 @@ extension Library {
         var context = ContextFile(id: id, title: title, session: session, folder: folder, activity: activity)
         context.tags = options.tags.isEmpty ? existing?.context.tags ?? [] : options.tags
         // What folio wrote last for this context, before anyone edited it: the base hand edits are kept against.
-        let generated = existing.flatMap { lastGeneratedText(of: $0.id) }
+        let generated = existing.flatMap { generatedBase(of: $0.id, workTree: Data($0.text.utf8)) }
         if let existing {
-            // Nothing new since the last save: nothing to write (the repository's state alone is no news).
+            // Nothing new since the last save: nothing to write (the repository's state alone is no news). The base
+            // is what the work-tree file derives from, so a file that lost folio's last write is not up to date.
             context.git = existing.context.git
             if Data(context.render().utf8) == (generated ?? Data(existing.text.utf8)) {
                 return ContextSaveOutcome(context: context, change: ChangeOutcome(message: "folio: update context \(id)", commit: nil, paths: [],
@@ -271,9 +295,11 @@ extension Library {
         context.git = gitState()
         let text = context.render()
         var kept: [String] = []
+        var written = Data(text.utf8)
         var change: ChangeOutcome
         do {
             change = try apply(message: "folio: \(existing == nil ? "save" : "update") context \(id)", commit: options.commit) { current in
+                written = Data(text.utf8)
                 guard existing != nil, let now = try current.data(context.relativePath) else {
                     return [LibraryChange(path: context.relativePath, contents: Data(text.utf8), base: existing == nil ? .absent : .unchecked)]
                 }
@@ -284,6 +310,7 @@ extension Library {
                 let merged = try Self.merge(base: base, ours: Data(text.utf8), theirs: now)
                 guard let merged else { return [LibraryChange(path: context.relativePath, contents: Data(text.utf8))] }
                 let resolved = Self.keepingEdits(merged.text)
+                written = Data(resolved.text.utf8)
                 kept = ["\(displayPath(context.relativePath)) had edits made after folio last wrote it; they were kept"
                         + (resolved.places > 0 ? " (in \(Wording.count(resolved.places, "place")) where the session's new text changed the same lines, both are there: look them over)" : "")]
                 return [LibraryChange(path: context.relativePath, contents: Data(resolved.text.utf8))]
@@ -292,7 +319,7 @@ extension Library {
             throw FolioError(error.kind, error.message + "\nthe session was read with --no-redact: save it without --no-redact to have the secrets replaced")
         }
         change.warnings = kept + change.warnings
-        if change.changed { recordGeneratedText(text, of: id) }
+        if change.changed { recordGeneratedText(text, of: id, written: written, committed: change.commit != nil) }
         return ContextSaveOutcome(context: context, change: change, updated: existing != nil, sourcePath: path, redactions: redactor.report,
                                   bytesRead: bytes, bytesWritten: text.utf8.count, previousMessages: existing?.context.session.messageCount)
     }
@@ -305,16 +332,58 @@ extension Library {
         return repository.gitDir + "/folio/generated/" + id.replacingOccurrences(of: "/", with: "__") + ContextFile.suffix
     }
 
-    private func recordGeneratedText(_ text: String, of id: String) {
+    /// Records what folio generated for a context (`text`) and what it wrote in the work tree (`written`: the same,
+    /// or merged with hand edits). A write left uncommitted (`--no-commit`) is recorded beside it, with what folio
+    /// generated for its last committed save, so that once the write is thrown away (`git checkout`) that is the base
+    /// again.
+    private func recordGeneratedText(_ text: String, of id: String, written: Data, committed: Bool) {
         guard let path = generatedTextPath(of: id) else { return }
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let fm = FileManager.default
+        try? fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        if committed {
+            try? fm.removeItem(atPath: path + Self.uncommittedSuffix)
+            try? fm.removeItem(atPath: path + Self.committedSuffix)
+        } else {
+            if !fm.fileExists(atPath: path + Self.uncommittedSuffix), let last = fm.contents(atPath: path) {
+                try? WorkTreeWriter.atomicWrite(last, to: path + Self.committedSuffix)
+            }
+            try? WorkTreeWriter.atomicWrite(written, to: path + Self.uncommittedSuffix)
+        }
         try? WorkTreeWriter.atomicWrite(Data(text.utf8), to: path)
+    }
+
+    private static let uncommittedSuffix = ".uncommitted"
+    private static let committedSuffix = ".committed"
+
+    /// The base hand edits to a context are kept against, for a work-tree file holding `workTree`: what folio generated
+    /// for it last — unless folio's last write was left uncommitted and has been thrown away since (the file is again
+    /// what is committed, and that is not what folio wrote): then what folio generated for its last committed save, so
+    /// that what the thrown-away write added is written again.
+    private func generatedBase(of id: String, workTree: Data) -> Data? {
+        guard let path = generatedTextPath(of: id) else { return lastGeneratedText(of: id) }
+        if let uncommitted = FileManager.default.contents(atPath: path + Self.uncommittedSuffix), workTree != uncommitted,
+           let committed = committedText(of: id), committed == workTree, committed != uncommitted {
+            return FileManager.default.contents(atPath: path + Self.committedSuffix) ?? committedGeneratedText(of: id)
+        }
+        return lastGeneratedText(of: id)
+    }
+
+    /// The context's file as HEAD has it.
+    private func committedText(of id: String) -> Data? {
+        guard let repository = try? repository, let head = try? repository.head().commit, let commit = try? repository.commit(head),
+              let entry = try? repository.entry(at: repositoryPath(contextPath(id), in: repository), inTree: commit.tree) else { return nil }
+        return try? repository.blob(entry.oid)
     }
 
     /// The text folio generated for a context last: kept in the git directory by this clone, or else the file as
     /// folio's last save or update committed it (edits made since are what is not in it).
     private func lastGeneratedText(of id: String) -> Data? {
         if let path = generatedTextPath(of: id), let data = FileManager.default.contents(atPath: path) { return data }
+        return committedGeneratedText(of: id)
+    }
+
+    /// The file as folio's last save or update of the context committed it.
+    private func committedGeneratedText(of id: String) -> Data? {
         guard let repository = try? repository, let head = try? repository.head().commit else { return nil }
         let file = repositoryPath(contextPath(id), in: repository)
         let messages = ["folio: save context \(id)", "folio: update context \(id)"]
@@ -500,6 +569,24 @@ extension Library {
         let id = try resolveContextID(query)
         return try apply([LibraryChange(path: contextPath(id), contents: nil)],
                          message: "folio: rm context \(id)", commit: commit)
+    }
+
+    /// A context as data: its frontmatter's fields as they are written, then `path` (relative to the library) and
+    /// `body` (the Markdown after the frontmatter), for `folio context show --json`.
+    public func contextData(_ query: String) throws -> Value {
+        let id = try resolveContextID(query)
+        let path = displayPath(absolute: root + "/" + contextPath(id))
+        let split = try PromptCodec.split(try contextText(id), path: path)
+        var fields: [Value.Entry] = []
+        if let frontmatter = split.frontmatter {
+            do {
+                if case .map(let entries) = try Value.parseYAML(frontmatter) { fields = entries }
+            } catch {
+                throw FolioError(.invalidInput, "\(path): the frontmatter is not valid YAML: \(error)")
+            }
+        }
+        fields.removeAll { $0.key == "path" || $0.key == "body" }
+        return .map(fields + [Value.Entry("path", .string(contextPath(id))), Value.Entry("body", .string(split.body))])
     }
 
     /// The raw text of a context file.

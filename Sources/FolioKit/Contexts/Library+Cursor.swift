@@ -54,16 +54,22 @@ extension Library {
         if heads.isEmpty { heads = storage.headsFromChatData(where: isInProject) }
         guard let database = try? CursorImporter.open(storage.globalDatabase) else { return [] }
         return heads.compactMap { head in
-            // The chat's own data says when it last changed (the workspace's list can lag behind it).
-            guard let data = try? CursorImporter.composerData(head.id, in: database),
-                  CursorImporter.hasConversation(data) else { return nil }
-            let updated = [head.updated, JSON.date(data["lastUpdatedAt"])].compactMap { $0 }.max() ?? .distantPast
-            return updated > since ? (CursorImporter.location(database: storage.globalDatabase, composer: head.id), updated) : nil
+            guard let chat = Self.cursorChat(head, in: database, storage: storage), chat.modified > since else { return nil }
+            return chat
         }
     }
 
+    /// A chat as a candidate: where it is and when it last changed, by its own data (the workspace's list can lag
+    /// behind it); nil when it has no message.
+    private static func cursorChat(_ head: CursorStorage.Head, in database: ForeignDatabase, storage: CursorStorage) -> (path: String, modified: Date)? {
+        guard let data = try? CursorImporter.composerData(head.id, in: database),
+              CursorImporter.hasMessages(data, id: head.id, in: database) else { return nil }
+        let updated = [head.updated, CursorImporter.updated(data)].compactMap { $0 }.max() ?? .distantPast
+        return (CursorImporter.location(database: storage.globalDatabase, composer: head.id), updated)
+    }
+
     /// Whether `folder` is the repository's folder or inside it (symbolic links resolved on both sides).
-    private func isInProject(_ folder: String) -> Bool {
+    func isInProject(_ folder: String) -> Bool {
         let project = projectFolder
         for (inside, root) in [(folder, project), (Self.resolved(folder), Self.resolved(project))] {
             if inside == root || inside.hasPrefix(root.hasSuffix("/") ? root : root + "/") { return true }
@@ -96,22 +102,24 @@ extension Library {
         guard FileManager.default.fileExists(atPath: storage.globalDatabase) else { return [] }
         let location = { (id: String) in CursorImporter.location(database: storage.globalDatabase, composer: id) }
         var heads = storage.heads(where: isInProject)
+        let database = try? CursorImporter.open(storage.globalDatabase)
         if let query {
             // This repository's chats, then every listed chat, then every chat's own data.
             for look in [{ heads }, { storage.heads(where: nil) }, { storage.headsFromChatData(where: nil) }] as [() -> [CursorStorage.Head]] {
                 let found = Self.matching(query, look(), id: \.id, name: \.name)
-                if !found.isEmpty { return found.map { (location($0.id), $0.updated ?? .distantPast) } }
+                guard !found.isEmpty else { continue }
+                // Of several chats the query names, those with messages; one named that has none is still read (and
+                // said to hold no conversation), as the user asked for it.
+                let withMessages = database.map { database in found.compactMap { Self.cursorChat($0, in: database, storage: storage) } } ?? []
+                return withMessages.isEmpty ? found.map { (location($0.id), $0.updated ?? .distantPast) } : withMessages
             }
             return []
         }
         if heads.isEmpty { heads = storage.headsFromChatData(where: isInProject) }
-        guard let database = try? CursorImporter.open(storage.globalDatabase) else { return [] }
-        for head in heads.sorted(by: { ($0.updated ?? .distantPast) > ($1.updated ?? .distantPast) }) {
-            guard let data = try? CursorImporter.composerData(head.id, in: database), CursorImporter.hasConversation(data) else { continue }
-            let updated = [head.updated, JSON.date(data["lastUpdatedAt"])].compactMap { $0 }.max() ?? .distantPast
-            return [(location(head.id), updated)]
-        }
-        return []
+        guard let database else { return [] }
+        // The chat updated last by its own data (the lists can lag behind it) that has messages.
+        let chats = heads.compactMap { Self.cursorChat($0, in: database, storage: storage) }
+        return chats.max { $0.modified < $1.modified }.map { [$0] } ?? []
     }
 
     private func cursorAgentChats(named query: String?) -> [(path: String, modified: Date)] {

@@ -3,6 +3,14 @@ import Foundation
 /// What `folio context restore` produces for each target.
 public enum RestoreTarget: String, Sendable, CaseIterable {
     case brief, claudeCode = "claude-code", codex, gemini, cursor, copilot, openai, anthropic
+
+    /// Whether `--write` puts it in a file where its tool reads it (the others are only printed).
+    public var writesFile: Bool {
+        switch self {
+        case .brief, .openai, .anthropic: false
+        case .claudeCode, .codex, .gemini, .cursor, .copilot: true
+        }
+    }
 }
 
 public struct RestoreOutcome: Sendable {
@@ -17,7 +25,9 @@ public struct RestoreOutcome: Sendable {
 }
 
 extension Library {
-    public func restoreContext(_ query: String, for target: RestoreTarget, budget: Int = 8_000, write: Bool = false,
+    /// `force` replaces a file already at the path `write` writes to (a Cursor rule or Copilot prompt file restored
+    /// before); without it such a file is left alone and the error says how to replace it.
+    public func restoreContext(_ query: String, for target: RestoreTarget, budget: Int = 8_000, write: Bool = false, force: Bool = false,
                                newSessionID: String = UUID().uuidString.lowercased()) throws -> RestoreOutcome {
         let context = try context(query)
         let workingFolder = context.folder.map { $0 == "." ? projectFolder : projectFolder + "/" + $0 } ?? projectFolder
@@ -33,7 +43,7 @@ extension Library {
             let text = ContextRestore.claudeCode(context, sessionID: newSessionID, folder: workingFolder, now: environment.now())
             let base = environment.variables["CLAUDE_CONFIG_DIR"] ?? home + "/.claude"
             let path = base + "/projects/" + ClaudeCodeImporter.encodedFolder(workingFolder) + "/" + newSessionID + ".jsonl"
-            return try finish(text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && claude --resume \(newSessionID)")
+            return try finish(force: force, text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && claude --resume \(newSessionID)")
         case .codex:
             let now = environment.now()
             let text = ContextRestore.codex(context, sessionID: newSessionID, folder: workingFolder, now: now)
@@ -43,7 +53,7 @@ extension Library {
             let stamp = Timestamps.format(now).replacingOccurrences(of: ":", with: "-").replacingOccurrences(of: "Z", with: "")
             let base = (environment.variables["CODEX_HOME"] ?? home + "/.codex") + "/sessions"
             let path = base + String(format: "/%04d/%02d/%02d/", day.year!, day.month!, day.day!) + "rollout-\(stamp)-\(newSessionID).jsonl"
-            return try finish(text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && codex resume \(newSessionID)")
+            return try finish(force: force, text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && codex resume \(newSessionID)")
         case .gemini:
             guard context.session.turns.contains(where: { !$0.text.isEmpty || $0.blocks.contains { if case .toolCall = $0 { true } else { false } } }) else {
                 throw FolioError(.invalidInput, "context \(context.id) has no messages for Gemini CLI to resume; restore it as a brief: folio context restore \(context.id)")
@@ -56,34 +66,38 @@ extension Library {
             let folder = GeminiImporter.chatFolders(project: workingFolder, gemini: GeminiImporter.folder(variables: environment.variables, home: home))[0]
             let stamp = String(Timestamps.format(now).prefix(16)).replacingOccurrences(of: ":", with: "-")
             let path = folder + "/session-\(stamp)-\(newSessionID.prefix(8)).json"
-            return try finish(text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && gemini --resume \(newSessionID)")
+            return try finish(force: force, text, path: write ? path : nil, resume: "cd \(ContextRestore.shellQuote(workingFolder)) && gemini --resume \(newSessionID)")
         case .copilot:
             let (brief, omitted) = ContextRestore.brief(context, budget: budget)
             let file = ContextRestore.copilot(context, brief: brief)
-            let outcome = try finish(file.text, path: write ? projectFolder + "/" + file.path : nil, resume: nil)
+            let outcome = try finish(force: force, file.text, path: write ? projectFolder + "/" + file.path : nil, resume: nil)
             return RestoreOutcome(text: outcome.text, writtenPath: outcome.writtenPath, resumeCommand: nil, omittedTurns: omitted)
         case .cursor:
             let (brief, omitted) = ContextRestore.brief(context, budget: budget)
             let description = "folio context: \(context.title)".replacingOccurrences(of: "\n", with: " ")
             let text = "---\ndescription: \(ContextFile.quote(description))\nglobs:\nalwaysApply: false\n---\n\n" + brief
             let path = projectFolder + "/.cursor/rules/folio-context-" + ContextNaming.slug(context.title) + ".mdc"
-            let outcome = try finish(text, path: write ? path : nil, resume: nil)
+            let outcome = try finish(force: force, text, path: write ? path : nil, resume: nil)
             return RestoreOutcome(text: outcome.text, writtenPath: outcome.writtenPath, resumeCommand: nil, omittedTurns: omitted)
         }
     }
 
-    /// Writes atomically (never over an existing file) when asked.
-    private func finish(_ text: String, path: String?, resume: String?) throws -> RestoreOutcome {
+    /// Writes atomically when asked: never over an existing file, unless `force` (then it is replaced whole).
+    private func finish(force: Bool, _ text: String, path: String?, resume: String?) throws -> RestoreOutcome {
         guard let path else { return RestoreOutcome(text: text, writtenPath: nil, resumeCommand: nil, omittedTurns: 0) }
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             let temporary = path + ".folio-\(getpid()).tmp"
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-            guard link(temporary, path) == 0 else {
-                let reason = String(cString: strerror(errno))
+            guard (force ? rename(temporary, path) : link(temporary, path)) == 0 else {
+                let code = errno
                 try? fm.removeItem(atPath: temporary)
-                throw FolioError(.conflict, "cannot write \(path): \(reason)")
+                if code == EEXIST {
+                    throw FolioError(.conflict, "cannot write \(displayPath(absolute: path)): it already exists (restored before?); "
+                                     + "add --force to replace it, or move it away first")
+                }
+                throw FolioError(.conflict, "cannot write \(path): \(String(cString: strerror(code)))")
             }
             try? fm.removeItem(atPath: temporary)
         } catch let error as FolioError {

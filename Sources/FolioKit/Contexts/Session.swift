@@ -7,6 +7,23 @@ public struct Session: Sendable, Equatable {
     public enum Tool: String, Sendable, CaseIterable, Codable {
         case claudeCode = "claude-code", codex, aider, gemini, cline, roo, markdown, cursor, cursorAgent = "cursor-agent"
         case copilot, specstory
+
+        /// The tool's name as people write it.
+        public var displayName: String {
+            switch self {
+            case .claudeCode: "Claude Code"
+            case .codex: "Codex"
+            case .aider: "aider"
+            case .gemini: "Gemini CLI"
+            case .cline: "Cline"
+            case .roo: "Roo"
+            case .markdown: "Markdown"
+            case .cursor: "Cursor"
+            case .cursorAgent: "cursor-agent"
+            case .copilot: "VS Code Copilot"
+            case .specstory: "SpecStory"
+            }
+        }
     }
 
     public var tool: Tool

@@ -75,6 +75,18 @@ public struct WatchedCapture: Sendable {
 }
 
 extension Library {
+    /// The tools whose sessions of this repository `folio context watch` can find by itself.
+    public static let watchableTools: [Session.Tool] = repositoryTools + [.specstory]
+
+    /// Why a tool's sessions cannot be watched, and what to do instead.
+    public static func whyNotWatched(_ tool: Session.Tool) -> String {
+        switch tool {
+        case .cline, .roo: "its tasks are kept for every folder together, not by repository; save one with folio context save --from \(tool.rawValue) --session ID"
+        case .markdown: "Markdown notes and transcripts are kept nowhere folio can look; save one with folio context save --file PATH"
+        default: "folio does not know where it keeps this repository's sessions; save one with folio context save --file PATH"
+        }
+    }
+
     /// The session files of this repository, of the tools given (every tool folio finds sessions of by itself when
     /// nil), with when each last changed. Files last changed before `changedAfter` are left out.
     public func sessionCandidates(of tools: [Session.Tool]? = nil, changedAfter: Date? = nil) -> [SessionCandidate] {

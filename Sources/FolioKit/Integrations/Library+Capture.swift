@@ -59,12 +59,10 @@ extension Library {
         let project = projectFolder
         let file: String
         switch (target, userScope) {
+        case (_, true): file = Self.userCaptureFile(target, environment: environment)
         case (.claudeCode, false): file = project + "/.claude/settings.json"
-        case (.claudeCode, true): file = (environment.variables["CLAUDE_CONFIG_DIR"] ?? home + "/.claude") + "/settings.json"
         case (.codex, false): file = project + "/.codex/hooks.json"
-        case (.codex, true): file = (environment.variables["CODEX_HOME"] ?? home + "/.codex") + "/hooks.json"
         case (.gemini, false): file = project + "/.gemini/settings.json"
-        case (.gemini, true): file = home + "/.gemini/settings.json"
         }
         var warnings: [String] = []
         let program: String
@@ -89,10 +87,32 @@ extension Library {
             }
         }
         let command = arguments.map(Self.shellQuoted).joined(separator: " ")
+        return try Self.mergeCaptureHooks(target, into: file, shown: displayPath(absolute: file), command: command, warnings: warnings)
+    }
 
-        let (original, document) = try readConfiguration(file)
+    /// Adds folio's capture hooks to the user's own settings of an AI tool, where no library is needed: the hook
+    /// finds the library from the folder the tool runs in.
+    public static func integrateUserCapture(_ target: CaptureTarget, environment: FolioEnvironment, executable: String) throws -> CaptureIntegrationOutcome {
+        let command = [executable, "context", "save", "--hook", "--from", target.tool.rawValue].map(shellQuoted).joined(separator: " ")
+        let file = userCaptureFile(target, environment: environment)
+        return try mergeCaptureHooks(target, into: file, shown: file, command: command, warnings: [])
+    }
+
+    /// The user's settings file of a tool, where `--scope user` puts the hooks.
+    static func userCaptureFile(_ target: CaptureTarget, environment: FolioEnvironment) -> String {
+        let home = environment.variables["HOME"] ?? NSHomeDirectory()
+        switch target {
+        case .claudeCode: return (environment.variables["CLAUDE_CONFIG_DIR"] ?? home + "/.claude") + "/settings.json"
+        case .codex: return (environment.variables["CODEX_HOME"] ?? home + "/.codex") + "/hooks.json"
+        case .gemini: return home + "/.gemini/settings.json"
+        }
+    }
+
+    /// Merges folio's hook, running `command`, into a tool's settings `file` (`shown` as a person names it).
+    private static func mergeCaptureHooks(_ target: CaptureTarget, into file: String, shown: String, command: String,
+                                          warnings: [String]) throws -> CaptureIntegrationOutcome {
+        let (original, document) = try readConfiguration(file, shown: shown)
         var text = original
-        let shown = displayPath(absolute: file)
         if document["hooks"] != nil, !(document["hooks"] is [String: Any]) {
             throw FolioError(.invalidInput, "'hooks' in \(shown) is not an object; nothing was changed")
         }
@@ -131,7 +151,7 @@ extension Library {
             guard (try? text.value()) is [String: Any] else {
                 throw FolioError(.internal, "folio's change to \(shown) did not read back as JSON; nothing was changed (please report this)")
             }
-            try writeConfiguration(text, to: file)
+            try Library.writeConfiguration(text, to: file)
         }
         return CaptureIntegrationOutcome(target: target, file: shown, change: change, events: target.events, command: command,
                                          otherHooks: others, warnings: warnings)
@@ -141,7 +161,7 @@ extension Library {
     /// milliseconds. The timeout must be there: without one Claude Code gives SessionEnd hooks 1.5 seconds in all,
     /// and cancels them at exit; with one it waits up to a minute, far more than a save takes (a 50 MB session,
     /// about two seconds).
-    private func captureHook(_ target: CaptureTarget, command: String) -> JSONCText.Value {
+    private static func captureHook(_ target: CaptureTarget, command: String) -> JSONCText.Value {
         switch target {
         case .claudeCode:
             .object([("type", .string("command")), ("command", .string(command)), ("timeout", .int(60))])

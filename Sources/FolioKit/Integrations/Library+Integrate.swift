@@ -109,7 +109,7 @@ extension Library {
             throw FolioError(.invalidInput, "\(displayPath(absolute: file)): \(error); nothing was changed")
         }
         let others = servers.keys.filter { $0 != "folio" }.sorted()
-        if change != .unchanged { try writeConfiguration(text, to: file) }
+        if change != .unchanged { try Self.writeConfiguration(text, to: file) }
         return IntegrationOutcome(target: target, file: displayPath(absolute: file), change: change, otherServers: others, command: command,
                                   warnings: warnings)
     }
@@ -117,22 +117,26 @@ extension Library {
     /// A tool's JSON (or JSONC) configuration file and its value; an empty or missing file reads as `{}`. A file
     /// that is not a JSON object is an error naming where, and nothing is changed.
     func readConfiguration(_ file: String) throws -> (JSONCText, [String: Any]) {
+        try Self.readConfiguration(file, shown: displayPath(absolute: file))
+    }
+
+    static func readConfiguration(_ file: String, shown: String) throws -> (JSONCText, [String: Any]) {
         var text = JSONCText("{}\n")
         if let data = FileManager.default.contents(atPath: file), !data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             text = JSONCText(String(decoding: data, as: UTF8.self))
         }
         do {
             guard let object = try text.value() as? [String: Any] else {
-                throw FolioError(.invalidInput, "\(displayPath(absolute: file)) is not a JSON object; fix it or move it away, then run folio integrate again")
+                throw FolioError(.invalidInput, "\(shown) is not a JSON object; fix it or move it away, then run folio integrate again")
             }
             return (text, object)
         } catch let error as JSONCText.SyntaxError {
-            throw FolioError(.invalidInput, "\(displayPath(absolute: file)) is not valid JSON (\(error)); nothing was changed. Fix it, then run folio integrate again")
+            throw FolioError(.invalidInput, "\(shown) is not valid JSON (\(error)); nothing was changed. Fix it, then run folio integrate again")
         }
     }
 
     /// Writes a configuration file atomically, ending with a newline, creating its folder.
-    func writeConfiguration(_ text: JSONCText, to file: String) throws {
+    static func writeConfiguration(_ text: JSONCText, to file: String) throws {
         var written = text.text
         if !written.hasSuffix("\n") { written += "\n" }
         try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

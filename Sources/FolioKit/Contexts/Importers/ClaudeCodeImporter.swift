@@ -284,6 +284,21 @@ enum ClaudeCodeImporter: SessionImporter {
         return SessionTask(content: content, status: SessionTask.Status(rawValue: todo["status"] as? String ?? "") ?? .pending)
     }
 
+    /// The folder a session ran in: the `cwd` of its first records that have one (a session's first lines can be
+    /// summaries and file snapshots, which have none); nil when none of its first records names one.
+    static func workingFolder(ofFile path: String, records limit: Int = 64) -> String? {
+        guard var lines = try? LineReader(path: path) else { return nil }
+        var seen = 0
+        while seen < limit, let line = lines.next() {
+            seen += 1
+            // Only lines that mention it are parsed.
+            guard line.range(of: Data("\"cwd\"".utf8)) != nil, let record = JSON.object(line),
+                  let cwd = record["cwd"] as? String, !cwd.isEmpty else { continue }
+            return cwd
+        }
+        return nil
+    }
+
     /// Claude Code's folder name for a project: every character other than a letter or digit becomes `-`.
     static func encodedFolder(_ path: String) -> String {
         String(path.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })

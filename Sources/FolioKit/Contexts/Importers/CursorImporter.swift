@@ -57,23 +57,49 @@ enum CursorImporter: SessionImporter {
         try database.first("SELECT value FROM cursorDiskKV WHERE key = ?", ["composerData:" + id]) { $0.json(0) as? JSONObject }
     }
 
-    /// Whether a chat has any conversation (Cursor makes an empty one for every new chat tab).
+    /// Whether a chat's data lists any bubble at all, read from the data alone: Cursor makes an empty chat for every
+    /// new tab. A chat that passes may still have no message (`hasMessages` says).
     static func hasConversation(_ data: JSONObject) -> Bool {
         !((data["fullConversationHeadersOnly"] as? [Any])?.isEmpty ?? true) || !((data["conversation"] as? [Any])?.isEmpty ?? true)
-            || !((data["conversationMap"] as? JSONObject)?.isEmpty ?? true)
     }
 
-    /// The chat updated last that has a conversation, for a database named with `--file`.
+    /// Whether a chat has a message to read, as `read` reads it: in the current layout a header whose bubble is
+    /// there (in `conversationMap` or in its own row; Cursor prunes some rows, and a header whose row is gone adds
+    /// nothing); in the older one, an inline bubble with the user's or the assistant's words. What picks the latest
+    /// chat (`save`, `--session`, `--file`) and what the watcher looks at agree on this.
+    static func hasMessages(_ data: JSONObject, id: String, in database: ForeignDatabase) -> Bool {
+        if let headers = data["fullConversationHeadersOnly"] as? [JSONObject], !headers.isEmpty {
+            let inline = data["conversationMap"] as? JSONObject ?? [:]
+            return headers.contains { header in
+                guard let bubbleID = header["bubbleId"] as? String else { return false }
+                if inline[bubbleID] is JSONObject { return true }
+                return (try? database.first("SELECT 1 FROM cursorDiskKV WHERE key = ? AND length(value) > 0",
+                                            ["bubbleId:\(id):\(bubbleID)"]) { _ in true }) != nil
+            }
+        }
+        var reader = BubbleReader(chatModel: nil)
+        for bubble in data["conversation"] as? [JSONObject] ?? [] {
+            reader.add(bubble, headerType: nil)
+            if !reader.turns.isEmpty { return true }
+        }
+        return false
+    }
+
+    /// When a chat last changed: its `lastUpdatedAt`, else its `createdAt`.
+    static func updated(_ data: JSONObject) -> Date? { JSON.date(data["lastUpdatedAt"] ?? data["createdAt"]) }
+
+    /// The chat updated last that has messages, for a database named with `--file`.
     static func newestChat(in database: ForeignDatabase) throws -> String {
-        var newest: (id: String, time: Double)?
+        var chats: [(id: String, time: Double)] = []
         try database.rows("SELECT key, value FROM cursorDiskKV WHERE key >= 'composerData:' AND key < 'composerData;'") { row in
             guard let key = row.text(0), let data = row.json(1) as? JSONObject, hasConversation(data) else { return true }
-            let time = JSON.date(data["lastUpdatedAt"] ?? data["createdAt"])?.timeIntervalSince1970 ?? 0
-            if newest == nil || time > newest!.time { newest = (String(key.dropFirst("composerData:".count)), time) }
+            chats.append((String(key.dropFirst("composerData:".count)), updated(data)?.timeIntervalSince1970 ?? 0))
             return true
         }
-        guard let newest else { throw FolioError(.invalidInput, "\(database.path) holds no Cursor chat with messages") }
-        return newest.id
+        for chat in chats.sorted(by: { $0.time > $1.time }) {
+            if let data = try composerData(chat.id, in: database), hasMessages(data, id: chat.id, in: database) { return chat.id }
+        }
+        throw FolioError(.invalidInput, "\(database.path) holds no Cursor chat with messages")
     }
 
     static func read(_ data: JSONObject, id: String, database: ForeignDatabase) throws -> Session {

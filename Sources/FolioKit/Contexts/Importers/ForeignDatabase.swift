@@ -30,6 +30,11 @@ final class ForeignDatabase {
                 return
             } catch let failure as Failure {
                 close()
+                // A damaged file, or one that is no database, stays so however it is opened: that is no lock to wait out.
+                if failure.code == SQLITE_CORRUPT || failure.code == SQLITE_NOTADB {
+                    throw FolioError(.invalidInput, "\(path) is damaged or not a SQLite database (\(failure.message)); "
+                                     + "folio cannot read it: name a copy that is intact, or let the program that owns it recreate it")
+                }
                 failures.append("\(access): \(failure.message)")
             }
         }
@@ -39,7 +44,10 @@ final class ForeignDatabase {
 
     deinit { close() }
 
-    private struct Failure: Error { let message: String }
+    private struct Failure: Error {
+        let message: String
+        var code: Int32 = SQLITE_ERROR
+    }
 
     private func open(_ access: Access) throws {
         var target: String
@@ -67,11 +75,11 @@ final class ForeignDatabase {
             flags |= SQLITE_OPEN_READWRITE
         }
         let code = sqlite3_open_v2(target, &handle, flags, nil)
-        guard code == SQLITE_OK else { throw Failure(message: message(code)) }
+        guard code == SQLITE_OK else { throw Failure(message: message(code), code: code & 0xFF) }
         sqlite3_busy_timeout(handle, 1_000)
         // Opening is lazy: the first read is what meets a lock or an unreadable WAL.
         let probe = sqlite3_exec(handle, "SELECT count(*) FROM sqlite_master", nil, nil, nil)
-        guard probe == SQLITE_OK else { throw Failure(message: message(probe)) }
+        guard probe == SQLITE_OK else { throw Failure(message: message(probe), code: probe & 0xFF) }
     }
 
     private func close() {

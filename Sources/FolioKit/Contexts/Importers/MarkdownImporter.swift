@@ -13,6 +13,12 @@ enum MarkdownImporter: SessionImporter {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw FolioError(.invalidInput, "\(path) is not UTF-8 text; folio imports Markdown notes and transcripts as text")
         }
+        // Markdown is for text: JSON that no importer recognised (a package.json, a tool's own data) is not a session.
+        if let first = data.first(where: { !Set(" \t\r\n".utf8).contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
+           case let parsed = JSON.parse(data), parsed is JSONObject || parsed is [Any] {
+            throw FolioError(.invalidInput, "\(path) is JSON, but not a session format folio reads. folio reads "
+                             + SessionImporters.formats + "; if it is one of these, name its tool with --from")
+        }
         var session = parse(text)
         session.sessionID = (path as NSString).lastPathComponent
         if let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date {

@@ -31,6 +31,12 @@ enum SessionImporters {
         }
     }
 
+    /// The session files folio reads, for messages about a file it does not.
+    static let formats = "Claude Code (a session's .jsonl, a subagent's, or JSON with a \"loglines\" list), Codex (rollout-*.jsonl), "
+        + "Gemini CLI (session-*.json or .jsonl), aider (.aider.chat.history.md), Cline and Roo (api_conversation_history.json), "
+        + "VS Code Copilot (chatSessions/*.json or .jsonl, Export Chat's JSON), Cursor (state.vscdb), cursor-agent (store.db), "
+        + "SpecStory (.specstory/history/*.md) and Markdown notes or transcripts (text)"
+
     /// Guesses the tool from a file's name and first bytes.
     static func detect(_ path: String) -> Session.Tool {
         let name = (path as NSString).lastPathComponent
