@@ -45,7 +45,7 @@ public final class FolioMCPServer: Sendable {
 
     private func register() async {
         await server.withMethodHandler(ListPrompts.self) { [self] _ in
-            ListPrompts.Result(prompts: try library.use { try Self.prompts($0) }, nextCursor: nil)
+            ListPrompts.Result(prompts: try Self.listing { try library.use { try Self.prompts($0) } }, nextCursor: nil)
         }
         await server.withMethodHandler(GetPrompt.self) { [self] params in
             try library.use { library in
@@ -70,7 +70,7 @@ public final class FolioMCPServer: Sendable {
             }
         }
         await server.withMethodHandler(ListResources.self) { [self] _ in
-            ListResources.Result(resources: try library.use { try Self.resources($0) }, nextCursor: nil)
+            ListResources.Result(resources: try Self.listing { try library.use { try Self.resources($0) } }, nextCursor: nil)
         }
         await server.withMethodHandler(ListResourceTemplates.self) { _ in
             ListResourceTemplates.Result(templates: [
@@ -132,6 +132,12 @@ public final class FolioMCPServer: Sendable {
 
     static func promptID(_ text: String) throws -> PromptID {
         do { return try PromptID(text) } catch let error as FolioError { throw MCPError.invalidParams(error.message) }
+    }
+
+    /// Runs a listing: a folio error (the index cannot be read) becomes an internal error that says what folio said,
+    /// not the error's type name.
+    static func listing<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as FolioError { throw MCPError.internalError(error.message) }
     }
 
     /// Runs `body`, a folio error becoming the client's invalid-params error (its message says what to fix).

@@ -110,6 +110,31 @@ import TestSupport
         #expect(notices.all.isEmpty)
     }
 
+    /// A server holds several libraries over one folder in one process (`folio serve`'s pool, `folio mcp` and its
+    /// change feed): building the index at the same time, neither may lose its build to the other's.
+    @Test func twoLibrariesOfOneProcessBuildTheIndexAtTheSameTime() throws {
+        // Enough prompts that the builds overlap.
+        for n in 0..<400 {
+            let file = folder.at("prompts/many/p\(n).prompt.md")
+            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try "---\ntitle: Prompt \(n)\n---\nReview the change, case \(n).\n".write(toFile: file, atomically: false, encoding: .utf8)
+        }
+        let expected = StarterTemplate.all.count + 400
+        for _ in 0..<40 {
+            try? FileManager.default.removeItem(atPath: indexPath)
+            nonisolated(unsafe) let libraries = try (0..<8).map { _ in try library() }  // each used by one thread
+            let failures = Notices()
+            DispatchQueue.concurrentPerform(iterations: libraries.count) { index in
+                do {
+                    if try libraries[index].list().count != expected { failures.add("library \(index) listed too few") }
+                } catch {
+                    failures.add("library \(index): \(error)")
+                }
+            }
+            #expect(failures.all.isEmpty, "\(failures.all)")
+        }
+    }
+
     @Test func anEmptyIndexFileIsRebuiltWithOneNote() throws {
         _ = try library().list()
         try Data().write(to: URL(fileURLWithPath: indexPath))

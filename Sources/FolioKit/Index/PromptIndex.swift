@@ -179,7 +179,7 @@ public final class PromptIndex {
         inMemory = true
     }
 
-    /// Removes what killed rebuilds left behind: `index.sqlite.building-PID` files whose process is gone, or
+    /// Removes what killed rebuilds left behind: `index.sqlite.building-PID-N` files whose process is gone, or
     /// that nothing has written to for an hour (a rebuild writes all the time; the pid may have been reused).
     func removeStaleBuilds() {
         let fm = FileManager.default
@@ -213,7 +213,9 @@ public final class PromptIndex {
         removeStaleBuilds()
         let fm = FileManager.default
         try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let building = path + ".building-\(getpid())"
+        // The process id says whose build it is (removeStaleBuilds); the number, which of this process's: a server
+        // holds several libraries over one folder, and two builds in one file break each other.
+        let building = path + ".building-\(getpid())-\(UUID().uuidString.prefix(8))"
         try? fm.removeItem(atPath: building)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
