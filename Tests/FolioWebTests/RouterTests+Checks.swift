@@ -33,6 +33,8 @@ extension RouterTests {
             let review = try await client.call(.get, "/api/v1/lint?path=prompts/review")
             #expect(review.json["files"] as? Int == 1 && Self.findings(review.json) == [])
             #expect(try await client.call(.get, "/api/v1/lint?path=../etc").status == 400)
+            let missing = try await client.call(.get, "/api/v1/lint?path=prompts/nothing")
+            #expect(missing.status == 404 && !missing.text.contains(folder.path))
             #expect(try await client.call(.get, "/api/v1/lint?strict=maybe").status == 400)
         }
     }

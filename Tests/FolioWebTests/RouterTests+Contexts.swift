@@ -46,6 +46,7 @@ extension RouterTests {
 
             let listed = try await client.call(.get, "/api/v1/contexts")
             #expect((listed.json["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
+            #expect((listed.json["items"] as? [[String: Any]])?.first?["path"] as? String == "contexts/\(id).context.md")
             let got = try await client.call(.get, "/api/v1/contexts/" + id)
             #expect(got.status == 200)
             #expect(got.json["text"] as? String == file)

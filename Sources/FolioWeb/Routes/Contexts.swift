@@ -16,7 +16,8 @@ enum ContextRoutes: APIRoutes {
         api.get("/contexts") { request, _ in
             let limit = try request.intQuery("limit", default: 100, in: 1...1000)
             let offset = try request.intQuery("offset", default: 0, in: 0...Int.max)
-            let all = try await pool.read { library in try library.contextSummaries() }
+            // As `folio context list --json`, with paths relative to the library (the CLI's are to the current folder).
+            let all = try await pool.read { library in try library.contextSummaries().map(ContextItem.init) }
             let page = Array(all.dropFirst(offset).prefix(limit))
             return try .json(PromptRoutes.Page(items: page, total: all.count, offset: offset, limit: limit,
                                                nextOffset: offset + page.count < all.count ? offset + page.count : nil))
@@ -122,6 +123,26 @@ enum ContextRoutes: APIRoutes {
         let tags: [String]?
         let thinking: Bool?
         let full: Bool?
+    }
+
+    /// A context in the list: `folio context list --json`'s fields.
+    struct ContextItem: Encodable, Sendable {
+        let id: String
+        let title: String
+        let tool: String
+        let created: String?
+        let messages: Int
+        /// Relative to the library.
+        let path: String
+
+        init(_ summary: ContextSummary) {
+            id = summary.id
+            title = summary.title
+            tool = summary.tool
+            created = summary.created
+            messages = summary.messages
+            path = ContextFile.folder + "/" + summary.id + ContextFile.suffix
+        }
     }
 
     /// A context as stored: its facts and the file's text.

@@ -12,7 +12,13 @@ enum LintRoutes: APIRoutes {
             let strict = try request.boolQuery("strict")
             let paths = try request.queryAll("path").map(libraryPath)
             let report = try await pool.read { library in
-                try library.lint(paths: paths.map { library.root + ($0.isEmpty ? "" : "/" + $0) })
+                let full = paths.map { library.root + ($0.isEmpty ? "" : "/" + $0) }
+                // The CLI reports a missing path as a finding naming it as given; here that would be a server path.
+                if let missing = zip(paths, full).first(where: { !FileManager.default.fileExists(atPath: $0.1) }) {
+                    throw APIError(.notFound, "not_found", "there is no file or folder '\(missing.0)' in the library",
+                                   fix: "give a path relative to the library, e.g. path=prompts/review")
+                }
+                return try library.lint(paths: full)
             }
             return try .json(LintReportJSON(report, strict: strict))
         }
