@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, linked from the system (Debian: libgit2-dev, libyaml-dev).
@@ -58,6 +59,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            // Graceful shutdown ends the event streams, which would otherwise hold it up.
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(
             name: "FolioCLI",

@@ -24,6 +24,8 @@ public struct ServeOptions: Sendable {
     /// Failed authentications from one address within `failureWindow` seconds before it gets 429 for that long.
     public var failureLimit = 10
     public var failureWindow: TimeInterval = 60
+    /// Seconds between heartbeats on a quiet event stream (GET /api/v1/events).
+    public var heartbeat: Double = 15
 
     public init() {}
 
@@ -42,11 +44,15 @@ public final class WebServer: Sendable {
     let access: AccessPolicy
     let limiter: FailureLimiter
     let logger: Logger
+    /// The library's change feed, for GET /api/v1/events: started by `run`, stopped when the server stops.
+    let events: ServerEvents
     /// The random token of this run, printed in the URL (loopback without --no-token).
     public let sessionToken: String?
 
     /// The resource groups under /api/v1, one file each in Routes/.
-    static let routeGroups: [any APIRoutes.Type] = [HealthRoutes.self, PromptRoutes.self, SearchRoutes.self]
+    static let routeGroups: [any APIRoutes.Type] = [HealthRoutes.self, PromptRoutes.self, SearchRoutes.self,
+                                                      LintRoutes.self, ReviewRoutes.self, ContextRoutes.self,
+                                                      EventRoutes.self, SyncRoutes.self]
 
     /// A server for the library at `root`; `open` opens another `Library` on it (one per concurrent request).
     /// Refuses what the security model does not allow: --no-token off loopback, a non-loopback address without
@@ -68,6 +74,8 @@ public final class WebServer: Sendable {
         self.options = options
         self.logger = logger
         pool = LibraryPool(root: root, open: open)
+        guard options.heartbeat > 0 else { throw FolioError(.invalidInput, "the heartbeat interval must be more than 0 seconds") }
+        events = ServerEvents(feed: LibraryChangeFeed(library: try open()), heartbeat: options.heartbeat)
         sessionToken = options.isLoopback && !options.noToken ? TokenStore.prefix + TokenStore.randomText() : nil
         access = AccessPolicy(sessionToken: sessionToken, tokens: tokens, open: options.noToken)
         limiter = FailureLimiter(limit: options.failureLimit, window: options.failureWindow)
@@ -80,7 +88,7 @@ public final class WebServer: Sendable {
         router.add(middleware: SecurityMiddleware(hosts: HostPolicy(boundHost: options.host, publicHosts: options.publicHosts),
                                                   access: access, limiter: limiter, bodyLimit: options.bodyLimit,
                                                   secure: options.tlsCertificate != nil, publicPaths: HealthRoutes.publicPaths))
-        let api = API(router: router, library: pool, metrics: metrics, readOnly: options.readOnly)
+        let api = API(router: router, library: pool, metrics: metrics, readOnly: options.readOnly, events: events)
         for group in Self.routeGroups { group.register(on: api) }
         return router
     }
@@ -115,6 +123,9 @@ public final class WebServer: Sendable {
 
     /// Serves until SIGINT or SIGTERM; requests under way are finished first.
     public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
+        // The feed notes where the library stands before the first client can subscribe.
+        events.feed.start()
+        defer { events.feed.stop() }
         try await application(onListening: onListening).runService()
     }
 }

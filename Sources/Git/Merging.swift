@@ -40,6 +40,16 @@ extension Repository {
         return result == 1
     }
 
+    /// How many commits `local` has that `upstream` has not, and the other way round (git's ahead/behind).
+    public func aheadBehind(_ local: OID, _ upstream: OID) throws -> (ahead: Int, behind: Int) {
+        if local == upstream { return (0, 0) }
+        var rawLocal = local.raw, rawUpstream = upstream.raw
+        var ahead = 0, behind = 0
+        try check(git_graph_ahead_behind(&ahead, &behind, pointer, &rawLocal, &rawUpstream),
+                  "count the commits between \(local.short) and \(upstream.short)")
+        return (ahead, behind)
+    }
+
     /// Merges `theirs` into `ours` in memory (the work tree and index untouched): git's three-way merge of the
     /// two commits from their common ancestor. Each path git cannot merge line by line is offered to `resolve`,
     /// which returns the merged contents or nil to leave it a conflict.

@@ -88,7 +88,7 @@ struct ContextCommand: ParsableCommand {
             let outcome = try library.saveContext(from: source, options: ContextSaveOptions(
                 title: title, tags: tags, redact: !noRedact, commit: !commit.noCommit, cuts: cuts))
             if json {
-                try context.printJSON(SaveJSON(outcome))
+                try context.printJSON(ContextSaveJSON(outcome))
                 return
             }
             let saved = outcome.context
@@ -332,45 +332,5 @@ struct ContextCommand: ParsableCommand {
             let outcome = try library.open(context, commit).removeContext(id, commit: !commit.noCommit)
             context.report(outcome, done: "Removed \(id)")
         }
-    }
-}
-
-private struct SaveJSON: Encodable {
-    let id: String
-    let path: String
-    let tool: String
-    let source: String
-    let messages: Int
-    let messagesAdded: Int?
-    let toolCalls: Int
-    let updated: Bool
-    let changed: Bool
-    let redactions: [String]
-    let commit: String?
-    let bytesRead: Int
-    let bytesWritten: Int
-
-    init(_ outcome: ContextSaveOutcome) {
-        id = outcome.context.id
-        path = outcome.context.relativePath
-        tool = outcome.context.session.tool.rawValue
-        source = outcome.sourcePath
-        messages = outcome.context.session.messageCount
-        messagesAdded = outcome.addedMessages
-        updated = outcome.updated
-        changed = outcome.change.changed
-        toolCalls = outcome.context.session.toolCalls.count
-        redactions = outcome.redactions
-        commit = outcome.change.commit
-        bytesRead = outcome.bytesRead
-        bytesWritten = outcome.bytesWritten
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, path, tool, source, messages, updated, changed, redactions, commit
-        case messagesAdded = "messages_added"
-        case toolCalls = "tool_calls"
-        case bytesRead = "bytes_read"
-        case bytesWritten = "bytes_written"
     }
 }

@@ -56,7 +56,7 @@ struct LintCommand: ParsableCommand {
         let report = staged ? try library.lintStaged() : try library.lint(paths: paths)
         switch format {
         case .text: printText(report, context)
-        case .json: try context.printJSON(ReportJSON(report, strict: strict))
+        case .json: try context.printJSON(LintReportJSON(report, strict: strict))
         case .sarif: context.print(try report.sarif(toolVersion: Folio.version))
         case .junit: context.stdout.write(report.junit(strict: strict))
         case .github: context.stdout.write(report.githubAnnotations())
@@ -107,27 +107,5 @@ struct LintCommand: ParsableCommand {
 
     struct RuleJSON: Encodable {
         let id, name, severity, description: String
-    }
-
-    struct ReportJSON: Encodable {
-        struct Finding: Encodable {
-            let rule, severity, message, path: String
-            let line, column: Int
-        }
-        let files: Int
-        let errors: Int
-        let warnings: Int
-        let failed: Bool
-        let findings: [Finding]
-
-        init(_ report: LintReport, strict: Bool) {
-            files = report.files.count
-            errors = report.errors
-            warnings = report.warnings
-            failed = report.findings.contains { LintReport.fails($0, strict: strict) }
-            findings = report.findings.map {
-                Finding(rule: $0.rule, severity: $0.severity.rawValue, message: $0.message, path: $0.repositoryPath, line: $0.line, column: $0.column)
-            }
-        }
     }
 }

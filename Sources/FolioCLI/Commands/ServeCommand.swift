@@ -43,6 +43,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("log-format"), help: "One line per request on stderr: text or json.")
     var logFormat: LogFormat = .text
 
+    @Option(help: ArgumentHelp("Seconds between heartbeats on a quiet event stream (GET /api/v1/events).", valueName: "seconds"))
+    var heartbeat: Double = 15
+
     @OptionGroup var library: LibraryOptions
 
     enum LogFormat: String, ExpressibleByArgument, CaseIterable {
@@ -52,6 +55,7 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535 (0: a free one)") }
         if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if !(heartbeat > 0) { throw ValidationError("--heartbeat must be more than 0 seconds") }
     }
 
     func run() throws {
@@ -68,6 +72,7 @@ struct ServeCommand: ParsableCommand {
         options.tlsCertificate = tlsCertificate
         options.tlsKey = tlsKey
         options.bodyLimit = maxBody
+        options.heartbeat = heartbeat
         let format = logFormat
         let stderr = context.stderr
         let logger = Logger(label: "folio.serve") { label in

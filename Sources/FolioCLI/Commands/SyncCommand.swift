@@ -30,16 +30,6 @@ struct SyncCommand: ParsableCommand {
 
     @OptionGroup var library: LibraryOptions
 
-    struct Outcome: Encodable {
-        let remote: String
-        let branch: String
-        let integration: String
-        let commit: String?
-        let pushed: Bool
-        let retried: Bool
-        let notes: [String]
-    }
-
     func validate() throws {
         if `continue` && abort { throw ValidationError("--continue and --abort cannot be used together") }
     }
@@ -54,15 +44,14 @@ struct SyncCommand: ParsableCommand {
         }
         let outcome = try `continue` ? opened.continueSync() : opened.sync(remote: remote, acceptNewHost: acceptNewHost)
         let target = "\(outcome.remote)/\(outcome.branch)"
-        let (integration, commit, received): (String, String?, String) = switch outcome.integration {
-        case .upToDate: ("up-to-date", nil, "nothing new from \(outcome.remote)")
-        case .fastForward(let to): ("fast-forward", to, "fast-forwarded to \(target) (\(to.prefix(7)))")
-        case .merged(let commit): ("merged", commit, "merged \(target) (\(commit.prefix(7)))")
-        }
         if json {
-            try context.printJSON(Outcome(remote: outcome.remote, branch: outcome.branch, integration: integration, commit: commit,
-                                          pushed: outcome.pushed, retried: outcome.retried, notes: outcome.notes))
+            try context.printJSON(SyncOutcomeJSON(outcome))
             return
+        }
+        let received = switch outcome.integration {
+        case .upToDate: "nothing new from \(outcome.remote)"
+        case .fastForward(let to): "fast-forwarded to \(target) (\(to.prefix(7)))"
+        case .merged(let commit): "merged \(target) (\(commit.prefix(7)))"
         }
         let sent = outcome.pushed ? "pushed" + (outcome.retried ? " (after the remote moved: integrated and retried)" : "") : "nothing to push"
         context.print("Synced \(outcome.branch) with \(outcome.remote): \(received); \(sent)")

@@ -8,6 +8,12 @@ public struct SessionSource: Sendable {
     public var file: String?
     /// Text given on standard input (a pasted transcript).
     public var text: String?
+    /// A session file's bytes, sent rather than found on this machine (uploaded to `folio serve`), read by the
+    /// importer of `tool`, or of the tool `fileName` and the bytes show.
+    public var upload: Data?
+    /// The uploaded file's name as its tool wrote it (`rollout-….jsonl`, `session-….json`), which helps to tell
+    /// the tool; only its last component is used.
+    public var fileName: String?
     /// For a history that holds every run (aider's): only its last run, as a session of its own.
     public var latestRun = false
 
@@ -208,6 +214,7 @@ extension Library {
 
     /// Reads a session, from a file or from text.
     public func readSession(_ source: SessionSource) throws -> (session: Session, path: String, bytes: Int) {
+        if let upload = source.upload { return try readUploadedSession(upload, name: source.fileName, tool: source.tool) }
         if let text = source.text {
             return (MarkdownImporter.parse(text), "standard input", text.utf8.count)
         }
@@ -220,6 +227,41 @@ extension Library {
         var session = tool == .aider && source.latestRun ? try AiderImporter.readLatestRun(path) : try SessionImporters.importer(for: tool).read(path)
         if tool == .roo { session.tool = .roo }
         return (session, path, bytes)
+    }
+
+    /// Tools whose sessions are one file that can be sent: not Cursor's or cursor-agent's (databases on the
+    /// machine that ran them).
+    public static let uploadableTools: [Session.Tool] = Session.Tool.allCases.filter { $0 != .cursor && $0 != .cursorAgent }
+
+    /// Reads a session file's bytes with its tool's importer: written to a private temporary folder under its own
+    /// name (importers read files, and the name helps tell the tool), read, and deleted. Errors name the upload,
+    /// never the temporary file.
+    private func readUploadedSession(_ data: Data, name: String?, tool: Session.Tool?) throws -> (session: Session, path: String, bytes: Int) {
+        let fileName = (name.map { ($0 as NSString).lastPathComponent } ?? "").filter { $0 != "\0" }
+        let shownName = fileName.isEmpty ? "the uploaded session" : "uploaded \(fileName)"
+        if let tool, !Self.uploadableTools.contains(tool) {
+            throw FolioError(.invalidInput, "\(tool.rawValue) sessions live in a database on the machine that ran them and cannot be uploaded; save them there with: folio context save --from \(tool.rawValue)")
+        }
+        guard !data.isEmpty else { throw FolioError(.invalidInput, "\(shownName) is empty") }
+        let folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("folio-upload-" + UUID().uuidString)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/" + (fileName.isEmpty || fileName == "." || fileName == ".." ? "session" : fileName)
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw FolioError(.io, "cannot write a temporary file for \(shownName) in \(NSTemporaryDirectory())")
+        }
+        let chosen = tool ?? SessionImporters.detect(path)
+        guard Self.uploadableTools.contains(chosen) else {
+            throw FolioError(.invalidInput, "\(shownName) looks like a \(chosen.rawValue) database, which cannot be uploaded; save it on the machine that ran it with: folio context save --from \(chosen.rawValue)")
+        }
+        do {
+            var session = try SessionImporters.importer(for: chosen).read(path)
+            if chosen == .roo { session.tool = .roo }
+            return (session, shownName, data.count)
+        } catch let error as FolioError {
+            let message = error.message.replacingOccurrences(of: path, with: shownName).replacingOccurrences(of: folder, with: shownName)
+            throw FolioError(error.kind, message)
+        }
     }
 
     // MARK: - Saving

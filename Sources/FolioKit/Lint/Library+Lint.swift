@@ -32,6 +32,15 @@ struct WorkTreeLintSource: LintSource {
     var concurrent: Bool { true }
 }
 
+/// The work tree with one file's text replaced (a file lint is asked about before it is saved).
+struct OverlaidLintSource: LintSource {
+    let base: WorkTreeLintSource
+    let path: String
+    let data: Data
+    func data(_ relativePath: String) -> Data? { relativePath == path ? data : base.data(relativePath) }
+    func exists(_ id: PromptID) -> Bool { id.relativePath == path || base.exists(id) }
+}
+
 /// Staged files: what the git index holds at a path, read by folio's own index reader or by libgit2's.
 struct StagedLintSource: LintSource {
     let repository: Repository
@@ -128,6 +137,18 @@ extension Library {
         let loaded = files.map { (relative: $0.relative, display: $0.display, data: source.data($0.relative) ?? Data()) }
         let report = try lint(loaded, source: source)
         return LintReport(findings: outside + report.findings, files: report.files)
+    }
+
+    /// Lints `text` as if it were the file at `relativePath` (`prompts/a/b.prompt.md`, `templates/…`,
+    /// `contexts/…`), without writing it: other files (includes, ids) are read from the work tree, where this one
+    /// reads as `text`. For an editor checking a file before it is saved.
+    public func lint(text: String, at relativePath: String) throws -> LintReport {
+        let relative = relativePath.hasPrefix("./") ? String(relativePath.dropFirst(2)) : relativePath
+        guard !relative.hasPrefix("/"), !relative.split(separator: "/").contains(".."), LintFile.isLinted(relative) else {
+            throw FolioError(.invalidInput, "'\(relativePath)' is not a path lint checks: give a library-relative path like prompts/ID.prompt.md, templates/NAME.prompt.md or contexts/ID.context.md")
+        }
+        let data = Data(text.utf8)
+        return try lint([(relative, displayPath(relative), data)], source: OverlaidLintSource(base: WorkTreeLintSource(root: root), path: relative, data: data))
     }
 
     /// The folders lint reads, below the library root.

@@ -120,3 +120,95 @@ public struct SearchHitJSON: Encodable, Sendable {
         path = hit.entry.path
     }
 }
+
+/// A lint report as `folio lint --format json` prints it and the API returns it.
+public struct LintReportJSON: Encodable, Sendable {
+    public struct Finding: Encodable, Sendable {
+        public let rule, severity, message, path: String
+        public let line, column: Int
+    }
+    public let files: Int
+    public let errors: Int
+    public let warnings: Int
+    /// Whether a finding fails the check: an error, or with `strict` a warning too.
+    public let failed: Bool
+    public let findings: [Finding]
+
+    public init(_ report: LintReport, strict: Bool) {
+        files = report.files.count
+        errors = report.errors
+        warnings = report.warnings
+        failed = report.findings.contains { LintReport.fails($0, strict: strict) }
+        findings = report.findings.map {
+            Finding(rule: $0.rule, severity: $0.severity.rawValue, message: $0.message, path: $0.repositoryPath, line: $0.line, column: $0.column)
+        }
+    }
+}
+
+/// What `folio context save --json` prints and the API returns for a saved session.
+public struct ContextSaveJSON: Encodable, Sendable {
+    public let id: String
+    public let path: String
+    public let tool: String
+    public let source: String
+    public let messages: Int
+    public let messagesAdded: Int?
+    public let toolCalls: Int
+    public let updated: Bool
+    public let changed: Bool
+    public let redactions: [String]
+    public let commit: String?
+    public let bytesRead: Int
+    public let bytesWritten: Int
+    public let warnings: [String]
+
+    public init(_ outcome: ContextSaveOutcome) {
+        id = outcome.context.id
+        path = outcome.context.relativePath
+        tool = outcome.context.session.tool.rawValue
+        source = outcome.sourcePath
+        messages = outcome.context.session.messageCount
+        messagesAdded = outcome.addedMessages
+        updated = outcome.updated
+        changed = outcome.change.changed
+        toolCalls = outcome.context.session.toolCalls.count
+        redactions = outcome.redactions
+        commit = outcome.change.commit
+        bytesRead = outcome.bytesRead
+        bytesWritten = outcome.bytesWritten
+        warnings = outcome.change.warnings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, path, tool, source, messages, updated, changed, redactions, commit, warnings
+        case messagesAdded = "messages_added"
+        case toolCalls = "tool_calls"
+        case bytesRead = "bytes_read"
+        case bytesWritten = "bytes_written"
+    }
+}
+
+/// What `folio sync --json` prints and the API returns for a sync.
+public struct SyncOutcomeJSON: Encodable, Sendable {
+    public let remote: String
+    public let branch: String
+    /// `up-to-date`, `fast-forward` or `merged`.
+    public let integration: String
+    public let commit: String?
+    public let pushed: Bool
+    public let retried: Bool
+    public let notes: [String]
+
+    public init(_ outcome: SyncOutcome) {
+        remote = outcome.remote
+        branch = outcome.branch
+        (integration, commit) = switch outcome.integration {
+        case .upToDate: ("up-to-date", nil)
+        case .fastForward(let to): ("fast-forward", to)
+        case .merged(let commit): ("merged", commit)
+        }
+        pushed = outcome.pushed
+        retried = outcome.retried
+        notes = outcome.notes
+    }
+}

@@ -163,8 +163,10 @@ extension Library {
                 throw FolioError(.conflict, "\(name) refused \(again.reference) twice (\(again.reason); first \(rejection.reference)); someone is pushing at the same time: run folio sync again")
             }
         }
-        return SyncOutcome(remote: name, branch: branch, integration: integration, pushed: !round.plan.refspecs.isEmpty,
-                           retried: retried, notes: notes)
+        let outcome = SyncOutcome(remote: name, branch: branch, integration: integration, pushed: !round.plan.refspecs.isEmpty,
+                                  retried: retried, notes: notes)
+        recordLastSync(outcome, repository)
+        return outcome
     }
 
     /// One fetch of everything sync carries, then the branch integrated and the shared references decided.
@@ -342,8 +344,10 @@ extension Library {
     public func continueSync() throws -> SyncOutcome {
         let (remote, branch, commit) = try withWriteLock { repository in try commitStoppedSync(repository) }
         let outcome = try sync(remote: remote)
-        return SyncOutcome(remote: remote, branch: branch, integration: outcome.integration == .upToDate ? .merged(commit: commit.hex) : outcome.integration,
-                           pushed: outcome.pushed, retried: outcome.retried, notes: outcome.notes)
+        let continued = SyncOutcome(remote: remote, branch: branch, integration: outcome.integration == .upToDate ? .merged(commit: commit.hex) : outcome.integration,
+                                    pushed: outcome.pushed, retried: outcome.retried, notes: outcome.notes)
+        if let repository = try? requireRepository() { recordLastSync(continued, repository) }
+        return continued
     }
 
     private func commitStoppedSync(_ repository: Repository) throws -> (remote: String, branch: String, commit: OID) {

@@ -21,6 +21,8 @@ struct API {
     let library: LibraryPool
     let metrics: ServerMetrics
     let readOnly: Bool
+    /// The change feed behind `GET /events`.
+    let events: ServerEvents
 
     typealias Handler = @Sendable (Request, WebContext) async throws -> Response
 
