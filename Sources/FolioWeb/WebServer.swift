@@ -52,7 +52,9 @@ public final class WebServer: Sendable {
     /// The resource groups under /api/v1, one file each in Routes/.
     static let routeGroups: [any APIRoutes.Type] = [HealthRoutes.self, PromptRoutes.self, SearchRoutes.self,
                                                       LintRoutes.self, ReviewRoutes.self, ContextRoutes.self,
-                                                      EventRoutes.self, SyncRoutes.self]
+                                                      EventRoutes.self, SyncRoutes.self,
+                                                      PromptChangeRoutes.self, LabelRoutes.self, CommentRoutes.self,
+                                                      ExperimentRoutes.self, AnalyticsRoutes.self]
 
     /// A server for the library at `root`; `open` opens another `Library` on it (one per concurrent request).
     /// Refuses what the security model does not allow: --no-token off loopback, a non-loopback address without

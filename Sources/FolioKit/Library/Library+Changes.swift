@@ -225,11 +225,15 @@ extension Library {
 
     /// Deletes a prompt. Refuses when other prompts include it, when an experiment not closed names it, and when the
     /// file holds changes not committed yet (they would be lost), unless `force`. Its labels stay, with its past.
-    public func remove(_ id: PromptID, force: Bool = false, commit: Bool = true) throws -> ChangeOutcome {
+    /// `base` is the text the deletion was decided on (what a client last read): when the file moved on since, the
+    /// deletion is refused as a conflict naming the file's blob now, whatever `force` says.
+    public func remove(_ id: PromptID, force: Bool = false, commit: Bool = true, base: String? = nil) throws -> ChangeOutcome {
         _ = try rawFile(id)
         var warnings: [String] = []
         var outcome = try apply(message: "folio: rm \(id)", commit: commit) { current in
             guard let data = try current.data(id.relativePath) else { throw notFound(id) }
+            // Moved on since the client read it: the write's check refuses it, naming the file's blob now.
+            if let base, Data(base.utf8) != data { return [LibraryChange(path: id.relativePath, contents: nil, base: .bytes(Data(base.utf8)))] }
             let includers = try promptIDs().filter { other in
                 guard other != id, let document = try? document(other) else { return false }
                 return TemplateScanner.scan(document.prompt.body).includes.contains(id.rawValue)

@@ -90,6 +90,7 @@ extension Library {
         if branch != nil, !commit {
             throw FolioError(.invalidInput, "a change to a variant is always a commit; leave out --no-commit")
         }
+        let message = commitNote.map { "\(message)\n\n\($0)" } ?? message
         let repository = commit ? try requireRepository() : try repository.flatMap { $0.workdir == nil ? nil : $0 }
         let lock = try repository.map { try acquireWriteLock($0) }
         defer { lock?.release() }
@@ -146,6 +147,19 @@ extension Library {
         notes += afterWrite?(repository, hash) ?? []
         return ChangeOutcome(message: message, commit: hash, paths: changes.map(\.path), changed: true, warnings: notes,
                              findings: lint.findings)
+    }
+
+    /// Runs `body` with `note` as the body of the commit messages of the changes it makes (nil or blank: none), so a
+    /// person can say why; folio's own first line stays, and history shows it. Refuses a note over 10,000 characters.
+    public func noting<T>(_ note: String?, _ body: () throws -> T) throws -> T {
+        let trimmed = note?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard trimmed.count <= 10_000 else {
+            throw FolioError(.invalidInput, "a commit message is at most 10,000 characters (this one has \(trimmed.count))")
+        }
+        let previous = commitNote
+        commitNote = trimmed.isEmpty ? nil : trimmed
+        defer { commitNote = previous }
+        return try body()
     }
 
     /// Runs `body` under folio's write lock (the one every commit takes), after undoing an interrupted write.

@@ -11,6 +11,9 @@ public final class Library {
 
     /// Lets writes commit what lint's secret scanner flags (`--allow-secret`); the findings are still reported.
     public var allowSecrets = false
+    /// A person's words for the commits made while it is set (the HTTP API's `message`): the commit message's body,
+    /// below folio's own line, which stays as it is. Set it with `noting(_:_:)`.
+    public internal(set) var commitNote: String?
     /// Things the library did on its own that a person should hear about (an interrupted write undone at open).
     public internal(set) var notices: [String] = []
 
