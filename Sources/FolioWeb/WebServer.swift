@@ -75,7 +75,14 @@ public final class WebServer: Sendable {
         }
         self.options = options
         self.logger = logger
-        pool = LibraryPool(root: root, open: open)
+        let metrics = metrics
+        pool = LibraryPool(root: root) {
+            try open().with { environment in
+                environment.indexRefreshed = { report in
+                    metrics.indexRefreshed(changed: report.added + report.updated + report.removed > 0, seconds: report.seconds)
+                }
+            }
+        }
         guard options.heartbeat > 0 else { throw FolioError(.invalidInput, "the heartbeat interval must be more than 0 seconds") }
         events = ServerEvents(feed: LibraryChangeFeed(library: try open()), heartbeat: options.heartbeat)
         sessionToken = options.isLoopback && !options.noToken ? TokenStore.prefix + TokenStore.randomText() : nil

@@ -90,12 +90,20 @@ import TestSupport
             try await client.call(.get, "/api/v1/prompts/review/security")
             try await client.call(.get, "/api/v1/prompts/nope")
             try await client.call(.post, "/api/v1/prompts/review/security/render", json: #"{"variables": {"code": "x"}}"#)
+            try await client.call(.get, "/api/v1/prompts")  // the list reads the index, refreshing it first
             let metrics = try await client.call(.get, "/metrics")
             #expect(metrics.status == 200)
             #expect(metrics.text.contains(#"folio_http_requests_total{route="/api/v1/prompts/**",method="GET",status="200"} 1"#))
             #expect(metrics.text.contains(#"folio_http_requests_total{route="/api/v1/prompts/**",method="GET",status="404"} 1"#))
             #expect(metrics.text.contains("folio_http_request_duration_seconds_bucket"))
             #expect(metrics.text.contains(#"folio_renders_total{source="api"} 1"#))
+            #expect(metrics.text.contains(#"folio_index_refreshes_total{result="unchanged"}"#))
+            // An editor adds a prompt: the next request's refresh finds it.
+            try "---\ntitle: New\n---\nHello.\n".write(toFile: folder.at("prompts/added-by-hand.prompt.md"), atomically: true, encoding: .utf8)
+            #expect(try await client.call(.get, "/api/v1/prompts").text.contains("added-by-hand"))
+            let after = try await client.call(.get, "/metrics")
+            #expect(after.text.contains(#"folio_index_refreshes_total{result="changed"} 1"#), "\(after.text)")
+            #expect(after.text.contains("folio_index_refresh_duration_seconds_count"))
             #expect(try await client.call(.get, "/metrics", token: .some(nil)).status == 401)
         }
     }
@@ -190,8 +198,11 @@ import TestSupport
             #expect(made.json["message"] as? String == "folio: add ops/triage")
             #expect(try git("log", "-1", "--format=%s", in: folder.path) == "folio: add ops/triage")
             #expect(made.json["blob"] as? String == (try git("rev-parse", "HEAD:prompts/ops/triage.prompt.md", in: folder.path)))
-            let whole = try await client.call(.post, "/api/v1/prompts", json: #"{"id": "ops/page", "text": "---\ntitle: Page\n---\nWake someone.\n"}"#)
+            let whole = try await client.call(.post, "/api/v1/prompts", json: #"{"id": "ops/page", "text": "---\ntitle: Page\n---\nWake someone.\n", "message": "For the on-call rota."}"#)
             #expect(whole.status == 201)
+            // A message is the commit's body; folio's line stays its subject.
+            #expect(try git("log", "-1", "--format=%B", in: folder.path).trimmingCharacters(in: .whitespacesAndNewlines)
+                        == "folio: add ops/page\n\nFor the on-call rota.")
             let taken = try await client.call(.post, "/api/v1/prompts", json: #"{"id": "ops/triage", "title": "Again"}"#)
             #expect(taken.status == 409)
             #expect(Self.error(taken.json) == "conflict")
@@ -214,9 +225,12 @@ import TestSupport
             func body(_ text: String, _ base: String?) throws -> String {
                 String(decoding: try JSONSerialization.data(withJSONObject: ["text": text, "base": base as Any].compactMapValues { $0 is NSNull ? nil : $0 }), as: UTF8.self)
             }
-            let updated = try await client.call(.put, "/api/v1/prompts/teach/explain", json: try body(text, base))
+            var withMessage = try JSONSerialization.jsonObject(with: Data(try body(text, base).utf8)) as! [String: Any]
+            withMessage["message"] = "Add an example."
+            let updated = try await client.call(.put, "/api/v1/prompts/teach/explain",
+                                                json: String(decoding: try JSONSerialization.data(withJSONObject: withMessage), as: UTF8.self))
             #expect(updated.status == 200, "\(updated.text)")
-            #expect(updated.json["message"] as? String == "folio: edit teach/explain")
+            #expect(updated.json["message"] as? String == "folio: edit teach/explain\n\nAdd an example.")
             let newBlob = try #require(updated.json["blob"] as? String)
             #expect(newBlob == (try git("rev-parse", "HEAD:prompts/teach/explain.prompt.md", in: folder.path)))
             // The same base again, changing the same line: the file moved on, so both versions come back.

@@ -267,7 +267,9 @@ public final class PromptIndex {
     /// the work tree. When nothing changed this reads HEAD, the git index's stamp and folder times only.
     @discardableResult
     public func refresh(full: Bool = false) throws -> RefreshReport {
-        try withDatabase { queue in try queue.write { db in try update(db, full: full, building: false) } }
+        let report = try withDatabase { queue in try queue.write { db in try update(db, full: full, building: false) } }
+        environment.indexRefreshed(report)
+        return report
     }
 
     /// One stored row's identity: enough to tell whether the file changed.

@@ -32,6 +32,14 @@ public final class Library {
 
     /// Opens the library at `explicitPath` (from `--library` or `FOLIO_LIBRARY`), or else the one that contains the
     /// current folder, or else the single library tracked in the enclosing git repository.
+    /// The same library with its environment changed (a server adding its observers), opened anew: nothing is shared
+    /// with this one.
+    public func with(_ change: (inout FolioEnvironment) -> Void) -> Library {
+        var changed = environment
+        change(&changed)
+        return Library(root: root, config: config, environment: changed)
+    }
+
     public static func open(explicitPath: String?, environment: FolioEnvironment) throws -> Library {
         let fm = FileManager.default
         if let explicitPath {

@@ -13,6 +13,8 @@ public struct FolioEnvironment: Sendable {
     public var notify: @Sendable (String) -> Void
     /// Receives progress of long work (a first index of a large library).
     public var progress: @Sendable (Progress) -> Void
+    /// Told of every refresh of the search index: what it found and how long it took (a server's metrics).
+    public var indexRefreshed: @Sendable (PromptIndex.RefreshReport) -> Void = { _ in }
 
     public init(variables: [String: String], currentDirectory: String, now: @escaping @Sendable () -> Date = { Date() },
                 notify: @escaping @Sendable (String) -> Void = { _ in },

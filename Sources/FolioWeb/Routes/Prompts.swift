@@ -43,15 +43,17 @@ enum PromptRoutes: APIRoutes {
             let body = try await request.json(NewPrompt.self)
             let id = try PromptID(body.id)
             let written = try await pool.write { library in
-                let outcome: ChangeOutcome
-                if let text = body.text {
-                    outcome = try library.add(id, fileText: text, source: "POST \(API.prefix)/prompts")
-                } else {
-                    let prompt = try library.newPrompt(id, title: body.title, description: body.description, tags: body.tags ?? [],
-                                                       template: body.template, body: body.body)
-                    outcome = try library.add(prompt)
+                try library.noting(body.message) {
+                    let outcome: ChangeOutcome
+                    if let text = body.text {
+                        outcome = try library.add(id, fileText: text, source: "POST \(API.prefix)/prompts")
+                    } else {
+                        let prompt = try library.newPrompt(id, title: body.title, description: body.description, tags: body.tags ?? [],
+                                                           template: body.template, body: body.body)
+                        outcome = try library.add(prompt)
+                    }
+                    return try Written(id: id, outcome: outcome, library: library)
                 }
-                return try Written(id: id, outcome: outcome, library: library)
             }
             return try .json(written, status: .created, headers: [.location: API.prefix + "/prompts/" + id.rawValue])
         }
@@ -66,9 +68,11 @@ enum PromptRoutes: APIRoutes {
             do {
                 let written = try await pool.write { library in
                     try library.requireKnown(id)
-                    let outcome = try library.replace(id, fileText: body.text, source: "PUT \(API.prefix)/prompts/\(id)",
-                                                      base: try library.blobText(base))
-                    return try Written(id: id, outcome: outcome, library: library)
+                    return try library.noting(body.message) {
+                        let outcome = try library.replace(id, fileText: body.text, source: "PUT \(API.prefix)/prompts/\(id)",
+                                                          base: try library.blobText(base))
+                        return try Written(id: id, outcome: outcome, library: library)
+                    }
                 }
                 return try .json(written)
             } catch let error as FolioError where error.conflict != nil {
@@ -138,6 +142,8 @@ enum PromptRoutes: APIRoutes {
         let tags: [String]?
         let template: String?
         let body: String?
+        /// Words for the commit message's body (folio's line stays its subject).
+        let message: String?
     }
 
     struct Update: Decodable {
@@ -145,6 +151,8 @@ enum PromptRoutes: APIRoutes {
         let text: String
         /// The blob id of the version the text was made from (GET's `blob`).
         let base: String?
+        /// Words for the commit message's body (folio's line stays its subject).
+        let message: String?
     }
 
     struct RenderRequest: Decodable {

@@ -1,7 +1,8 @@
 import Foundation
 import Prometheus
 
-/// The server's Prometheus metrics (GET /metrics): requests by route, method and status, latency by route, renders.
+/// The server's Prometheus metrics (GET /metrics): requests by route, method and status, latency by route, renders,
+/// index refreshes.
 /// A registry of its own (not the process-wide MetricsSystem), so each server and each test counts alone.
 final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
@@ -18,6 +19,15 @@ final class ServerMetrics: Sendable {
 
     func rendered(source: String) {
         registry.makeCounter(name: "folio_renders_total", labels: [("source", source)], help: "Prompts rendered through the API.").increment()
+    }
+
+    /// A refresh of the search index (each request that reads it brings it up to date first): whether it found
+    /// changes, and how long it took.
+    func indexRefreshed(changed: Bool, seconds: Double) {
+        registry.makeCounter(name: "folio_index_refreshes_total", labels: [("result", changed ? "changed" : "unchanged")],
+                             help: "Refreshes of the search index, by whether they found changes.").increment()
+        registry.makeDurationHistogram(name: "folio_index_refresh_duration_seconds", labels: [], buckets: Self.buckets,
+                                       help: "Time to refresh the search index.").record(.nanoseconds(Int64(seconds * 1e9)))
     }
 
     var text: String { registry.emitToString() }
