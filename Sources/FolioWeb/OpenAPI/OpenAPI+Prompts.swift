@@ -5,7 +5,7 @@ extension PromptRoutes {
     static var openAPI: OpenAPIPart {
         let prefix = API.prefix
         let id = OpenAPIOperation.pathParameter("id", "The prompt's id (`review/security`); its slashes as they are or encoded (`review%2Fsecurity`). An id whose last segment is `history` or `render` must be encoded.",
-                                                schema: ["type": "string", "minLength": 1])
+                                                schema: idSchema, example: "code-review")
         let status = OpenAPIOperation.query("status", "Only prompts with this status.", schema: Schema.enumeration(PromptStatus.allCases.map(\.rawValue)))
         return OpenAPIPart(
             operations: [
@@ -27,7 +27,9 @@ extension PromptRoutes {
                     role: .read,
                     parameters: [id, OpenAPIOperation.query("rev", "A revision: `v3`, a label, a branch, a tag, a commit, `HEAD~2`. Default: the work tree.")],
                     responses: [200: OpenAPIOperation.json("The prompt.", Schema.ref("PromptAt"),
-                                                           headers: ["ETag": OpenAPIOperation.header("The blob id, quoted.")])],
+                                                           headers: ["ETag": OpenAPIOperation.header("The blob id, quoted.")],
+                                                           links: ["UpdateIt": ["operationId": "updatePrompt", "parameters": ["id": "$response.body#/id"],
+                                                                                "requestBody": ["text": "$response.body#/text", "base": "$response.body#/blob"]]])],
                     errors: [400: ["bad_id"], 404: ["not_found"], 422: ["invalid_input"], 503: ["git"]]),
                 OpenAPIOperation(
                     method: .get, path: prefix + "/prompts/{id}/history", operationID: "promptHistory", tag: "prompts", summary: "A prompt's versions",
@@ -39,9 +41,12 @@ extension PromptRoutes {
                     method: .post, path: prefix + "/prompts", operationID: "createPrompt", tag: "prompts", summary: "Create a prompt",
                     description: "One commit. Either `text` (the whole file, frontmatter and body) or the fields `folio new` takes.", role: .write,
                     requestBody: Schema.ref("NewPrompt"),
+                    requestExample: ["id": "review/sql-injection", "title": "SQL injection review", "tags": ["review", "security"],
+                                     "body": "Review {{code}} for SQL injection."],
                     responses: [201: OpenAPIOperation.json("Created.", Schema.ref("Written"),
-                                                           headers: ["Location": OpenAPIOperation.header("The new prompt's URL.")])],
-                    errors: [409: ["conflict"], 422: ["invalid_input"], 503: ["git"]]),
+                                                           headers: ["Location": OpenAPIOperation.header("The new prompt's URL.")],
+                                                           links: fromWritten)],
+                    errors: [404: ["not_found"], 409: ["conflict"], 422: ["invalid_input"], 503: ["git"]]),
                 OpenAPIOperation(
                     method: .put, path: prefix + "/prompts/{id}", operationID: "updatePrompt", tag: "prompts", summary: "Update a prompt",
                     description: "One commit. `base` is the blob id the text was made from (GET's `blob`). A change made meanwhile to other keys or lines is merged; to the same ones, 409 with `error.conflict` holding both versions.",
@@ -56,12 +61,24 @@ extension PromptRoutes {
                                  ["name": "X-Folio-Client", "in": "header", "required": false, "schema": Schema.string,
                                   "description": "The client's name for the analytics event (else `User-Agent`)."]],
                     requestBody: Schema.ref("RenderRequest"), requestBodyRequired: false,
+                    requestExample: ["variables": ["diff": "- let a = 1\n+ let a = 2", "language": "swift"]],
                     responses: [200: OpenAPIOperation.json("The rendered text.", Schema.ref("Rendering"))],
                     errors: [400: ["bad_id"], 404: ["not_found"], 422: ["invalid_input"], 503: ["git"]]),
             ],
             schemas: schemas,
             tags: ["prompts": "Prompts: list, read at any revision, create, update, render, history."])
     }
+
+    /// A valid prompt id (PromptID): lowercase ASCII segments of letters, digits, `-` and `_`, each starting with a
+    /// letter or a digit, joined by `/`; at most 200 bytes.
+    static let idSchema: JSONValue = ["type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$", "maxLength": 200]
+
+    /// Where a created prompt's answer leads (OpenAPI links, which schemathesis' stateful phase follows).
+    static let fromWritten: JSONValue = [
+        "GetCreated": ["operationId": "getPrompt", "parameters": ["id": "$response.body#/id"]],
+        "HistoryOfCreated": ["operationId": "promptHistory", "parameters": ["id": "$response.body#/id"]],
+        "RenderCreated": ["operationId": "renderPrompt", "parameters": ["id": "$response.body#/id"]],
+    ]
 
     static let schemas: [String: JSONValue] = [
         "PromptPage": Schema.object([
@@ -115,7 +132,7 @@ extension PromptRoutes {
         ], required: ["number", "commit", "date", "author", "email", "message", "path", "blob", "labels"],
            description: "A version as `folio history --json` prints it."),
         "NewPrompt": Schema.object([
-            "id": Schema.string("The new prompt's id (`review/security`)."),
+            "id": Schema.described(idSchema, "The new prompt's id (`review/security`)."),
             "text": Schema.string("The whole file; or the fields below."),
             "title": Schema.string, "description": Schema.string, "tags": Schema.strings,
             "template": Schema.string("A template to start from, as `folio new --template`."),

@@ -121,6 +121,8 @@ struct OpenAPIOperation: Sendable {
     var parameters: [JSONValue] = []
     var requestBody: JSONValue?
     var requestBodyRequired = true
+    /// A typical body (schemathesis' examples phase sends it).
+    var requestExample: JSONValue?
     /// Success answers by status: a description and, for JSON, the schema (or a whole response object).
     var responses: [Int: JSONValue]
     /// The endpoint's own errors: status → codes.
@@ -130,8 +132,10 @@ struct OpenAPIOperation: Sendable {
 
     // Parameters.
 
-    static func pathParameter(_ name: String, _ description: String, schema: JSONValue = Schema.string) -> JSONValue {
-        ["name": .string(name), "in": "path", "required": true, "description": .string(description), "schema": schema]
+    static func pathParameter(_ name: String, _ description: String, schema: JSONValue = Schema.string, example: JSONValue? = nil) -> JSONValue {
+        var parameter: JSONValue = ["name": .string(name), "in": "path", "required": true, "description": .string(description), "schema": schema]
+        if let example { parameter["example"] = example }
+        return parameter
     }
 
     static func query(_ name: String, _ description: String, schema: JSONValue = Schema.string) -> JSONValue {
@@ -145,10 +149,11 @@ struct OpenAPIOperation: Sendable {
     }
 
     /// A JSON answer.
-    static func json(_ description: String, _ schema: JSONValue, headers: [String: JSONValue] = [:]) -> JSONValue {
+    static func json(_ description: String, _ schema: JSONValue, headers: [String: JSONValue] = [:], links: JSONValue? = nil) -> JSONValue {
         var response: JSONValue = ["description": .string(description),
                                    "content": ["application/json": ["schema": schema]]]
         if !headers.isEmpty { response["headers"] = .object(headers) }
+        if let links { response["links"] = links }
         return response
     }
 
@@ -283,8 +288,9 @@ enum OpenAPIDocument {
         if operation.role == nil { object["security"] = [] }
         if !operation.parameters.isEmpty { object["parameters"] = .array(operation.parameters) }
         if let body = operation.requestBody {
-            object["requestBody"] = ["required": .bool(operation.requestBodyRequired),
-                                     "content": ["application/json": ["schema": body]]]
+            var media: JSONValue = ["schema": body]
+            if let example = operation.requestExample { media["example"] = example }
+            object["requestBody"] = ["required": .bool(operation.requestBodyRequired), "content": ["application/json": media]]
         }
         return object
     }
