@@ -2,9 +2,16 @@ import Foundation
 import FolioKit
 
 extension ContextRoutes {
+    /// Where a saved context's answer leads (schemathesis' stateful phase follows links).
+    static let fromSaved: JSONValue = [
+        "GetSaved": ["operationId": "getContext", "parameters": ["id": "$response.body#/id"]],
+        "RestoreSaved": ["operationId": "restoreContext", "parameters": ["id": "$response.body#/id"]],
+    ]
+
     static var openAPI: OpenAPIPart {
         let prefix = API.prefix
-        let id = OpenAPIOperation.pathParameter("id", "A context's id (`2026/03/01-fix-login`), its slashes as they are or encoded, or a unique part of it (`fix-login`). An id whose last segment is `restore` must be encoded.")
+        let id = OpenAPIOperation.pathParameter("id", "A context's id (`2026/03/01-fix-login`), its slashes as they are or encoded, or a unique part of it (`fix-login`). An id whose last segment is `restore` must be encoded.",
+                                                    schema: ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$", "maxLength": 300])
         return OpenAPIPart(
             operations: [
                 OpenAPIOperation(
@@ -48,9 +55,9 @@ extension ContextRoutes {
                     role: .write, requestBody: Schema.ref("ContextUpload"),
                     requestExample: ["name": "notes.md", "tool": "markdown", "text": "# Fixing login\n\n## User\n\nWhy does login fail?\n\n## Assistant\n\nThe token expired.\n"],
                     responses: [
-                        201: OpenAPIOperation.json("A new context.", Schema.ref("ContextSaved"), headers: ["Location": OpenAPIOperation.header("The context's URL.")]),
+                        201: OpenAPIOperation.json("A new context.", Schema.ref("ContextSaved"), headers: ["Location": OpenAPIOperation.header("The context's URL.")], links: fromSaved),
                         200: OpenAPIOperation.json("A context saved before, updated or unchanged.", Schema.ref("ContextSaved"),
-                                                   headers: ["Location": OpenAPIOperation.header("The context's URL.")]),
+                                                   headers: ["Location": OpenAPIOperation.header("The context's URL.")], links: fromSaved),
                     ],
                     errors: [409: ["conflict"], 422: ["invalid_input"], 503: ["git"]]),
             ],

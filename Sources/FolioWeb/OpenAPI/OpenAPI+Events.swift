@@ -18,13 +18,20 @@ extension EventRoutes {
                     responses: [200: [
                         "description": "The event stream.",
                         "headers": ["Cache-Control": OpenAPIOperation.header("`no-store`"), "X-Accel-Buffering": OpenAPIOperation.header("`no`")],
-                        "content": ["text/event-stream": ["schema": Schema.string("Server-Sent Events; each `data:` is a `ChangeEvent` (or `{\"last_event_id\"}` for `ready`, `{\"after\", \"resume_from\"}` for `missed`).")]],
+                        "content": ["text/event-stream": ["schema": Schema.ref("ServerSentEvent")]],
                     ]],
                     errors: [400: ["bad_last_event_id"]]),
             ],
             schemas: [
+                "ServerSentEvent": Schema.object([
+                    "event": Schema.enumeration(["ready", "missed"] + LibraryChangeEvent.Kind.allCases.map(\.rawValue)),
+                    "id": ["type": "string", "pattern": "^[0-9]+$", "description": "The event's id: send it back as Last-Event-ID."],
+                    "data": ["type": "string", "contentMediaType": "application/json",
+                             "description": "One line of JSON: a `ChangeEvent`; `{\"last_event_id\"}` for `ready`; `{\"after\", \"resume_from\"}` for `missed`."],
+                    "retry": Schema.described(Schema.integer, "Milliseconds before a reconnection (the stream opens with 3000)."),
+                ], required: ["event", "data"], description: "One event of the stream (schema of each event, as OpenAPI 3.1 tools read a text/event-stream schema); `: heartbeat` comment lines carry none."),
                 "ChangeEvent": Schema.object([
-                    "id": Schema.integer, "kind": Schema.string("`prompt.added`, `label.moved`, `analytics.event`, …"),
+                    "id": Schema.integer, "kind": Schema.enumeration(LibraryChangeEvent.Kind.allCases.map(\.rawValue)),
                     "ids": Schema.described(Schema.strings, "The prompt or context ids concerned, sorted."),
                     "many": Schema.described(Schema.boolean, "Too many changed at once to name: reload."),
                     "labels": Schema.array(Schema.object(["prompt": Schema.string, "label": Schema.string, "from": Schema.string, "to": Schema.string],

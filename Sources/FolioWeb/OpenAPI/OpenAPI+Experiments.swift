@@ -20,7 +20,9 @@ extension ExperimentRoutes {
                     description: "Makes branch `variant/NAME` from `from` (default HEAD).", role: .write,
                     requestBody: Schema.ref("NewVariant"), requestExample: ["name": "concise"],
                     responses: [201: OpenAPIOperation.json("The variant.", Schema.ref("VariantInfo"),
-                                                           headers: ["Location": OpenAPIOperation.header("The variant's URL.")])],
+                                                           headers: ["Location": OpenAPIOperation.header("The variant's URL.")],
+                                                           links: ["DiffOfCreated": ["operationId": "variantDiff", "parameters": ["name": "$response.body#/name"]],
+                                                                   "RemoveCreated": ["operationId": "removeVariant", "parameters": ["name": "$response.body#/name"]]])],
                     errors: [404: ["not_found"], 409: ["conflict"], 422: ["invalid_input"], 503: ["git"]]),
                 OpenAPIOperation(
                     method: .get, path: prefix + "/variants/{name}/diff", operationID: "variantDiff", tag: "experiments", summary: "What a variant changed",
@@ -45,7 +47,12 @@ extension ExperimentRoutes {
                     role: .write, requestBody: Schema.ref("NewExperiment"),
                     requestExample: ["name": "brevity", "prompt": "code-review", "variants": ["main", "concise"]],
                     responses: [201: OpenAPIOperation.json("The experiment and its commit.", Schema.ref("ExperimentWritten"),
-                                                           headers: ["Location": OpenAPIOperation.header("The experiment's URL.")])],
+                                                           headers: ["Location": OpenAPIOperation.header("The experiment's URL.")],
+                                                           links: [
+                                                               "ReportOfCreated": ["operationId": "experimentReport", "parameters": ["name": "$response.body#/experiment/name"]],
+                                                               "AssignCreated": ["operationId": "assignExperiment", "parameters": ["name": "$response.body#/experiment/name"]],
+                                                               "StopCreated": ["operationId": "stopExperiment", "parameters": ["name": "$response.body#/experiment/name"]],
+                                                           ])],
                     errors: [404: ["not_found"], 409: ["conflict"], 422: ["invalid_input"], 503: ["git"]]),
                 OpenAPIOperation(
                     method: .post, path: prefix + "/experiments/{name}/assign", operationID: "assignExperiment", tag: "experiments",
