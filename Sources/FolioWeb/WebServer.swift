@@ -50,7 +50,7 @@ public final class WebServer: Sendable {
     public let sessionToken: String?
 
     /// The resource groups under /api/v1, one file each in Routes/.
-    static let routeGroups: [any APIRoutes.Type] = [HealthRoutes.self, PromptRoutes.self, SearchRoutes.self,
+    static let routeGroups: [any APIRoutes.Type] = [HealthRoutes.self, OpenAPIRoutes.self, PromptRoutes.self, SearchRoutes.self,
                                                       LintRoutes.self, ReviewRoutes.self, ContextRoutes.self,
                                                       EventRoutes.self, SyncRoutes.self,
                                                       PromptChangeRoutes.self, LabelRoutes.self, CommentRoutes.self,
@@ -92,14 +92,20 @@ public final class WebServer: Sendable {
 
     /// The router with every middleware and route (the tests drive it in process).
     func router() -> Router<WebContext> {
+        routerAndRoutes().router
+    }
+
+    /// The router, and every route registered on it (what the OpenAPI document must describe).
+    func routerAndRoutes() -> (router: Router<WebContext>, routes: [RegisteredRoute]) {
         let router = Router(context: WebContext.self)
         router.add(middleware: FrontMiddleware(logger: logger, metrics: metrics, redacted: pool.redacted))
         router.add(middleware: SecurityMiddleware(hosts: HostPolicy(boundHost: options.host, publicHosts: options.publicHosts),
                                                   access: access, limiter: limiter, bodyLimit: options.bodyLimit,
-                                                  secure: options.tlsCertificate != nil, publicPaths: HealthRoutes.publicPaths))
-        let api = API(router: router, library: pool, metrics: metrics, readOnly: options.readOnly, events: events)
+                                                  secure: options.tlsCertificate != nil, publicPaths: HealthRoutes.publicPaths.union(OpenAPIRoutes.publicPaths)))
+        let recording = RecordingRouter(router)
+        let api = API(router: recording, library: pool, metrics: metrics, readOnly: options.readOnly, events: events)
         for group in Self.routeGroups { group.register(on: api) }
-        return router
+        return (router, recording.routes)
     }
 
     /// The application on the configured address (TLS when a certificate is given); `onListening` gets the URL it

@@ -145,6 +145,11 @@ extension RouterTests {
             #expect(again.json["commit"] == nil)
             #expect(try await client.call(.post, "/api/v1/prompts/teach/explain/revert", json: #"{"to": "v9"}"#).status == 404)
             #expect(try await client.call(.post, "/api/v1/prompts/teach/explain/revert", json: "{}").status == 400)
+            // A revision libgit2 does not implement (`:path`, the index) is a revision there is not, not a server error.
+            let unimplemented = try await client.call(.post, "/api/v1/prompts/teach/explain/revert", json: #"{"to": ":x"}"#)
+            #expect(unimplemented.status == 404, "\(unimplemented.text)")
+            #expect(try await client.call(.get, "/api/v1/prompts/teach/explain/diff?from=:x").status == 404)
+            #expect(try await client.call(.post, "/api/v1/variants", json: #"{"name": "odd", "from": ":x"}"#).status == 404)
         }
     }
 

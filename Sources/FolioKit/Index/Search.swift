@@ -156,6 +156,12 @@ extension PromptIndex {
         return try withDatabase { queue in try queue.read { db in try filtered(query, db).map(\.entry) } }
     }
 
+    /// Every indexed prompt's id, sorted (refreshed first): one query, for "did you mean" hints.
+    public func ids() throws -> [String] {
+        try refresh()
+        return try withDatabase { queue in try queue.read { db in try String.fetchAll(db, sql: "SELECT id FROM prompts ORDER BY id") } }
+    }
+
     private func filters(_ query: SearchQuery) -> (sql: String, arguments: StatementArguments) {
         var clauses: [String] = []
         var arguments: StatementArguments = []

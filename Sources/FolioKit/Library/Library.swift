@@ -197,9 +197,15 @@ public final class Library {
     }
 
     func notFound(_ id: PromptID, orHistory: Bool = false) -> FolioError {
-        let known = ((try? promptIDs()) ?? []).map(\.rawValue)
         return FolioError(.notFound, "no prompt '\(id)' in \(root)/prompts\(orHistory ? " or this branch's history" : "")"
-                          + "\(Suggestions.hint(for: id.rawValue, in: known)); see `folio list`")
+                          + "\(Suggestions.hint(for: id.rawValue, in: idsForHints())); see `folio list`")
+    }
+
+    /// The prompt ids a "did you mean" hint chooses from: the index's (one query, not a walk of every file), or the
+    /// files' when there is no index (a library outside git).
+    func idsForHints() -> [String] {
+        if let ids = try? index().ids() { return ids }
+        return ((try? promptIDs()) ?? []).map(\.rawValue)
     }
 
     /// Throws not found, with the closest ids, unless `id` names a prompt: a file in the work tree, or one with

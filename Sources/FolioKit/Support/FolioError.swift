@@ -115,3 +115,15 @@ func gitCall<T>(_ doing: String?, _ body: () throws -> T) throws -> T {
         throw FolioError.git(error, while: doing)
     }
 }
+
+extension GitError {
+    /// True when resolving a revision a person gave failed because it names no commit: not found, not valid,
+    /// ambiguous, an unborn branch, or syntax libgit2 does not implement (`:path`, which means the index, comes back as
+    /// its generic error "unimplemented"). Such a revision is not found, never a server or repository failure.
+    var namesNoRevision: Bool {
+        switch code {
+        case .notFound, .invalidSpec, .ambiguous, .unbornBranch, .other: true
+        default: false
+        }
+    }
+}

@@ -1,12 +1,23 @@
 /// Picks the candidates closest to a mistyped name, for "did you mean" hints.
 enum Suggestions {
     static func closest(to name: String, in candidates: [String], limit: Int = 3) -> [String] {
-        let scored = candidates.map { ($0, distance(name, $0)) }
-        let threshold = max(2, name.count / 3)
-        let close = scored.filter { $0.1 <= threshold || $0.0.hasSuffix("/" + name) || $0.0.contains(name) && name.count >= 3 }
+        let length = name.count
+        let threshold = max(2, length / 3)
+        let suffix = "/" + name
+        var close: [(String, Int)] = []
+        for candidate in candidates {
+            let bySuffix = candidate.hasSuffix(suffix)
+            let byPart = length >= 3 && candidate.contains(name)
+            // The distance is at least the difference in length: a candidate longer or shorter than that allows is
+            // close only through its suffix or a part, so its distance is computed only then (a 404 on a library of
+            // 100,000 prompts must not cost an edit distance per prompt).
+            guard bySuffix || byPart || abs(candidate.count - length) <= threshold else { continue }
+            let distance = distance(name, candidate)
+            if distance <= threshold || bySuffix || byPart { close.append((candidate, distance)) }
+        }
         // Only the nearest: "cout" suggests "count", not also "code".
         guard let best = close.map(\.1).min() else { return [] }
-        return close.filter { $0.1 == best || $0.0.hasSuffix("/" + name) }
+        return close.filter { $0.1 == best || $0.0.hasSuffix(suffix) }
             .sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0)
     }
 

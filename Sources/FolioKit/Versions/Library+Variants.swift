@@ -79,7 +79,7 @@ extension Library {
         let start: OID
         do {
             start = try repository.resolveCommit(revision ?? "HEAD")
-        } catch let error as GitError where error.code == .notFound || error.code == .invalidSpec || error.code == .unbornBranch {
+        } catch let error as GitError where error.namesNoRevision {
             throw FolioError(.notFound, revision == nil ? "the repository has no commit yet to make a variant from"
                              : "no revision '\(revision!)'\(Suggestions.hint(for: revision!, in: (try? repository.branches().map(\.shortName)) ?? []))")
         }

@@ -98,7 +98,7 @@ extension Library {
         let commit: OID
         do {
             commit = try repository.resolveCommit(revision)
-        } catch let error as GitError where error.code == .notFound || error.code == .invalidSpec || error.code == .ambiguous {
+        } catch let error as GitError where error.namesNoRevision {
             throw FolioError(.notFound, "no revision '\(revision)' for '\(id)'\(try revisionHint(revision, of: id, repository: repository))")
         }
         return ResolvedRevision(commit: commit.hex, path: try pathOf(id, at: commit.hex, repository: repository), label: revision)
