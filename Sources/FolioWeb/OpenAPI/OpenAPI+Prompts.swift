@@ -137,10 +137,12 @@ extension PromptRoutes {
             "title": Schema.string, "description": Schema.string, "tags": Schema.strings,
             "template": Schema.string("A template to start from, as `folio new --template`."),
             "body": Schema.string,
+            "message": Schema.string("Words for the commit message's body (folio's line stays its subject)."),
         ], required: ["id"]),
         "Update": Schema.object([
             "text": Schema.string("The whole new file."),
             "base": Schema.string("The blob id of the version the text was made from (GET's `blob`)."),
+            "message": Schema.string("Words for the commit message's body (folio's line stays its subject)."),
         ], required: ["text", "base"]),
         "RenderRequest": Schema.object([
             "variables": Schema.described(Schema.anyObject, "Values by variable name."),
