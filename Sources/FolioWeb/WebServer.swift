@@ -54,7 +54,7 @@ public final class WebServer: Sendable {
                                                       LintRoutes.self, ReviewRoutes.self, ContextRoutes.self,
                                                       EventRoutes.self, SyncRoutes.self,
                                                       PromptChangeRoutes.self, LabelRoutes.self, CommentRoutes.self,
-                                                      ExperimentRoutes.self, AnalyticsRoutes.self]
+                                                      ExperimentRoutes.self, AnalyticsRoutes.self, TokenRoutes.self]
 
     /// A server for the library at `root`; `open` opens another `Library` on it (one per concurrent request).
     /// Refuses what the security model does not allow: --no-token off loopback, a non-loopback address without
@@ -103,7 +103,7 @@ public final class WebServer: Sendable {
                                                   access: access, limiter: limiter, bodyLimit: options.bodyLimit,
                                                   secure: options.tlsCertificate != nil, publicPaths: HealthRoutes.publicPaths.union(OpenAPIRoutes.publicPaths)))
         let recording = RecordingRouter(router)
-        let api = API(router: recording, library: pool, metrics: metrics, readOnly: options.readOnly, events: events)
+        let api = API(router: recording, library: pool, metrics: metrics, readOnly: options.readOnly, events: events, tokens: access.tokens)
         for group in Self.routeGroups { group.register(on: api) }
         return (router, recording.routes)
     }

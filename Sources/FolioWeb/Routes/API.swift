@@ -32,6 +32,8 @@ struct API {
     let readOnly: Bool
     /// The change feed behind `GET /events`.
     let events: ServerEvents
+    /// The access tokens (nil when the library has no git directory to keep them in).
+    var tokens: TokenStore? = nil
 
     typealias Handler = @Sendable (Request, WebContext) async throws -> Response
 
