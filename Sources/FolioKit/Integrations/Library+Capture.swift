@@ -65,17 +65,7 @@ extension Library {
         case (.gemini, false): file = project + "/.gemini/settings.json"
         }
         var warnings: [String] = []
-        let program: String
-        if userScope {
-            program = executable
-        } else if Self.isOnPath("folio", path: environment.variables["PATH"]) {
-            program = "folio"
-        } else {
-            program = executable
-            if executable != "folio" {
-                warnings.append("folio is not on PATH, so \(displayPath(absolute: file)) names this machine's binary (\(executable)), which other machines may not have; put folio on PATH and run folio integrate again before you commit the file")
-            }
-        }
+        let program = programToName(in: file, userScope: userScope, executable: executable, warnings: &warnings)
         var arguments = [program, "context", "save", "--hook", "--from", target.tool.rawValue]
         // The hook finds the library from the folder the tool runs it in, as any folio command does. Where that
         // would not find this one (several libraries in the repository), a project's hook names it.

@@ -63,17 +63,7 @@ extension Library {
             libraryArgument = root.hasPrefix(project + "/") ? String(root.dropFirst(project.count + 1)) : root
         }
         var warnings: [String] = []
-        let program: String
-        if userScope {
-            program = executable
-        } else if Self.isOnPath("folio", path: environment.variables["PATH"]) {
-            program = "folio"
-        } else {
-            program = executable
-            if executable != "folio" {
-                warnings.append("folio is not on PATH, so \(displayPath(absolute: file)) names this machine's binary (\(executable)), which other machines may not have; put folio on PATH and run folio integrate again before you commit the file")
-            }
-        }
+        let program = programToName(in: file, userScope: userScope, executable: executable, warnings: &warnings)
         let command = [program, "mcp", "--library", libraryArgument]
 
         let (original, document) = try readConfiguration(file)
@@ -148,5 +138,19 @@ extension Library {
         (path ?? "").split(separator: ":").contains { folder in
             FileManager.default.isExecutableFile(atPath: String(folder) + "/" + name)
         }
+    }
+}
+
+extension Library {
+    /// The folio a tool's configuration names: `folio` (found on each machine's PATH) in a project's file, meant to be
+    /// committed; this binary in a user's file, or when folio is not on PATH (with a warning, as other machines may
+    /// not have that binary).
+    func programToName(in file: String, userScope: Bool, executable: String, warnings: inout [String]) -> String {
+        if userScope { return executable }
+        if Self.isOnPath("folio", path: environment.variables["PATH"]) { return "folio" }
+        if executable != "folio" {
+            warnings.append("folio is not on PATH, so \(displayPath(absolute: file)) names this machine's binary (\(executable)), which other machines may not have; put folio on PATH and run folio integrate again before you commit the file")
+        }
+        return executable
     }
 }
